@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// Entry point of the `merge-window` command: loads the TypeScript CLI through tsx.
+import { register } from "tsx/esm/api";
+register();
+const { main } = await import("../src/cli.ts");
+process.exitCode = await main(process.argv.slice(2));
