@@ -46,6 +46,8 @@ export interface UpstreamCalendar {
   readonly latest: VersionTag;
   /** The newest release `vX.Y` at or before `latest` (null when the tags start mid-cycle). */
   readonly release: VersionTag | null;
+  /** The -rc1 that started the current cycle (P-rc1 for the window opened by P); null when not among the tags. */
+  readonly cycleStart: VersionTag | null;
   /** N of the newest `-rcN`; null during a merge window. */
   readonly rc: number | null;
   /** Day k (1-based) of the merge window in the configured zone; null outside it. */
@@ -104,6 +106,7 @@ export function deriveCalendar(tags: readonly UpstreamTag[], now: Date, options:
       phase: "merge-window",
       latest,
       release: latest,
+      cycleStart: known.find((tag) => tag.version.rc === 1 && sameSeries(tag.version, latest.version)) ?? null,
       rc: null,
       windowDay: daysBetween(releaseDay, today) + 1,
       stableVersion: prediction.version,
@@ -132,6 +135,7 @@ export function deriveCalendar(tags: readonly UpstreamTag[], now: Date, options:
     phase: latest.version.rc >= options.lateThreshold ? "late" : "development",
     latest,
     release,
+    cycleStart: rc1 ?? null,
     rc: latest.version.rc,
     windowDay: null,
     stableVersion: underRc,

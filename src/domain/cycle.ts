@@ -1,0 +1,50 @@
+// The cycle a moment belongs to: the window opened by release P (`cycle 6.8` → the v6.9 window), from
+// P-rc1 until the next -rc1, with the names of the branches and tags it involves.
+import type { UpstreamCalendar } from "./calendar.ts";
+import { renderName } from "./names.ts";
+import { buildProcess, type ProcessDefinition } from "./process.ts";
+import type { MachineSettings } from "./settings.ts";
+import { formatVersionNumber, parseVersionNumber, type VersionNumber } from "./version.ts";
+
+export interface CycleView {
+  /** `6.8`: the release that opens this cycle's window. */
+  readonly id: string;
+  readonly base: VersionNumber;
+  /** The version the window is for (settled by rc1 or a maintainer, else predicted). */
+  readonly target: VersionNumber;
+  readonly targetCertain: boolean;
+  readonly targetAlternatives: readonly VersionNumber[];
+  readonly where: { readonly rc: number | null; readonly windowDay: number | null };
+  readonly process: ProcessDefinition;
+  readonly sourceBranch: string;
+  /** `stable-6.9`: the branch this cycle copies the source branch to and sends. */
+  readonly stableBranch: string;
+  /** `stable-6.8` while 6.8's rcs run: where fixes for the current -rcN go (null during the window). */
+  readonly fixesBranch: string | null;
+  /** The upstream tag a rebase goes onto: `v6.8` or `v6.8-rc1`. */
+  readonly rebaseOnto: string;
+}
+
+/** Which cycle `upstream` is in, with a maintainer's version override applied to the target. */
+export function deriveCycle(upstream: UpstreamCalendar, settings: MachineSettings, versionOverride: string | null): CycleView {
+  const inWindow = upstream.phase === "merge-window";
+  const base = inWindow ? { major: upstream.latest.version.major, minor: upstream.latest.version.minor } : upstream.stableVersion;
+  const override = versionOverride ? parseVersionNumber(versionOverride) : null;
+  const target = override ?? upstream.target;
+  const definition = buildProcess(settings.variant, settings.cycle);
+  const stable = (version: VersionNumber) => renderName(settings.branches.stable, { version: formatVersionNumber(version) }, "branch");
+  const id = formatVersionNumber(base);
+  return {
+    id,
+    base,
+    target,
+    targetCertain: upstream.targetCertain || override !== null,
+    targetAlternatives: override ? [] : upstream.targetAlternatives,
+    where: { rc: upstream.rc, windowDay: upstream.windowDay },
+    process: definition,
+    sourceBranch: definition.sourceBranch === "dev" ? settings.branches.dev : settings.branches.next,
+    stableBranch: stable(target),
+    fixesBranch: inWindow ? null : stable(base),
+    rebaseOnto: definition.rebaseOnto === "release" ? `v${id}` : `v${id}-rc1`,
+  };
+}

@@ -1,0 +1,142 @@
+// The maintainer's process variants (PROCESS.md §2) as data: which steps a cycle has, when each is due,
+// what it needs first, and its deadline. The machine reads these; nothing here decides by itself.
+
+export type VariantId = "rebase-at-window-open" | "rebase-at-rc1" | "dev-model" | "stable-before-window";
+export const VARIANT_IDS: readonly VariantId[] = ["rebase-at-window-open", "rebase-at-rc1", "dev-model", "stable-before-window"];
+
+export type StepId = "rebase-decision" | "rebase" | "create-stable" | "tag" | "request-pull" | "merged";
+
+/**
+ * A point of the cycle toward the window opened by release P:
+ * `rc` N is P-rcN (the cycle starts at P-rc1); `window-day` k is day k after P's release.
+ */
+export type CyclePoint = { readonly kind: "rc"; readonly rc: number } | { readonly kind: "window-day"; readonly day: number };
+
+export interface StepDefinition {
+  readonly id: StepId;
+  readonly title: string;
+  /** From when the step may be done (and reminded of). */
+  readonly due: CyclePoint;
+  /** When it should be done by; reminders fire when it is missed. */
+  readonly deadline: CyclePoint | null;
+  readonly requires: readonly StepId[];
+}
+
+export interface ProcessDefinition {
+  readonly variant: VariantId;
+  readonly summary: string;
+  /** The branch that collects the window's patches and is copied to `stable-X.Y`. */
+  readonly sourceBranch: "next" | "dev";
+  /** What `next`/`dev` is rebased onto: the release that opened the window, or the newest -rc1. */
+  readonly rebaseOnto: "release" | "rc1";
+  /** When a rebase may be performed (inclusive); outside it the app refuses. */
+  readonly rebaseAllowed: { readonly from: CyclePoint; readonly until: CyclePoint };
+  /** Advisory notes shown in the checklist (e.g. the dev model's `next` freeze). */
+  readonly notes: readonly string[];
+  readonly steps: readonly StepDefinition[];
+}
+
+/** The numbers a maintainer can tune in `.github/merge-window.yml` (`cycle:`). */
+export interface ProcessTimings {
+  readonly rebaseByDay: number;
+  readonly sendByDay: number;
+  readonly rebaseDecisionByRc: number;
+  readonly lateThreshold: number;
+}
+
+export const DEFAULT_TIMINGS: ProcessTimings = { rebaseByDay: 3, sendByDay: 7, rebaseDecisionByRc: 2, lateThreshold: 6 };
+
+const windowDay = (day: number): CyclePoint => ({ kind: "window-day", day });
+const rc = (n: number): CyclePoint => ({ kind: "rc", rc: n });
+
+/** The steps shared by every variant once `stable-X.Y` exists: tag it, send it, see it merged. */
+function sendSteps(timings: ProcessTimings): StepDefinition[] {
+  return [
+    { id: "tag", title: "Signed tag on stable-X.Y", due: windowDay(1), deadline: windowDay(timings.sendByDay), requires: ["create-stable"] },
+    { id: "request-pull", title: "[GIT PULL] request written", due: windowDay(1), deadline: windowDay(timings.sendByDay), requires: ["tag"] },
+    { id: "merged", title: "Merged upstream", due: windowDay(1), deadline: null, requires: ["request-pull"] },
+  ];
+}
+
+/** Builds a variant's process with the repository's timings. */
+export function buildProcess(variant: VariantId, timings: ProcessTimings = DEFAULT_TIMINGS): ProcessDefinition {
+  const rebaseAtRc1 = {
+    decision: { id: "rebase-decision", title: "Decide whether to rebase onto -rc1", due: rc(1), deadline: rc(timings.rebaseDecisionByRc), requires: [] },
+    rebase: { id: "rebase", title: "Rebase (if decided)", due: rc(1), deadline: rc(timings.rebaseDecisionByRc), requires: ["rebase-decision"] },
+    allowed: { from: rc(1), until: rc(timings.rebaseDecisionByRc - 1) },
+  } as const;
+  switch (variant) {
+    case "rebase-at-window-open":
+      return {
+        variant,
+        summary: "Seed process: decide the rebase when the window opens, then copy next to stable-X.Y, tag and send.",
+        sourceBranch: "next",
+        rebaseOnto: "release",
+        rebaseAllowed: { from: windowDay(1), until: windowDay(timings.rebaseByDay) },
+        notes: [],
+        steps: [
+          { id: "rebase-decision", title: "Decide whether to rebase next onto the release", due: windowDay(1), deadline: windowDay(timings.rebaseByDay), requires: [] },
+          { id: "rebase", title: "Rebase next (if decided), very early in the window", due: windowDay(1), deadline: windowDay(timings.rebaseByDay), requires: ["rebase-decision"] },
+          { id: "create-stable", title: "Copy next to stable-X.Y", due: windowDay(1), deadline: windowDay(timings.sendByDay), requires: ["rebase-decision", "rebase"] },
+          ...sendSteps(timings),
+        ],
+      };
+    case "rebase-at-rc1":
+      return {
+        variant,
+        summary: "Rebase decision just after -rc1, before patches are merged; copy next to stable-X.Y, tag and send at window open.",
+        sourceBranch: "next",
+        rebaseOnto: "rc1",
+        rebaseAllowed: rebaseAtRc1.allowed,
+        notes: [],
+        steps: [rebaseAtRc1.decision, rebaseAtRc1.rebase,
+          { id: "create-stable", title: "Copy next to stable-X.Y", due: windowDay(1), deadline: windowDay(timings.sendByDay), requires: ["rebase-decision", "rebase"] },
+          ...sendSteps(timings)],
+      };
+    case "dev-model":
+      return {
+        variant,
+        summary: "dev collects the window's patches (based on the newest -rc1); at window open dev is duplicated into stable-X.Y, tagged and sent.",
+        sourceBranch: "dev",
+        rebaseOnto: "rc1",
+        rebaseAllowed: rebaseAtRc1.allowed,
+        notes: [
+          "next is a generated merge of stable-X.Y and dev for linux-next; it is frozen during the merge window.",
+          "After -rc6, or with two weeks or less left, only critical fixes go into dev; the rest waits in dev-staging.",
+          "When the window closes, stable-X.Y is reset to vX.Y-rc1 by the maintainer (merge-window never resets branches).",
+        ],
+        steps: [rebaseAtRc1.decision, rebaseAtRc1.rebase,
+          { id: "create-stable", title: "Duplicate dev into stable-X.Y", due: windowDay(1), deadline: windowDay(timings.sendByDay), requires: ["rebase-decision", "rebase"] },
+          ...sendSteps(timings)],
+      };
+    case "stable-before-window":
+      return {
+        variant,
+        summary: "2016 form: stable-X.Y is cut from next one or two rcs before the window, then tagged and sent when it opens.",
+        sourceBranch: "next",
+        rebaseOnto: "rc1",
+        rebaseAllowed: rebaseAtRc1.allowed,
+        notes: [],
+        steps: [rebaseAtRc1.decision, rebaseAtRc1.rebase,
+          { id: "create-stable", title: "Cut stable-X.Y from next before the window", due: rc(timings.lateThreshold), deadline: windowDay(1), requires: ["rebase-decision", "rebase"] },
+          ...sendSteps(timings)],
+      };
+  }
+}
+
+/** True when `point` has been reached: an rc point once that rc (or the window) is out, a window day from that day. */
+export function hasReached(point: CyclePoint, where: { rc: number | null; windowDay: number | null }): boolean {
+  if (where.windowDay !== null) return point.kind === "rc" || where.windowDay >= point.day;
+  return point.kind === "rc" && where.rc !== null && where.rc >= point.rc;
+}
+
+/** True when `point` is over: the next rc (or the window) is out, or the window day is past. */
+export function hasPassed(point: CyclePoint, where: { rc: number | null; windowDay: number | null }): boolean {
+  if (where.windowDay !== null) return point.kind === "rc" || where.windowDay > point.day;
+  return point.kind === "rc" && where.rc !== null && where.rc > point.rc;
+}
+
+/** `rc3`, `window day 3`: for checklists and replies. */
+export function describePoint(point: CyclePoint): string {
+  return point.kind === "rc" ? `-rc${point.rc}` : `window day ${point.day}`;
+}

@@ -1,0 +1,80 @@
+// The cycle's checklist: each step of the variant with its state, derived from facts and memory alone.
+import type { CycleView } from "./cycle.ts";
+import type { Memory, RepoFacts, TagFacts } from "./facts.ts";
+import { describePoint, hasPassed, hasReached, type StepDefinition, type StepId } from "./process.ts";
+
+export type StepState = "done" | "skipped" | "waiting" | "due" | "overdue" | "blocked";
+
+export interface StepStatus {
+  readonly id: StepId;
+  readonly title: string;
+  readonly state: StepState;
+  /** One line of evidence or what is awaited (`stable-6.9 at 1a2b3c4`, `due by window day 3`). */
+  readonly detail: string;
+}
+
+/** The valid tag that carries this cycle's window pull request: newest valid tag naming `stable-T`. */
+export function findWindowTag(cycle: CycleView, facts: RepoFacts): TagFacts | null {
+  return newestValidTagOn(cycle.stableBranch, facts);
+}
+
+export function newestValidTagOn(branch: string, facts: RepoFacts): TagFacts | null {
+  const tags = facts.tags.filter((tag) => tag.stableBranch === branch && tag.check?.valid === true);
+  return tags.sort((a, b) => (a.taggerDate?.getTime() ?? 0) - (b.taggerDate?.getTime() ?? 0)).at(-1) ?? null;
+}
+
+type Evidence = { state: "done" | "skipped"; detail: string } | null;
+
+function evidenceFor(id: StepId, cycle: CycleView, facts: RepoFacts, memory: Memory): Evidence {
+  const source = facts.source;
+  const stable = facts.stableBranches.find((branch) => branch.name === cycle.stableBranch);
+  const onTarget = source?.base === cycle.rebaseOnto;
+  const tag = findWindowTag(cycle, facts);
+  switch (id) {
+    case "rebase-decision":
+      if (memory.rebaseDecision) return { state: "done", detail: `${memory.rebaseDecision.choice} (by @${memory.rebaseDecision.by})` };
+      if (onTarget) return { state: "done", detail: `${cycle.sourceBranch} is already based on ${cycle.rebaseOnto}` };
+      if (stable) return { state: "skipped", detail: `${cycle.stableBranch} exists` };
+      return null;
+    case "rebase":
+      if (onTarget) return { state: "done", detail: `${cycle.sourceBranch} is based on ${cycle.rebaseOnto}` };
+      if (memory.rebaseDecision?.choice === "skip") return { state: "skipped", detail: "no rebase this cycle" };
+      if (stable) return { state: "skipped", detail: `${cycle.stableBranch} was created without a rebase` };
+      return null;
+    case "create-stable":
+      return stable ? { state: "done", detail: `${stable.name} at ${stable.sha.slice(0, 12)}` } : null;
+    case "tag":
+      return tag ? { state: "done", detail: `${tag.name} (valid)` } : null;
+    case "request-pull":
+      if (tag && memory.done.includes(`request-pull:${tag.name}`)) return { state: "done", detail: `[GIT PULL] for ${tag.name} posted` };
+      if (tag?.mergedUpstream) return { state: "done", detail: `${tag.name} was sent` };
+      return null;
+    case "merged":
+      return tag?.mergedUpstream ? { state: "done", detail: `merged as ${tag.mergedUpstream.mergeCommit.slice(0, 12)}` } : null;
+  }
+}
+
+/** Every step of the cycle's process with its state, in process order. */
+export function deriveSteps(cycle: CycleView, facts: RepoFacts, memory: Memory): StepStatus[] {
+  const statuses = new Map<StepId, StepStatus>();
+  for (const step of cycle.process.steps) {
+    const evidence = evidenceFor(step.id, cycle, facts, memory);
+    statuses.set(step.id, evidence ? { id: step.id, title: step.title, ...evidence } : pendingStatus(step, cycle, statuses));
+  }
+  return [...statuses.values()];
+}
+
+function pendingStatus(step: StepDefinition, cycle: CycleView, earlier: Map<StepId, StepStatus>): StepStatus {
+  const base = { id: step.id, title: step.title };
+  const unmet = step.requires.filter((id) => !isComplete(earlier.get(id)));
+  if (!hasReached(step.due, cycle.where)) return { ...base, state: "waiting", detail: `from ${describePoint(step.due)}` };
+  if (step.deadline && hasPassed(step.deadline, cycle.where)) {
+    return { ...base, state: "overdue", detail: `was due by ${describePoint(step.deadline)}` };
+  }
+  if (unmet.length > 0) return { ...base, state: "blocked", detail: `needs ${unmet.join(", ")}` };
+  return { ...base, state: "due", detail: step.deadline ? `by ${describePoint(step.deadline)}` : "now" };
+}
+
+export function isComplete(status: StepStatus | undefined): boolean {
+  return status?.state === "done" || status?.state === "skipped";
+}
