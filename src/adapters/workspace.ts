@@ -1,0 +1,83 @@
+// The app's git workspaces: one bare mirror per repository (refs/heads and refs/tags as on GitHub) and one
+// shared mirror per upstream URL, so a single upstream fetch serves every repository that follows it.
+import { createHash } from "node:crypto";
+import { mkdirSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { createGitRunner, type GitRunner } from "./git-runner.ts";
+import { assertUpstreamUrl } from "./git-inputs.ts";
+
+export interface WorkspaceOptions {
+  /** Where mirrors live (MERGE_WINDOW_CACHE, default ~/.cache/merge-window). */
+  readonly cacheDir: string;
+  readonly onSpawn?: (argv: readonly string[]) => void;
+}
+
+export interface RepoWorkspace {
+  readonly dir: string;
+  /** Mirrors branches and tags from the repository, and upstream's version tags from its shared mirror. */
+  sync(): Promise<void>;
+}
+
+function bareRepo(dir: string, onSpawn?: (argv: readonly string[]) => void): { git: GitRunner; created: boolean } {
+  const created = !existsSync(join(dir, "HEAD"));
+  mkdirSync(dir, { recursive: true });
+  return { git: createGitRunner(dir, onSpawn ? { onSpawn } : {}), created };
+}
+
+function upstreamMirrorDir(url: string, options: WorkspaceOptions): string {
+  return join(options.cacheDir, "upstream", `${createHash("sha256").update(url).digest("hex").slice(0, 16)}.git`);
+}
+
+/** The upstream mirror's directory, fetched only if it does not exist yet (webhook runs reuse the poll's fetch). */
+export async function ensureUpstreamMirror(url: string, branch: string, options: WorkspaceOptions): Promise<string> {
+  const dir = upstreamMirrorDir(url, options);
+  if (existsSync(join(dir, "refs", "heads", branch)) || existsSync(join(dir, "packed-refs"))) return dir;
+  return (await syncUpstreamMirror(url, branch, options)).dir;
+}
+
+/** The version tags of an upstream mirror, as its last fetch saw them. */
+export async function listUpstreamTags(dir: string): Promise<string[]> {
+  const out = await createGitRunner(dir).run(["for-each-ref", "--format=%(refname:strip=2)", "refs/tags/"]);
+  return out.split("\n").filter(Boolean);
+}
+
+/** The shared mirror of an upstream (Linus' tree): tags and the main branch, fetched once per poll. */
+export async function syncUpstreamMirror(url: string, branch: string, options: WorkspaceOptions): Promise<{ dir: string; changed: boolean }> {
+  const source = assertUpstreamUrl(url);
+  const dir = upstreamMirrorDir(url, options);
+  const { git, created } = bareRepo(dir, options.onSpawn);
+  if (created) await git.run(["init", "--quiet", "--bare"]);
+  const before = await git.run(["for-each-ref", "--format=%(objectname) %(refname)"]);
+  // A blobless partial clone: merge-window reads refs, commits and paths, not file contents.
+  await git.run(["fetch", "--quiet", "--prune", "--no-tags", "--filter=blob:none", "--end-of-options", source,
+    "+refs/tags/v*:refs/tags/v*", `+refs/heads/${branch}:refs/heads/${branch}`]);
+  const after = await git.run(["for-each-ref", "--format=%(objectname) %(refname)"]);
+  return { dir, changed: before !== after };
+}
+
+/**
+ * A repository's mirror. `cloneUrl` is GitHub's (or the sandbox's) https URL; the installation token goes
+ * into the mirror's own config as an Authorization header, never into argv or the URL.
+ */
+export async function openRepoWorkspace(input: { owner: string; repo: string; cloneUrl: string; token: string; upstreamDir: string }, options: WorkspaceOptions): Promise<RepoWorkspace> {
+  if (!/^[A-Za-z0-9_.-]+$/.test(input.owner) || !/^[A-Za-z0-9_.-]+$/.test(input.repo)) {
+    throw new Error(`repository ${input.owner}/${input.repo}: unexpected characters in the name`);
+  }
+  const url = assertUpstreamUrl(input.cloneUrl);
+  const dir = join(options.cacheDir, "repos", input.owner, `${input.repo}.git`);
+  const { git, created } = bareRepo(dir, options.onSpawn);
+  if (created) await git.run(["init", "--quiet", "--bare"]);
+  const remotes = (await git.run(["remote"])).split("\n");
+  await git.run(remotes.includes("origin") ? ["remote", "set-url", "--", "origin", url] : ["remote", "add", "--", "origin", url]);
+  const basic = Buffer.from(`x-access-token:${input.token}`).toString("base64");
+  await git.run(["config", "--local", "--replace-all", "http.extraHeader", `Authorization: Basic ${basic}`]);
+  await git.run(["config", "--local", "user.name", "merge-window"]);
+  await git.run(["config", "--local", "user.email", "merge-window@users.noreply.github.com"]);
+  return {
+    dir,
+    async sync() {
+      await git.run(["fetch", "--quiet", "--prune", "--no-tags", "--end-of-options", "origin", "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"]);
+      await git.run(["fetch", "--quiet", "--no-tags", "--end-of-options", input.upstreamDir, "+refs/tags/v*:refs/tags/v*"]);
+    },
+  };
+}

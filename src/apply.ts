@@ -1,0 +1,172 @@
+// Applies the machine's effects through the adapters, in order; on a dry run, only says what it would do.
+// No decisions here: every "whether" was settled by transition(); this file only knows "how".
+import type { SigningKey } from "./adapters/git.ts";
+import type { Config } from "./config.ts";
+import type { Effect } from "./domain/effects.ts";
+import { renderPullRequestMail, renderRequestPull, renderSubject } from "./domain/request-pull.ts";
+import { dateStampOf } from "./domain/time.ts";
+import { fitBody, TRACKING_MARKER } from "./domain/tracking-issue.ts";
+import { renderAdvice, renderRebaseResult, renderStableResult, renderTagResult } from "./notes.ts";
+import type { GitHubPort, GitPort, RequestPullSource } from "./ports.ts";
+
+export interface ApplyDeps {
+  readonly github: GitHubPort;
+  readonly git: GitPort;
+  readonly requestPull: RequestPullSource;
+  readonly config: Config;
+  readonly now: Date;
+  /** The fetch URL printed in request-pull when the config gives none (the repository's clone URL). */
+  readonly defaultPublicUrl: string;
+  readonly signingKey: SigningKey | null;
+  /** The head for an upstream pull request, `owner:branch`. */
+  readonly owner: string;
+  readonly log: (line: string) => void;
+}
+
+export interface ApplyReport {
+  readonly applied: readonly Effect[];
+  readonly failed: readonly { readonly effect: Effect; readonly error: string }[];
+  readonly issueNumber: number | null;
+}
+
+/**
+ * Applies `effects` in order. A failed effect is reported and the rest still run, except the final
+ * tracking-issue update: without it, memory does not record what failed, and the next run tries again
+ * (comments carry markers, so what did land is not repeated).
+ */
+export async function applyEffects(effects: readonly Effect[], issue: number | null, deps: ApplyDeps): Promise<ApplyReport> {
+  const applied: Effect[] = [];
+  const failed: { effect: Effect; error: string }[] = [];
+  let issueNumber = issue;
+  for (const effect of effects) {
+    if (failed.length > 0 && effect.type === "update-tracking-issue") continue;
+    if (deps.config.dryRun) {
+      deps.log(`dry-run: would ${describeEffect(effect)}`);
+      continue;
+    }
+    try {
+      const opened = await applyOne(effect, issueNumber, deps);
+      if (opened !== undefined) issueNumber = opened;
+      applied.push(effect);
+      deps.log(`did ${describeEffect(effect)}`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      failed.push({ effect, error: message });
+      deps.log(`failed to ${describeEffect(effect)}: ${message}`);
+    }
+  }
+  return { applied, failed, issueNumber };
+}
+
+async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): Promise<number | void> {
+  const { github, git, config } = deps;
+  const tracking = (): number => {
+    if (issue === null) throw new Error("no tracking issue to write to");
+    return issue;
+  };
+  switch (effect.type) {
+    case "open-tracking-issue":
+      return github.openIssue({ title: effect.title, body: effect.body, label: effect.label, marker: TRACKING_MARKER });
+    case "update-tracking-issue":
+      return github.updateIssue(tracking(), { title: effect.title, body: effect.body });
+    case "close-tracking-issue":
+      return github.updateIssue(tracking(), { state: "closed" });
+    case "comment":
+      return github.upsertComment(tracking(), effect.key, effect.body);
+    case "reply":
+      return github.upsertComment(effect.issue, effect.key, effect.body);
+    case "comment-pr":
+      return github.upsertComment(effect.pr, effect.key, effect.body);
+    case "label-pr":
+      await github.addLabel(effect.pr, effect.label);
+      return github.upsertComment(effect.pr, effect.key, effect.comment);
+    case "advise-rebase": {
+      const advice = await git.adviseRebase({ nextBranch: effect.branch, onto: effect.onto, paths: config.upstream.subsystemPaths });
+      return github.upsertComment(tracking(), effect.key, renderAdvice(advice));
+    }
+    case "rebase": {
+      const result = await git.rebaseNext({ nextBranch: effect.branch, onto: effect.onto, expectedSha: effect.expectedSha, now: deps.now });
+      return github.upsertComment(tracking(), effect.key, renderRebaseResult(result));
+    }
+    case "create-branch": {
+      const note = renderStableResult(await git.createStableBranch({ name: effect.name, sha: effect.sha }));
+      if (note) await github.upsertComment(tracking(), effect.key, note);
+      return;
+    }
+    case "create-tag": {
+      if (!deps.signingKey) throw new Error("signing.mode is app but no signing key is configured (MERGE_WINDOW_SIGNING_KEY)");
+      const note = renderTagResult(await git.createSignedTag({ name: effect.name, message: effect.message, sha: effect.sha, signing: deps.signingKey }));
+      if (note) await github.upsertComment(tracking(), effect.key, note);
+      return;
+    }
+    case "report-tag-check":
+      return github.reportCheckRun({
+        sha: effect.sha,
+        name: `merge-window / tag ${effect.tag}`,
+        conclusion: effect.valid ? "success" : "failure",
+        title: effect.valid ? `${effect.tag} is a valid pull-request tag` : `${effect.tag}: ${effect.problems.length} problem(s)`,
+        summary: effect.valid ? "Name, date, signature, branch and message all check out." : effect.problems.map((p) => `- \`${p.code}\`: ${p.message}`).join("\n"),
+        problems: effect.problems,
+      });
+    case "delete-tag":
+      return github.deleteRef(`tags/${effect.tag}`);
+    case "post-request-pull":
+      return github.upsertComment(tracking(), effect.key, await renderMail(effect, deps));
+    case "open-upstream-pr": {
+      const target = config.pullRequest.openUpstreamPr;
+      if (!target) return;
+      const stable = config.branches.stable.replace("{version}", effect.version);
+      const mail = await renderMail({ ...effect, kind: "window" }, deps, false);
+      await github.openPullRequest({ repo: target.repo, head: `${deps.owner}:${stable}`, base: target.branch, title: subjectOf(effect.tag, effect.version, deps), body: mail });
+      return;
+    }
+    case "dispatch-tests":
+      for (const ref of effect.refs) await github.dispatchWorkflow(config.tests.workflow!, ref);
+      return;
+  }
+}
+
+function subjectOf(tag: string, version: string, deps: ApplyDeps): string {
+  return renderSubject(deps.config.pullRequest.subject, { subsystem: deps.config.subsystem, tag, version, date: dateStampOf(deps.now, deps.config.timeZone), rc: "" });
+}
+
+/** The whole [GIT PULL] mail, ready to send, in a fenced block so GitHub shows it verbatim. */
+async function renderMail(effect: { tag: string; base: string; kind: "window" | "fixes"; version: string }, deps: ApplyDeps, fenced = true): Promise<string> {
+  const { config } = deps;
+  const url = config.pullRequest.url ?? deps.defaultPublicUrl;
+  const data = await deps.requestPull.collect({ base: effect.base, tag: effect.tag, url });
+  const what = effect.kind === "window" ? `the Linux v${effect.version} merge window` : `the current Linux v${effect.version} release candidate`;
+  const mail = renderPullRequestMail({
+    subject: subjectOf(effect.tag, effect.version, deps),
+    to: config.pullRequest.to,
+    cc: config.pullRequest.cc,
+    greeting: config.pullRequest.greeting,
+    intro: `Here are the ${config.subsystem} ${effect.kind === "window" ? "patches" : "fixes"} for ${what}.\n\n<summary of the notable changes>`,
+    signoff: config.pullRequest.signoff ?? "",
+    body: renderRequestPull(data, config.pullRequest.style),
+  });
+  if (!fenced) return fitBody(mail);
+  const fence = mail.includes("```") ? "~~~~" : "```";
+  return fitBody(`**[GIT PULL] for \`${effect.tag}\`** (base \`${effect.base}\`), ready to send:\n\n${fence}text\n${mail}${fence}`);
+}
+
+export function describeEffect(effect: Effect): string {
+  switch (effect.type) {
+    case "open-tracking-issue": return `open the tracking issue "${effect.title}"`;
+    case "update-tracking-issue": return "update the tracking issue";
+    case "close-tracking-issue": return "close the tracking issue";
+    case "comment": return `comment ${effect.key}`;
+    case "reply": return `reply on #${effect.issue}`;
+    case "comment-pr": return `comment on #${effect.pr} (${effect.key})`;
+    case "label-pr": return `label #${effect.pr} ${effect.label}`;
+    case "advise-rebase": return `post rebase advice for ${effect.branch} onto ${effect.onto}`;
+    case "rebase": return `rebase ${effect.branch} (${effect.expectedSha.slice(0, 12)}) onto ${effect.onto}`;
+    case "create-branch": return `create ${effect.name} at ${effect.sha.slice(0, 12)}`;
+    case "create-tag": return `sign and push ${effect.name} at ${effect.sha.slice(0, 12)}`;
+    case "report-tag-check": return `report ${effect.tag}: ${effect.valid ? "valid" : effect.problems.map((p) => p.code).join(", ")}`;
+    case "delete-tag": return `delete tag ${effect.tag}`;
+    case "post-request-pull": return `post the [GIT PULL] mail for ${effect.tag} (base ${effect.base})`;
+    case "open-upstream-pr": return `open an upstream pull request for ${effect.tag}`;
+    case "dispatch-tests": return `dispatch the test workflow for ${effect.refs.join(", ")}`;
+  }
+}

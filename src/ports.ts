@@ -1,0 +1,64 @@
+// The interfaces run() needs from the outside world, declared by their consumer; adapters implement them.
+import type { Permission } from "./domain/commands.ts";
+import type { TagProblem } from "./domain/effects.ts";
+import type { GitLayer } from "./adapters/git.ts";
+import type { RequestPullSource } from "./adapters/request-pull-source.ts";
+
+/** The tracking issue as read back from GitHub. `trusted`: authored by this app, so its markers count. */
+export interface IssueRecord {
+  readonly number: number;
+  readonly title: string;
+  readonly body: string;
+  readonly open: boolean;
+  readonly trusted: boolean;
+}
+
+export interface CheckRunReport {
+  readonly sha: string;
+  /** e.g. `merge-window / tag selinux-pr-20240312` — one check run per (name, sha), updated in place. */
+  readonly name: string;
+  readonly conclusion: "success" | "failure" | "neutral";
+  readonly title: string;
+  readonly summary: string;
+  readonly problems?: readonly TagProblem[];
+}
+
+export interface PullRequestRecord {
+  readonly number: number;
+  readonly url: string;
+}
+
+/**
+ * What run() asks of GitHub for one repository. Non-idempotent writes (issue, comment, pull request)
+ * are never retried blindly: after a failure the adapter re-reads (by marker) whether the first attempt
+ * landed. Every body is kept under 65,536 characters.
+ */
+export interface GitHubPort {
+  /** `.github/merge-window.yml` (or another path) on the default branch; null when absent. */
+  readConfigFile(path: string): Promise<string | null>;
+  /** All issues carrying `label` (open and closed), newest first, with whether the app authored them. */
+  listTrackingIssues(label: string): Promise<IssueRecord[]>;
+  /** Creates the issue (and the label if missing); returns its number. */
+  openIssue(input: { title: string; body: string; label: string; marker: string }): Promise<number>;
+  updateIssue(number: number, input: { title?: string; body?: string; state?: "open" | "closed" }): Promise<void>;
+  /** Posts a comment carrying the hidden marker `key` unless an app-authored comment with it exists. */
+  upsertComment(issue: number, key: string, body: string): Promise<void>;
+  /** Creates or updates the check run `name` on `sha`. */
+  reportCheckRun(report: CheckRunReport): Promise<void>;
+  addLabel(issue: number, label: string): Promise<void>;
+  /** Creates `refs/<ref>` at `sha`; true when created, false when it already pointed there; throws when it points elsewhere. */
+  createRef(ref: string, sha: string): Promise<boolean>;
+  deleteRef(ref: string): Promise<void>;
+  /** Opens a pull request (possibly in another repository) unless one with the same head and base is open. */
+  openPullRequest(input: { repo: string; head: string; base: string; title: string; body: string }): Promise<PullRequestRecord>;
+  dispatchWorkflow(workflow: string, ref: string): Promise<void>;
+  /** The user's permission on the repository, read now; null when it cannot be read (fails closed). */
+  getPermission(login: string): Promise<Permission | null>;
+  /** Commit messages of a pull request (for `Fixes:` trailers). */
+  listPullRequestCommitMessages(number: number): Promise<string[]>;
+}
+
+
+/** The git operations run() uses (the git layer, minus what only the CLI needs). */
+export type GitPort = Pick<GitLayer, "observe" | "findUpstreamMerge" | "adviseRebase" | "rebaseNext" | "createStableBranch" | "createSignedTag" | "verifyTag">;
+export type { RequestPullSource };

@@ -1,0 +1,156 @@
+// The one orchestration shared by webhooks, the schedule and the sandbox: observe → derive → decide → apply.
+import { applyEffects, describeEffect, type ApplyReport } from "./apply.ts";
+import type { Clock } from "./adapters/clock.ts";
+import type { SigningKey } from "./adapters/git.ts";
+import { DEFAULT_CONFIG_PATH, formatConfigErrors, parseConfig, type Config, type ConfigError } from "./config.ts";
+import { findCommand } from "./domain/commands.ts";
+import type { Effect } from "./domain/effects.ts";
+import { deriveView, transition, type MachineEvent, type Transition } from "./domain/machine.ts";
+import { parseMeta } from "./domain/tracking-issue.ts";
+import { observeFacts } from "./observe-facts.ts";
+import type { GitHubPort, GitPort, IssueRecord, RequestPullSource } from "./ports.ts";
+import type { Trigger } from "./triggers.ts";
+
+export interface RunDeps {
+  readonly github: GitHubPort;
+  /** Prepares the repository's git workspace for this config (upstream source, mirror) and returns its ports. */
+  readonly openGit: (config: Config) => Promise<OpenedGit>;
+  readonly clock: Clock;
+  readonly configs: ConfigMemory;
+  readonly owner: string;
+  readonly repo: string;
+  readonly defaultPublicUrl: string;
+  readonly signingKey: SigningKey | null;
+  readonly log: (line: string) => void;
+}
+
+export interface OpenedGit {
+  readonly git: GitPort;
+  readonly requestPull: RequestPullSource;
+  /** The repository's SSH allowed_signers file written to disk, when the config names one. */
+  readonly allowedSignersFile?: string;
+}
+
+export type RunOutcome =
+  | { readonly status: "ignored"; readonly reason: string }
+  | { readonly status: "config-error"; readonly errors: readonly ConfigError[] }
+  | { readonly status: "done"; readonly effects: readonly Effect[]; readonly report: ApplyReport; readonly view: Transition["view"] };
+
+/** The last good configuration per repository: a bad file is reported, and the app keeps going on the old one. */
+export class ConfigMemory {
+  private readonly good = new Map<string, Config>();
+  private readonly reported = new Set<string>();
+  get(repo: string): Config | undefined {
+    return this.good.get(repo);
+  }
+  set(repo: string, config: Config): void {
+    this.good.set(repo, config);
+  }
+  /** True the first time this exact error text is seen for the repository (report once, not on every tick). */
+  firstReport(repo: string, text: string): boolean {
+    const key = `${repo}\n${text}`;
+    if (this.reported.has(key)) return false;
+    this.reported.add(key);
+    return true;
+  }
+}
+
+export async function run(trigger: Trigger, deps: RunDeps, extra: { upstreamTag?: string } = {}): Promise<RunOutcome> {
+  // Cheap exits first: a comment with no command, or from a bot (the app itself included), costs nothing.
+  if (trigger.kind === "comment") {
+    if (trigger.actorIsBot) return { status: "ignored", reason: "comment by a bot" };
+    if (findCommand(trigger.body) === null) return { status: "ignored", reason: "no command in the comment" };
+  }
+  const now = deps.clock.now();
+  const config = await loadConfig(trigger, deps);
+  if ("errors" in config) return { status: "config-error", errors: config.errors };
+
+  const { git, requestPull, allowedSignersFile } = await deps.openGit(config.config);
+  const { facts } = await observeFacts(git, config.config, now, allowedSignersFile ? { allowedSignersFile } : {});
+  const issue = findCycleIssue(await deps.github.listTrackingIssues(config.config.trackingIssue.label), deriveView({ facts, memory: null, issue: null }, config.config, now).cycle.id);
+  const event = await buildEvent(trigger, deps, config.config, extra.upstreamTag);
+  if (!event) return { status: "ignored", reason: `nothing to do for ${trigger.kind}` };
+
+  const result = transition({ facts, memory: issue ? parseMeta(issue.body) : null, issue }, event, config.config, now);
+  for (const effect of result.effects) deps.log(`${deps.owner}/${deps.repo}: ${describeEffect(effect)}`);
+  const report = await applyEffects(result.effects, issue?.number ?? null, {
+    github: deps.github,
+    git,
+    requestPull,
+    config: config.config,
+    now,
+    defaultPublicUrl: deps.defaultPublicUrl,
+    signingKey: deps.signingKey,
+    owner: deps.owner,
+    log: (line) => deps.log(`${deps.owner}/${deps.repo}: ${line}`),
+  });
+  return { status: "done", effects: result.effects, report, view: result.view };
+}
+
+/** This cycle's tracking issue: authored by the app (trusted) and carrying this cycle's metadata. */
+export function findCycleIssue(issues: readonly IssueRecord[], cycle: string): IssueRecord | null {
+  return issues.find((issue) => issue.trusted && parseMeta(issue.body)?.cycle === cycle) ?? null;
+}
+
+async function loadConfig(trigger: Trigger, deps: RunDeps): Promise<{ config: Config } | { errors: ConfigError[] }> {
+  const key = `${deps.owner}/${deps.repo}`;
+  const text = await deps.github.readConfigFile(DEFAULT_CONFIG_PATH);
+  if (text === null) {
+    return { errors: [{ file: DEFAULT_CONFIG_PATH, key: "", message: "not found on the default branch; merge-window does nothing until it exists (see config/selinux.yml)" }] };
+  }
+  const parsed = parseConfig(text, { file: DEFAULT_CONFIG_PATH });
+  if (parsed.ok) {
+    deps.configs.set(key, parsed.config);
+    return { config: parsed.config };
+  }
+  const message = formatConfigErrors(parsed.errors);
+  const lastGood = deps.configs.get(key);
+  deps.log(`${key}: ${DEFAULT_CONFIG_PATH} is invalid; ${lastGood ? "keeping the last good configuration" : "no good configuration yet"}:\n${message}`);
+  if (deps.configs.firstReport(key, message)) await reportConfigErrors(trigger, message, lastGood, deps);
+  return lastGood ? { config: lastGood } : { errors: parsed.errors };
+}
+
+async function reportConfigErrors(trigger: Trigger, message: string, lastGood: Config | undefined, deps: RunDeps): Promise<void> {
+  const summary = `${message}\n\n${lastGood ? "merge-window keeps working with the last good configuration." : "merge-window does nothing until the file is fixed."}`;
+  if (trigger.kind === "push" && trigger.ref.startsWith("refs/heads/") && /^[0-9a-f]{40}$/.test(trigger.sha)) {
+    await deps.github.reportCheckRun({ sha: trigger.sha, name: "merge-window / config", conclusion: "failure", title: `${DEFAULT_CONFIG_PATH} is invalid`, summary });
+  }
+  if (lastGood) {
+    const issues = await deps.github.listTrackingIssues(lastGood.trackingIssue.label);
+    const open = issues.find((issue) => issue.trusted && issue.open);
+    if (open) await deps.github.upsertComment(open.number, `config-error:${hash(message)}`, `**${DEFAULT_CONFIG_PATH} is invalid**\n\n\`\`\`\n${summary}\n\`\`\``);
+  }
+}
+
+function hash(text: string): string {
+  let h = 0;
+  for (const ch of text) h = (Math.imul(h, 31) + ch.codePointAt(0)!) >>> 0;
+  return h.toString(16);
+}
+
+async function buildEvent(trigger: Trigger, deps: RunDeps, config: Config, upstreamTag?: string): Promise<MachineEvent | null> {
+  switch (trigger.kind) {
+    case "tick":
+      return upstreamTag ? { type: "upstream-tag", tag: upstreamTag } : { type: "tick" };
+    case "push": {
+      const name = trigger.ref.replace(/^refs\/(heads|tags)\//, "");
+      if (trigger.deleted) return { type: "tick" };
+      return trigger.ref.startsWith("refs/tags/") ? { type: "tag-pushed", tag: name, sha: trigger.sha } : { type: "branch-pushed", branch: name, sha: trigger.sha };
+    }
+    case "comment": {
+      // Permission is read now, when the command runs, never from the payload or a cache; unknown fails closed.
+      const permission = await deps.github.getPermission(trigger.actor);
+      return { type: "command", id: String(trigger.commentId), issue: trigger.issue, actor: trigger.actor, actorIsBot: trigger.actorIsBot, permission, command: findCommand(trigger.body)! };
+    }
+    case "pull-request": {
+      const messages = await deps.github.listPullRequestCommitMessages(trigger.number);
+      const fixesTrailer = messages.some((message) => /^Fixes:\s+[0-9a-f]{7,40}\b/m.test(message));
+      return { type: "pull-request", pr: { number: trigger.number, base: trigger.base, additions: trigger.additions, deletions: trigger.deletions, labels: trigger.labels, fixesTrailer } };
+    }
+    case "workflow-run": {
+      const workflow = config.tests.workflow;
+      if (!workflow || !trigger.path.endsWith(`/${workflow}`)) return null;
+      return { type: "checks-finished", ref: trigger.branch, sha: trigger.sha, conclusion: trigger.conclusion, url: trigger.url };
+    }
+  }
+}
