@@ -1,7 +1,7 @@
 // A small simulated world for machine tests: facts that effects change the way git and GitHub would.
 import type { Effect } from "../../src/domain/effects.ts";
 import type { RepoFacts, StableBranchFacts, TagFacts } from "../../src/domain/facts.ts";
-import { transition, type MachineEvent, type MachineState } from "../../src/domain/machine.ts";
+import { transition, type MachineEvent, type MachineState, type Transition } from "../../src/domain/machine.ts";
 import type { MachineSettings } from "../../src/domain/settings.ts";
 import { DAY_MS } from "../../src/domain/time.ts";
 
@@ -37,6 +37,7 @@ export function stable(name: string, sourceSha: string, base: string): StableBra
 export class World {
   state: MachineState;
   readonly log: Array<{ at: string; event: MachineEvent["type"]; effects: Effect[] }> = [];
+  lastView: Transition["view"] | null = null;
   constructor(facts: RepoFacts, readonly settings: MachineSettings) {
     this.state = { facts, memory: null, issue: null };
   }
@@ -48,6 +49,7 @@ export class World {
   }
   run(at: string, event: MachineEvent): Effect[] {
     const result = transition(this.state, event, this.settings, new Date(at));
+    this.lastView = result.view;
     this.state = { ...result.state, issue: result.state.issue && { ...result.state.issue, number: this.state.issue?.number ?? 1 } };
     for (const effect of result.effects) this.apply(effect);
     this.log.push({ at, event: event.type, effects: [...result.effects] });

@@ -189,3 +189,15 @@ test("weekly test results are recorded in the checklist", () => {
   world.run("2024-01-22T14:00:00Z", { type: "checks-finished", ref: "next", sha: sha("next-tip"), conclusion: "success", url: "https://example.test/runs/1" });
   assert.match(world.state.issue!.body, /`next` @ [0-9a-f]{12}: success \(2024-01-22, https:\/\/example\.test\/runs\/1\)/);
 });
+
+test("status says what to do next, in one sentence", async () => {
+  const { deriveNextAction } = await import("../../src/domain/next-action.ts");
+  const world = new World(startFacts(), settingsFor("rebase-at-window-open"));
+  const sentence = (at: string) => {
+    world.run(at, tick);
+    return deriveNextAction(world.lastView!.cycle, world.lastView!.steps);
+  };
+  assert.match(sentence("2024-01-22T10:00:00Z"), /^Keep merging patches into next for the v6\.9 window; next: decide whether to rebase next onto v6\.8 .* from window day 1\.$/);
+  assert.match(sentence("2024-03-11T10:00:00Z"), /^Decide whether to rebase next onto v6\.8 .*\(by window day 3\)\.$/);
+  assert.match(sentence("2024-03-15T10:00:00Z"), /overdue: was due by window day 3/);
+});
