@@ -208,13 +208,13 @@ function parseGpgStatus(status: ReadonlyMap<string, string>): SignatureFacts {
     detail: line,
   });
   const valid = status.get("VALIDSIG")?.split(" ") ?? [];
-  const validFingerprints = [valid[0], valid[9]].filter((fpr): fpr is string => Boolean(fpr)).map(normalizeFingerprint);
+  const validFingerprints = [...new Set([valid[0], valid[9]].filter((fpr): fpr is string => Boolean(fpr)).map(normalizeFingerprint))];
   if (status.has("BADSIG")) return fact("bad", `BADSIG ${status.get("BADSIG")}`);
   if (status.has("EXPKEYSIG")) return fact("expired-key", `EXPKEYSIG ${status.get("EXPKEYSIG")}`, validFingerprints);
   if (status.has("REVKEYSIG")) return fact("revoked-key", `REVKEYSIG ${status.get("REVKEYSIG")}`, validFingerprints);
   if (status.has("NO_PUBKEY")) return fact("unknown-key", `NO_PUBKEY ${status.get("NO_PUBKEY")}`);
   if (status.has("ERRSIG")) return fact("error", `ERRSIG ${status.get("ERRSIG")}`);
   if (status.has("EXPSIG")) return fact("bad", `EXPSIG ${status.get("EXPSIG")} (the signature itself has expired)`);
-  if (status.has("GOODSIG") && validFingerprints.length > 0) return fact("good", `GOODSIG ${status.get("GOODSIG")}`, [...new Set(validFingerprints)]);
+  if (status.has("GOODSIG") && validFingerprints.length > 0) return fact("good", `GOODSIG ${status.get("GOODSIG")}`, validFingerprints);
   return fact("error", [...status.keys()].join(" "));
 }

@@ -1,0 +1,46 @@
+// Upstream merge tracking (C11): is a commit in upstream's main branch, and which merge on its first-parent line brought it in.
+import type { GitContext } from "./git-context.ts";
+import { assertObjectId } from "./git-inputs.ts";
+import { readRefRecords, UPSTREAM_HEADS } from "./git-refs.ts";
+
+export interface UpstreamMergeFacts {
+  readonly commit: string;
+  readonly upstreamHead: string | null;
+  readonly reachable: boolean;
+  /** The merge on upstream's first-parent line that brought `commit` in; null when not reachable or committed directly. */
+  readonly mergeCommit: string | null;
+  /** Committer date of mergeCommit. */
+  readonly mergedAt: Date | null;
+  readonly via: "merge" | "first-parent" | null;
+}
+
+/**
+ * Whether upstream's main branch contains `commit`, and which merge on its first-parent line brought it in
+ * (what pr-tracker-bot reports). Two processes. git 2.39 cannot combine --first-parent with
+ * --ancestry-path, so the descendants of `commit` are listed and the first-parent line followed here.
+ */
+export async function findUpstreamMerge(context: GitContext, commit: string): Promise<UpstreamMergeFacts> {
+  assertObjectId(commit, "commit");
+  const [head] = await readRefRecords(context.git, [`${UPSTREAM_HEADS}${context.upstreamBranch}`]);
+  const upstreamHead = head?.commit ?? null;
+  const facts = (reachable: boolean, via: UpstreamMergeFacts["via"], mergeCommit: string | null = null, mergedAt: Date | null = null): UpstreamMergeFacts =>
+    ({ commit, upstreamHead, reachable, mergeCommit, mergedAt, via });
+  if (!upstreamHead) return facts(false, null);
+  if (upstreamHead === commit) return facts(true, "first-parent");
+  const output = await context.git.run(["log", "--ancestry-path", "--format=%H%x1f%P%x1f%ct", "--end-of-options", upstreamHead, `^${commit}`]);
+  const descendants = new Map<string, { parents: string[]; time: Date }>();
+  for (const line of output.split("\n").filter(Boolean)) {
+    const [sha = "", parents = "", seconds = "0"] = line.split("\x1f");
+    descendants.set(sha, { parents: parents.split(" ").filter(Boolean), time: new Date(Number(seconds) * 1000) });
+  }
+  if (!descendants.has(upstreamHead)) return facts(false, null);
+  let current = upstreamHead;
+  for (;;) {
+    const node = descendants.get(current)!;
+    const first = node.parents[0];
+    if (first === undefined || !descendants.has(first)) {
+      return first === commit ? facts(true, "first-parent") : facts(true, "merge", current, node.time);
+    }
+    current = first;
+  }
+}
