@@ -94,7 +94,7 @@ const pullRequest = z.strictObject({
   greeting: text(200, true).default("Hi Linus,").describe("First line of the mail body."),
   signoff: text(200, true).nullable().default(null).describe('Closing line(s) before the request-pull output (e.g. "-Paul"); null for none.'),
   url: url(["https", "git"]).nullable().default(null)
-    .describe("Public fetch URL printed by request-pull (https:// or git://); required before the app posts a mail."),
+    .describe("Public fetch URL printed by request-pull (https:// or git://); null: the repository's own clone URL (e.g. https://github.com/OWNER/REPO.git)."),
   style: z.enum(["git", "wrapped"]).default("git").describe("git: byte-identical to `git request-pull`; wrapped: URL and tag on separate lines (Paul Moore's style)."),
   openUpstreamPr: openUpstreamPr.nullable().default(null).describe('null, or { repo: "owner/name", branch } to also open a GitHub pull request.'),
 }).describe("The [GIT PULL] mail.");
