@@ -18,7 +18,7 @@ export interface GitRunner {
   readonly dir: string;
   /** Runs `git <args>` in `dir` and returns stdout. Callers put revisions after `--end-of-options` or `--`. */
   run(args: readonly string[]): Promise<string>;
-  /** Like run, but resolves with null when git exits non-zero (a missing ref, an unverified tag). */
+  /** Like run, but resolves with null when git exits non-zero, silently or not (a missing ref, an unverified tag). */
   tryRun(args: readonly string[]): Promise<string | null>;
 }
 
@@ -44,6 +44,9 @@ export function createGitRunner(dir: string, options: GitRunnerOptions = {}): Gi
     maxConcurrentProcesses: 4,
     trimmed: false,
     allowEnvironment: ALLOWED_GIT_ENV,
+    // simple-git's default treats a non-zero exit with an empty stderr as success (`merge-base --is-ancestor`,
+    // `rev-parse --verify --quiet`): any non-zero exit is a failure here, its message stdout + stderr.
+    errors: (error, result) => error ?? (result.exitCode !== 0 ? Buffer.concat([...result.stdOut, ...result.stdErr, Buffer.from(`(git exited ${result.exitCode})`)]) : undefined),
   }).env(buildGitEnv(options.env));
   if (options.onSpawn) {
     const onSpawn = options.onSpawn;
