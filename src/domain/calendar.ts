@@ -100,8 +100,7 @@ export function deriveCalendar(tags: readonly UpstreamTag[], now: Date, options:
   if (latest.version.rc === null) {
     const releaseDay = calendarDayOf(latest.date, zone);
     const prediction = predictNextVersion(latest.version, { override: options.versionOverride });
-    const windowClose = addDays(releaseDay, WINDOW_DAYS.typical);
-    const releaseOdds = odds(1, windowClose);
+    const releaseOdds = odds(1, addDays(releaseDay, WINDOW_DAYS.typical));
     return {
       phase: "merge-window",
       latest,
@@ -110,45 +109,42 @@ export function deriveCalendar(tags: readonly UpstreamTag[], now: Date, options:
       rc: null,
       windowDay: daysBetween(releaseDay, today) + 1,
       stableVersion: prediction.version,
-      target: prediction.version,
-      targetCertain: prediction.certain,
-      targetAlternatives: prediction.alternatives,
-      targetBasis: prediction.basis,
-      expected: {
-        windowClose,
-        windowCloseRange: [addDays(releaseDay, WINDOW_DAYS.min), addDays(releaseDay, WINDOW_DAYS.max)],
-        release: mostLikely(releaseOdds).releaseDay,
-        releaseOdds,
-      },
+      ...targetOf(prediction),
+      expected: expectWindow(releaseDay, releaseOdds, mostLikely(releaseOdds).releaseDay),
     };
   }
 
-  const underRc = versionNumberOf(latest.version);
-  const rc1 = known.find((tag) => tag.version.rc === 1 && sameSeries(tag.version, latest.version));
+  const rc1 = known.find((tag) => tag.version.rc === 1 && sameSeries(tag.version, latest.version)) ?? null;
   const rc1Day = rc1 ? calendarDayOf(rc1.date, zone) : addDays(calendarDayOf(latest.date, zone), -7 * (latest.version.rc - 1));
   const releaseOdds = odds(latest.version.rc, rc1Day);
   const releaseDay = mostLikely(releaseOdds).releaseDay;
   // The next window is for the version after the one under rc; a maintainer's override only applies to it.
   const prediction = predictNextVersion({ ...latest.version, rc: null }, { override: options.versionOverride });
-  const windowClose = addDays(releaseDay, WINDOW_DAYS.typical);
   return {
     phase: latest.version.rc >= options.lateThreshold ? "late" : "development",
     latest,
     release,
-    cycleStart: rc1 ?? null,
+    cycleStart: rc1,
     rc: latest.version.rc,
     windowDay: null,
-    stableVersion: underRc,
-    target: prediction.version,
-    targetCertain: prediction.certain,
-    targetAlternatives: prediction.alternatives,
-    targetBasis: prediction.basis,
-    expected: {
-      windowClose,
-      windowCloseRange: [addDays(releaseDay, WINDOW_DAYS.min), addDays(releaseDay, WINDOW_DAYS.max)],
-      release: releaseDay,
-      releaseOdds,
-    },
+    stableVersion: versionNumberOf(latest.version),
+    ...targetOf(prediction),
+    // The next window opens with the (most likely) release.
+    expected: expectWindow(releaseDay, releaseOdds, releaseDay),
+  };
+}
+
+function targetOf(prediction: ReturnType<typeof predictNextVersion>): Pick<UpstreamCalendar, "target" | "targetCertain" | "targetAlternatives" | "targetBasis"> {
+  return { target: prediction.version, targetCertain: prediction.certain, targetAlternatives: prediction.alternatives, targetBasis: prediction.basis };
+}
+
+/** Expectations for a window opening on `opens`: -rc1 two weeks later (12–15 days seen), and the release after it. */
+function expectWindow(opens: CalendarDay, releaseOdds: readonly LastRcOdds[], release: CalendarDay): UpstreamCalendar["expected"] {
+  return {
+    windowClose: addDays(opens, WINDOW_DAYS.typical),
+    windowCloseRange: [addDays(opens, WINDOW_DAYS.min), addDays(opens, WINDOW_DAYS.max)],
+    release,
+    releaseOdds,
   };
 }
 

@@ -1,7 +1,7 @@
 // The cycle a moment belongs to: the window opened by release P (`cycle 6.8` → the v6.9 window), from
 // P-rc1 until the next -rc1, with the names of the branches and tags it involves.
 import type { UpstreamCalendar } from "./calendar.ts";
-import { renderName } from "./names.ts";
+import { parseWithTemplate, renderName } from "./names.ts";
 import { buildProcess, type ProcessDefinition } from "./process.ts";
 import type { MachineSettings } from "./settings.ts";
 import { formatVersionNumber, parseVersionNumber, type VersionNumber } from "./version.ts";
@@ -47,4 +47,9 @@ export function deriveCycle(upstream: UpstreamCalendar, settings: MachineSetting
     fixesBranch: inWindow ? null : stable(base),
     rebaseOnto: definition.rebaseOnto === "release" ? `v${id}` : `v${id}-rc1`,
   };
+}
+
+/** `6.9` for `stable-6.9` under the configured template ("" when the name is not of the family). */
+export function versionOfStable(branch: string, settings: MachineSettings): string {
+  return parseWithTemplate(settings.branches.stable, branch)?.fields.version ?? "";
 }

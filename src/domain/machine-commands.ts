@@ -1,5 +1,6 @@
 // `/merge-window` commands: permission, preconditions and safety checks decided here; acting is an effect.
 import { permits, renderHelp, type Command, type Permission } from "./commands.ts";
+import { versionOfStable } from "./cycle.ts";
 import type { Context, MachineEvent } from "./machine.ts";
 import { nextFreeTagName, renderTemplate } from "./names.ts";
 import { describePoint, hasPassed, hasReached } from "./process.ts";
@@ -86,7 +87,7 @@ function runCommand(command: Command, event: CommandEvent, context: Context): st
       const tag = branch ? newestValidTagOn(branch, facts) : null;
       if (!branch || !tag) return `there is no valid tag on ${branch ? `\`${branch}\`` : "a current stable branch"} yet.`;
       const kind = branch === cycle.stableBranch ? "window" : "fixes";
-      log.emit({ type: "post-request-pull", key: `request-pull:${tag.name}:${event.id}`, tag: tag.name, base: requestPullBase(tag, branch, context), kind, version: branch.replace(/^.*?(\d+\.\d+)$/, "$1") });
+      log.emit({ type: "post-request-pull", key: `request-pull:${tag.name}:${event.id}`, tag: tag.name, base: requestPullBase(tag, branch, context), kind, version: versionOfStable(branch, context.settings) });
       return `the [GIT PULL] request for \`${tag.name}\` follows.`;
     }
     case "version": {
@@ -120,24 +121,43 @@ export function currentStable(context: Context): string | null {
   return branch && facts.stableBranches.some((b) => b.name === branch) ? branch : null;
 }
 
+/** The tag a maintainer would sign now: the next free name on the current stable branch, its message and commit. */
+export interface TagProposal {
+  readonly branch: string;
+  readonly sha: string;
+  readonly name: string;
+  readonly message: string;
+}
+
+/**
+ * The next tag on the current stable branch (null when there is none): `{date}` is `date` (default: today in
+ * the configured zone), and the name avoids every name in `existing` (default: the family tags in the facts).
+ */
+export function deriveTagProposal(context: Context, options: { date?: string; existing?: Iterable<string> } = {}): TagProposal | null {
+  const { facts, settings, now } = context;
+  const branchName = currentStable(context);
+  const branch = facts.stableBranches.find((b) => b.name === branchName);
+  if (!branch) return null;
+  const version = versionOfStable(branch.name, settings);
+  const date = options.date ?? dateStampOf(now, settings.timeZone);
+  const fields = { subsystem: settings.subsystem, date, version, rc: String(context.upstream.rc ?? 1) };
+  const name = nextFreeTagName(settings.tags.name, fields, options.existing ?? facts.tags.map((tag) => tag.name));
+  return { branch: branch.name, sha: branch.sha, name, message: renderTemplate(settings.tags.message, fields) };
+}
+
 /**
  * Proposes (maintainer signs: the exact commands) or creates (app key) the next tag on the current
  * stable branch; returns the text for the maintainer.
  */
 export function proposeTag(context: Context, key: string): string {
-  const { facts, log, settings, now } = context;
-  const branchName = currentStable(context);
-  const branch = facts.stableBranches.find((b) => b.name === branchName);
-  if (!branch) return "there is no current stable branch to tag yet.";
-  const version = branch.name.replace(/^.*?(\d+\.\d+)$/, "$1");
-  const fields = { subsystem: settings.subsystem, date: dateStampOf(now, settings.timeZone), version, rc: String(context.upstream.rc ?? 1) };
-  const name = nextFreeTagName(settings.tags.name, fields, facts.tags.map((tag) => tag.name));
-  const message = renderTemplate(settings.tags.message, fields);
-  if (settings.signing.mode === "app") {
-    log.emit({ type: "create-tag", key: `create-tag:${key}`, name, message, sha: branch.sha });
-    return `signing \`${name}\` on \`${branch.name}\` at ${branch.sha.slice(0, 12)} with the app's key.`;
+  const proposal = deriveTagProposal(context);
+  if (!proposal) return "there is no current stable branch to tag yet.";
+  const { name, message, branch, sha } = proposal;
+  if (context.settings.signing.mode === "app") {
+    context.log.emit({ type: "create-tag", key: `create-tag:${key}`, name, message, sha });
+    return `signing \`${name}\` on \`${branch}\` at ${sha.slice(0, 12)} with the app's key.`;
   }
-  return renderTagCommands(name, message, branch.name, branch.sha);
+  return renderTagCommands(name, message, branch, sha);
 }
 
 /** The exact commands a maintainer runs to sign and push the proposed tag. */
@@ -145,12 +165,19 @@ export function renderTagCommands(name: string, message: string, branch: string,
   return [
     `proposed tag for \`${branch}\` (${sha.slice(0, 12)}): sign and push it with`,
     "```sh",
-    `git fetch origin ${branch}`,
-    `git tag -s -m ${shellQuote(message)} ${name} ${sha}`,
-    `git push origin ${name}`,
+    ...buildTagCommandLines(name, message, branch, sha),
     "```",
     "merge-window checks it when it arrives and then writes the [GIT PULL] request.",
   ].join("\n");
+}
+
+/** `git fetch`, `git tag -s` and `git push` for the proposed tag, one shell command per line. */
+export function buildTagCommandLines(name: string, message: string, branch: string, sha: string): string[] {
+  return [
+    `git fetch origin ${branch}`,
+    `git tag -s -m ${shellQuote(message)} ${name} ${sha}`,
+    `git push origin ${name}`,
+  ];
 }
 
 /** POSIX single-quoting: the message template is free text from the config. */

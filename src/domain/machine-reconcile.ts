@@ -1,6 +1,7 @@
 // What the cycle asks for at this moment, whatever the event: tag checks, automatic steps, the pull
 // request mail, merge notices, reminders, weekly tests. Everything keyed, so repeating it adds nothing.
 import type { TagFacts } from "./facts.ts";
+import { versionOfStable } from "./cycle.ts";
 import type { Context } from "./machine.ts";
 import { proposeTag, stableRefusal, currentStable } from "./machine-commands.ts";
 import { hasPassed, hasReached } from "./process.ts";
@@ -79,7 +80,7 @@ function postRequestPulls(context: Context): void {
   for (const tag of facts.tags) {
     if (tag.stableBranch !== branch || tag.check?.valid !== true || tag.mergedUpstream) continue;
     const kind = branch === cycle.stableBranch ? "window" : "fixes";
-    const version = parseWithTemplate(settings.branches.stable, branch)?.fields.version ?? "";
+    const version = versionOfStable(branch, settings);
     log.emit({ type: "post-request-pull", key: `request-pull:${tag.name}`, tag: tag.name, base: requestPullBase(tag, branch, context), kind, version });
     if (kind === "window" && settings.pullRequest.openUpstreamPr) {
       log.emit({ type: "open-upstream-pr", key: `upstream-pr:${tag.name}`, tag: tag.name, base: requestPullBase(tag, branch, context), version });
