@@ -105,11 +105,15 @@ async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): 
         name: `merge-window / tag ${effect.tag}`,
         conclusion: effect.valid ? "success" : "failure",
         title: effect.valid ? `${effect.tag} is a valid pull-request tag` : `${effect.tag}: ${effect.problems.length} problem(s)`,
-        summary: effect.valid ? "Name, date, signature, branch and message all check out." : effect.problems.map((p) => `- \`${p.code}\`: ${p.message}`).join("\n"),
+        // The adapter lists `problems` under the summary itself (one line per code); listing them here too doubled them.
+        summary: effect.valid ? "Name, date, signature, branch and message all check out." : `${effect.tag} cannot be sent as a pull-request tag until these are fixed:`,
         problems: effect.problems,
       });
-    case "delete-tag":
-      return github.deleteRef(`tags/${effect.tag}`);
+    case "delete-tag": {
+      const result = await git.deleteTag(effect.tag, effect.object);
+      const note = result.status === "deleted" ? `Deleted the invalid tag \`${effect.tag}\` (automation.deleteInvalidTags).` : result.message;
+      return github.upsertComment(tracking(), effect.key, note);
+    }
     case "post-request-pull":
       return github.upsertComment(tracking(), effect.key, await renderMail(effect, deps));
     case "open-upstream-pr": {

@@ -58,6 +58,7 @@ export async function observeFacts(git: GitPort, config: Config, now: Date, opti
     return {
       name: tag.name,
       sha: tag.commit!,
+      object: tag.object,
       taggerDate: tag.date,
       stableBranch: verdict.stableBranch,
       check: { valid: verdict.valid, problems: verdict.problems },

@@ -46,9 +46,6 @@ export interface GitHubPort {
   /** Creates or updates the check run `name` on `sha`. */
   reportCheckRun(report: CheckRunReport): Promise<void>;
   addLabel(issue: number, label: string): Promise<void>;
-  /** Creates `refs/<ref>` at `sha`; true when created, false when it already pointed there; throws when it points elsewhere. */
-  createRef(ref: string, sha: string): Promise<boolean>;
-  deleteRef(ref: string): Promise<void>;
   /** Opens a pull request (possibly in another repository) unless one with the same head and base is open. */
   openPullRequest(input: { repo: string; head: string; base: string; title: string; body: string }): Promise<PullRequestRecord>;
   dispatchWorkflow(workflow: string, ref: string): Promise<void>;
@@ -60,5 +57,5 @@ export interface GitHubPort {
 
 
 /** The git operations run() uses (the git layer, minus what only the CLI needs). */
-export type GitPort = Pick<GitLayer, "observe" | "findUpstreamMerge" | "adviseRebase" | "rebaseNext" | "createStableBranch" | "createSignedTag" | "verifyTag">;
+export type GitPort = Pick<GitLayer, "observe" | "findUpstreamMerge" | "adviseRebase" | "rebaseNext" | "createStableBranch" | "createSignedTag" | "deleteTag" | "verifyTag">;
 export type { RequestPullSource };

@@ -9,6 +9,7 @@ import { adviseRebase, rebaseNext, type RealRebaseRequest, type RebaseAdvice, ty
 import { buildRefView, type RefSource } from "./git-refs.ts";
 import { createGitRunner } from "./git-runner.ts";
 import { createStableBranch, type StableBranchRequest, type StableBranchResult } from "./git-stable.ts";
+import { deleteTag, type DeleteTagResult } from "./git-delete-tag.ts";
 import { createSignedTag, readTagFacts, verifyTag, type SignedTagRequest, type SignedTagResult, type TagCheckRequest, type TagVerifyRequest } from "./git-tags.ts";
 
 export type { UpstreamSource } from "./git-context.ts";
@@ -20,6 +21,7 @@ export type { UpstreamMergeFacts } from "./git-upstream-merge.ts";
 export type { RebaseAdvice, RebaseAdviceRequest, RealRebaseRequest, RebaseResult } from "./git-rebase.ts";
 export type { RebaseRefusal, RebaseRefusalCode, TrialRebase } from "./git-rebase-steps.ts";
 export type { StableBranchRequest, StableBranchResult } from "./git-stable.ts";
+export type { DeleteTagResult } from "./git-delete-tag.ts";
 export type { SignedTagRequest, SignedTagResult, SigningKey, TagCheckRequest, TagVerifyRequest } from "./git-tags.ts";
 
 export interface GitLayerOptions {
@@ -55,6 +57,8 @@ export interface GitLayer {
   rebaseNext(request: RealRebaseRequest): Promise<RebaseResult>;
   /** Creates `stable-X.Y` at a pinned SHA; idempotent; never moves an existing branch. */
   createStableBranch(request: StableBranchRequest): Promise<StableBranchResult>;
+  /** Deletes a tag on the remote only if it still points at `expectedObject` (the tag object that was checked). */
+  deleteTag(name: string, expectedObject: string): Promise<DeleteTagResult>;
   /** Signs and pushes a new tag. */
   createSignedTag(request: SignedTagRequest): Promise<SignedTagResult>;
   /** The raw facts about one tag (safe names only; throws InputError otherwise). */
@@ -87,6 +91,7 @@ export function createGitLayer(options: GitLayerOptions): GitLayer {
     rebaseNext: (request) => rebaseNext(context, request),
     createStableBranch: (request) => createStableBranch(context, request),
     createSignedTag: (request) => createSignedTag(context, request),
+    deleteTag: (name, expectedObject) => deleteTag(context, name, expectedObject),
     readTagFacts: (name, request) => readTagFacts(context, name, request),
     verifyTag: (name, request) => verifyTag(context, name, request),
   };

@@ -59,14 +59,6 @@ export function fitIssueBody(body: string, marker?: string): string {
   return fitBody(whole.replace(ANY_MARKER, "").trimEnd(), trailer);
 }
 
-/** `heads/NAME` or `tags/NAME` with NAME a safe ref name; returns it (without `refs/`). */
-export function assertRefPath(ref: string): string {
-  const match = /^(heads|tags)\/(.*)$/s.exec(ref);
-  if (!match) throw new InputError("bad-ref", `ref ${JSON.stringify(ref.slice(0, 60))} refused: expected heads/NAME or tags/NAME`);
-  assertSafeRefName(match[2]!, match[1] === "heads" ? "branch" : "tag");
-  return ref;
-}
-
 /** A full lowercase hex object id (SHA-1 or SHA-256). */
 export function assertSha(sha: string, what: string): string {
   if (!SHA.test(sha)) throw new InputError("bad-sha", `${what} ${JSON.stringify(sha.slice(0, 70))} is not a full hex object id`);

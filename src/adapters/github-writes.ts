@@ -4,31 +4,15 @@ import { assertSafeRefName } from "../domain/names.ts";
 import { fitBody } from "../domain/tracking-issue.ts";
 import type { CheckRunReport, GitHubPort, PullRequestRecord } from "../ports.ts";
 import type { Call } from "./github.ts";
-import { listAllPages, messageOf, NO_RETRY, statusOf, writeAtMostTwice } from "./github-http.ts";
-import { assertRefPath, assertSha, parseRepoName, qualifyHead } from "./github-inputs.ts";
+import { listAllPages, NO_RETRY, statusOf, writeAtMostTwice } from "./github-http.ts";
+import { assertSha, parseRepoName, qualifyHead } from "./github-inputs.ts";
 
-type RepoWrites = Pick<GitHubPort, "createRef" | "deleteRef" | "reportCheckRun" | "openPullRequest">;
+type RepoWrites = Pick<GitHubPort, "reportCheckRun" | "openPullRequest">;
 
-/** createRef, deleteRef, reportCheckRun and openPullRequest for `owner/repo`, through `call`. */
+/** reportCheckRun and openPullRequest for `owner/repo`, through `call`. (Refs change only through git, with leases.) */
 export function createRepoWrites(call: Call, context: { owner: string; repo: string; appSlug: string }): RepoWrites {
   const { owner, repo, appSlug } = context;
   const at = { owner, repo };
-
-  /** Where `ref` (`heads/x`) points now; null when it does not exist. */
-  async function readRef(ref: string): Promise<string | null> {
-    try {
-      return (await call("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...at, ref })).data.object.sha;
-    } catch (error) {
-      if (statusOf(error) === 404) return null;
-      throw error;
-    }
-  }
-
-  /** false when `ref` already points at `sha`; throws when it points elsewhere (never moved). */
-  function compareExisting(ref: string, sha: string, existing: string): false {
-    if (existing === sha) return false;
-    throw new InputError("ref-exists", `refs/${ref} already exists at ${existing}, not at ${sha}; merge-window never moves an existing ref`);
-  }
 
   async function findCheckRun(sha: string, name: string): Promise<number | undefined> {
     const { data } = await call("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { ...at, ref: sha, check_name: name, per_page: 100 });
@@ -38,39 +22,6 @@ export function createRepoWrites(call: Call, context: { owner: string; repo: str
   }
 
   return {
-    async createRef(ref, sha) {
-      assertRefPath(ref);
-      assertSha(sha, `sha for refs/${ref}`);
-      const post = async (): Promise<boolean> => {
-        try {
-          await call("POST /repos/{owner}/{repo}/git/refs", { ...at, ref: `refs/${ref}`, sha, request: NO_RETRY });
-          return true;
-        } catch (error) {
-          if (statusOf(error) !== 422 || !/reference already exists/i.test(messageOf(error))) throw error;
-          const existing = await readRef(ref);
-          if (existing === null) throw error;
-          return compareExisting(ref, sha, existing);
-        }
-      };
-      return writeAtMostTwice(`creating refs/${ref} at ${sha}`, post, async () => {
-        const existing = await readRef(ref);
-        // Created by the attempt that seemed to fail: report it as created.
-        return existing === null ? undefined : existing === sha ? true : compareExisting(ref, sha, existing);
-      });
-    },
-
-    async deleteRef(ref) {
-      assertRefPath(ref);
-      try {
-        await call("DELETE /repos/{owner}/{repo}/git/refs/{ref}", { ...at, ref });
-      } catch (error) {
-        // Already gone (a retry, a human): deleting is done either way.
-        const status = statusOf(error);
-        if (status === 404 || (status === 422 && /reference does not exist/i.test(messageOf(error)))) return;
-        throw error;
-      }
-    },
-
     async reportCheckRun(report) {
       const sha = assertSha(report.sha, `check run ${JSON.stringify(report.name)} sha`);
       if (report.name.trim() === "" || report.name.length > 200) throw new InputError("bad-check-name", `check run name ${JSON.stringify(report.name.slice(0, 60))} refused: 1-200 characters`);

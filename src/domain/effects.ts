@@ -22,7 +22,8 @@ export type Effect =
   | { readonly type: "create-tag"; readonly key: string; readonly name: string; readonly message: string; readonly sha: string }
   /** A check run on the tagged commit (success or failure with the problems). */
   | { readonly type: "report-tag-check"; readonly key: string; readonly tag: string; readonly sha: string; readonly valid: boolean; readonly problems: readonly TagProblem[] }
-  | { readonly type: "delete-tag"; readonly key: string; readonly tag: string; readonly sha: string }
+  /** Deletes a tag that failed its check, only if it still points at `object` (a fixed re-push is kept). */
+  | { readonly type: "delete-tag"; readonly key: string; readonly tag: string; readonly object: string }
   | { readonly type: "post-request-pull"; readonly key: string; readonly tag: string; readonly base: string; readonly kind: "window" | "fixes"; readonly version: string }
   | { readonly type: "open-upstream-pr"; readonly key: string; readonly tag: string; readonly base: string; readonly version: string }
   | { readonly type: "dispatch-tests"; readonly key: string; readonly refs: readonly string[] }

@@ -32,6 +32,8 @@ export interface TagFacts {
   readonly name: string;
   /** The commit the tag points at (peeled). */
   readonly sha: string;
+  /** The tag object (annotated) or the commit (lightweight): what a conditional delete compares against. */
+  readonly object: string;
   readonly taggerDate: Date | null;
   /** The `stable-X.Y` its message names, when the tagged commit is on that branch (else null). */
   readonly stableBranch: string | null;

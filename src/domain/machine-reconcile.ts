@@ -37,7 +37,7 @@ function reportTagChecks({ facts, log, settings, upstream }: Context): void {
     const key = `tag-check:${tag.name}@${tag.sha}`;
     log.emit({ type: "report-tag-check", key, tag: tag.name, sha: tag.sha, valid: tag.check.valid, problems: tag.check.problems });
     if (!tag.check.valid && settings.automation.deleteInvalidTags) {
-      log.emit({ type: "delete-tag", key: `delete-tag:${tag.name}@${tag.sha}`, tag: tag.name, sha: tag.sha });
+      log.emit({ type: "delete-tag", key: `delete-tag:${tag.name}@${tag.object}`, tag: tag.name, object: tag.object });
     }
   }
 }

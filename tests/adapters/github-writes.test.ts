@@ -1,5 +1,5 @@
-// The GitHub adapter's refs, check runs, permissions, pull requests, config reads and workflow dispatch over
-// HTTP (real Octokit, nock): never moving a ref, upserting check runs, failing closed on permissions.
+// The GitHub adapter's check runs, permissions, pull requests, config reads and workflow dispatch over
+// HTTP (real Octokit, nock): upserting check runs, failing closed on permissions.
 import { afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import nock from "nock";
@@ -7,69 +7,9 @@ import { InputError } from "../../src/domain/errors.ts";
 import { API, APP, assertDone, buildError, createHarness, OWNER, REPO_PATH } from "./github-world.ts";
 
 const SHA = "6d4d8cfd2a1c5b0c8e1f3a2b4c5d6e7f8091a2b3";
-const OTHER = "0f1e2d3c4b5a69788796a5b4c3d2e1f00112233a";
 
 before(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
-
-describe("createRef", () => {
-  const REFS = `${REPO_PATH}/git/refs`;
-  const REF = `${REPO_PATH}/git/ref/heads%2Fstable-7.0`;
-  const exists = { ...buildError("Reference already exists"), status: "422" };
-
-  it("creates refs/heads/stable-7.0 and says so", async () => {
-    const h = createHarness();
-    nock(API).post(REFS, { ref: "refs/heads/stable-7.0", sha: SHA }).reply(201, { ref: "refs/heads/stable-7.0", object: { sha: SHA } });
-    assert.equal(await h.adapter.createRef("heads/stable-7.0", SHA), true);
-    assertDone(h);
-  });
-
-  it("answers false when the ref already points at the same sha", async () => {
-    const h = createHarness();
-    nock(API).post(REFS).reply(422, exists).get(REF).reply(200, { ref: "refs/heads/stable-7.0", object: { sha: SHA, type: "commit" } });
-    assert.equal(await h.adapter.createRef("heads/stable-7.0", SHA), false);
-    assertDone(h);
-  });
-
-  it("throws, naming the ref and both shas, when it points elsewhere; never updates it", async () => {
-    const h = createHarness();
-    nock(API).post(REFS).reply(422, exists).get(REF).reply(200, { ref: "refs/heads/stable-7.0", object: { sha: OTHER, type: "commit" } });
-    await assert.rejects(h.adapter.createRef("heads/stable-7.0", SHA), (error: unknown) => {
-      assert.ok(error instanceof InputError);
-      assert.equal(error.code, "ref-exists");
-      for (const part of ["refs/heads/stable-7.0", SHA, OTHER]) assert.ok(error.message.includes(part), part);
-      return true;
-    });
-    assert.deepEqual(h.requests.map((r) => r.split(" ")[0]), ["POST", "GET"]);
-    assertDone(h);
-  });
-
-  it("after a 502, finds the ref it created and does not post again", async () => {
-    const h = createHarness();
-    nock(API).post(REFS).reply(502, buildError("Bad Gateway")).get(REF).reply(200, { ref: "refs/heads/stable-7.0", object: { sha: SHA } });
-    assert.equal(await h.adapter.createRef("heads/stable-7.0", SHA), true);
-    assert.equal(h.count("POST", REFS), 1);
-    assertDone(h);
-  });
-
-  it("refuses unsafe refs and short shas before any request", async () => {
-    const h = createHarness();
-    for (const [ref, sha] of [["heads/--force", SHA], ["stable-7.0", SHA], ["heads/a..b", SHA], ["tags/x", "abc123"], ["heads/x", `${SHA} `]] as const) {
-      await assert.rejects(h.adapter.createRef(ref, sha), InputError, `${ref} ${sha}`);
-    }
-    assert.deepEqual(h.requests, []);
-  });
-
-  it("deletes a tag; one already gone is deleted too", async () => {
-    const h = createHarness();
-    nock(API)
-      .delete(`${REFS}/tags%2Fselinux-pr-20240312`).reply(204)
-      .delete(`${REFS}/tags%2Fselinux-pr-20240313`).reply(422, buildError("Reference does not exist"));
-    await h.adapter.deleteRef("tags/selinux-pr-20240312");
-    await h.adapter.deleteRef("tags/selinux-pr-20240313");
-    assertDone(h);
-  });
-});
 
 describe("reportCheckRun", () => {
   const NAME = "merge-window / tag selinux-pr-20240312";

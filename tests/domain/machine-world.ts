@@ -22,6 +22,7 @@ export function tag(name: string, taggedAt: string, stableBranch: string | null,
   return {
     name,
     sha: sha(`commit-of-${name}`),
+    object: sha(`tag-object-of-${name}`),
     taggerDate: new Date(taggedAt),
     stableBranch,
     check: valid ? { valid: true, problems: [] } : { valid: false, problems: [{ code: "impossible-date", message: `"${name}" carries an impossible date` }] },

@@ -1,0 +1,23 @@
+// Deleting a tag on the remote with a compare-and-swap: only if it still points at the object that was judged.
+import { assertSafeRefName } from "../domain/names.ts";
+import type { GitContext } from "./git-context.ts";
+import { assertObjectId } from "./git-inputs.ts";
+import { parsePushPorcelain, runCapturing } from "./git-refs.ts";
+
+export type DeleteTagResult =
+  | { readonly status: "deleted"; readonly name: string }
+  | { readonly status: "refused"; readonly name: string; readonly message: string };
+
+/**
+ * `git push --atomic --force-with-lease=refs/tags/<name>:<object> <remote> :refs/tags/<name>`: a tag re-pushed
+ * (fixed) since it was checked is left alone. GitHub's REST delete has no such condition, so this goes through git.
+ */
+export async function deleteTag(context: GitContext, name: string, expectedObject: string): Promise<DeleteTagResult> {
+  const tag = assertSafeRefName(name, "tag");
+  const object = assertObjectId(expectedObject, `object of tag ${tag}`);
+  const ref = `refs/tags/${tag}`;
+  const result = await runCapturing(context.git, ["push", "--atomic", "--porcelain", "--no-verify", `--force-with-lease=${ref}:${object}`, "--end-of-options", context.remote, `:${ref}`]);
+  const updates = parsePushPorcelain(result.output);
+  if (result.ok && updates.some((update) => update.flag === "-" && update.ref === ref)) return { status: "deleted", name: tag };
+  return { status: "refused", name: tag, message: `${tag} was not deleted (it changed since it was checked, or the push failed): ${result.output.trim().split("\n").at(-1) ?? ""}` };
+}
