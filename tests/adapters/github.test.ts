@@ -266,7 +266,8 @@ describe("Probot's Octokit (retry and throttle plugins on)", () => {
 describe("ROUTES_USED", () => {
   it("names each route once, and the matcher tells them apart", () => {
     assert.equal(new Set(ROUTES_USED).size, ROUTES_USED.length);
-    assert.equal(matchRoute(`GET ${REPO_PATH}/git/ref/heads%2Fnext`), "GET /repos/{owner}/{repo}/git/ref/{ref}");
+    assert.equal(matchRoute(`GET ${REPO_PATH}/git/ref/heads%2Fnext`), undefined, "refs change only through git");
+    assert.equal(matchRoute(`GET ${REPO_PATH}/commits/${"a".repeat(40)}/check-runs`), "GET /repos/{owner}/{repo}/commits/{ref}/check-runs");
     assert.equal(matchRoute(`GET ${REPO_PATH}/issues/7/comments?page=1`), "GET /repos/{owner}/{repo}/issues/{issue_number}/comments");
     assert.equal(matchRoute(`DELETE ${REPO_PATH}/issues/7`), undefined);
     assert.equal(matchRoute(`PUT ${REPO_PATH}/git/refs/heads%2Fnext`), undefined);
