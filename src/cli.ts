@@ -1,0 +1,89 @@
+// The `merge-window` command line (PROCESS.md C13): the app's core on a local clone, without GitHub.
+// Exit status: 0 done, 1 failed (check-tag: the tag is invalid), 2 bad input (one line on stderr naming it).
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { isCommandName, parseCommandArgs, renderCommandHelp, renderUsage, type CommandArgs, type CommandName } from "./cli-args.ts";
+import { CliFailure, resolveCliIo, type CliIo } from "./cli-io.ts";
+import { runRequestPull } from "./cli-request-pull.ts";
+import { runAdviseRebase, runStatus } from "./cli-status.ts";
+import { runCheckTag, runTagName } from "./cli-tags.ts";
+import { InputError } from "./domain/errors.ts";
+
+export type { CliIo } from "./cli-io.ts";
+
+const HANDLERS: Record<CommandName, (args: CommandArgs, io: CliIo) => Promise<number>> = {
+  status: runStatus,
+  "advise-rebase": runAdviseRebase,
+  "tag-name": runTagName,
+  "check-tag": runCheckTag,
+  "request-pull": runRequestPull,
+  demo: runDemoCommand,
+};
+
+/**
+ * Runs `merge-window <argv>` and resolves with the exit status; never throws. `io` replaces the process's
+ * streams, directory, clock and git hooks (tests run the CLI in-process this way).
+ */
+export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Promise<number> {
+  const io = resolveCliIo(ioOverrides);
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.stderr(renderUsage());
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
+    io.stdout(renderUsage());
+    return 0;
+  }
+  if (!isCommandName(name)) {
+    io.stderr(`merge-window: unknown command ${JSON.stringify(name)} (commands: ${Object.keys(HANDLERS).join(", ")}; see merge-window --help)\n`);
+    return 2;
+  }
+  try {
+    const args = parseCommandArgs(name, rest);
+    if (args.values.help) {
+      io.stdout(renderCommandHelp(name));
+      return 0;
+    }
+    return await HANDLERS[name](args, io);
+  } catch (error) {
+    return reportError(name, error, io);
+  }
+}
+
+/** InputError: the caller's mistake (exit 2); CliFailure and anything else: exit 1. One line, except config errors. */
+function reportError(command: CommandName, error: unknown, io: CliIo): number {
+  if (error instanceof InputError) {
+    const text = error.code === "bad-config" ? error.message : error.message.replace(/\s*\n\s*/g, "; ");
+    io.stderr(`merge-window ${command}: ${text}\n`);
+    return 2;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const line = message.split("\n").find((part) => part.trim() !== "")?.trim() ?? "failed";
+  io.stderr(`merge-window ${command}: ${error instanceof CliFailure ? line : `failed: ${line}`}\n`);
+  return 1;
+}
+
+/** `merge-window demo`: the sandbox demo when src/sandbox/demo.ts provides `runDemo`, else a note (exit 2). */
+async function runDemoCommand(args: CommandArgs, io: CliIo): Promise<number> {
+  const path = fileURLToPath(new URL("./sandbox/demo.ts", import.meta.url));
+  if (!existsSync(path)) {
+    io.stderr("merge-window demo: the demo is not available yet\n");
+    return 2;
+  }
+  const module = (await import(pathToFileURL(path).href)) as { runDemo?: (options: object) => Promise<number | void> };
+  if (typeof module.runDemo !== "function") {
+    io.stderr("merge-window demo: the demo is not available yet\n");
+    return 2;
+  }
+  if (args.rest.length > 0) throw new InputError("bad-arguments", `unexpected argument ${JSON.stringify(args.rest[0])} (the demo takes none)`);
+  // The demo prints its own narration; its options all have defaults.
+  const status = await module.runDemo({});
+  return typeof status === "number" ? status : 0;
+}
+
+// `node --import tsx src/cli.ts …` (npm run demo) runs the CLI; importing this module does not.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}
