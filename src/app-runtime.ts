@@ -9,7 +9,7 @@ import { ensureUpstreamMirror, listUpstreamTags, openRepoWorkspace, syncUpstream
 import type { Config } from "./config.ts";
 import { createJobQueue } from "./job-queue.ts";
 import type { GitHubPort } from "./ports.ts";
-import { ConfigMemory, run, type OpenedGit, type RunOutcome } from "./run.ts";
+import { ConfigMemory, findIgnoreReason, run, type OpenedGit, type RunOutcome } from "./run.ts";
 import type { JobName } from "./schedule.ts";
 import type { Trigger } from "./triggers.ts";
 import { mapWebhook } from "./webhooks.ts";
@@ -61,6 +61,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
 
   const runOne = async (ref: RepositoryRef, trigger: Trigger, extra: { upstreamTag?: string }) => {
+    // The app's own comments come back as webhooks: they must cost nothing, not even an installation token.
+    const ignored = findIgnoreReason(trigger);
+    if (ignored !== null) return options.onOutcome?.(ref, trigger, { status: "ignored", reason: ignored });
     const installation = await access.installation(ref.installationId);
     const github = installation.github(ref.owner, ref.repo);
     const openGit = async (config: Config): Promise<OpenedGit> => {
@@ -135,11 +138,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         byUpstream.set(key, group);
       }
       for (const [key, group] of byUpstream) {
-        const mirror = await syncUpstreamMirror(group.config.upstream.url, group.config.upstream.branch, { cacheDir: options.cacheDir });
+        const { url, branch } = group.config.upstream;
+        // Nothing remembered (the first poll since start): the mirror's tags, as the runs so far saw them, are
+        // the baseline; otherwise the first tag after every restart would go unnoticed until the hourly tick.
+        const known = knownUpstreamTags.get(key) ?? new Set(await listUpstreamTags(await ensureUpstreamMirror(url, branch, { cacheDir: options.cacheDir })));
+        const mirror = await syncUpstreamMirror(url, branch, { cacheDir: options.cacheDir });
         const tags = await listUpstreamTags(mirror.dir);
-        const known = knownUpstreamTags.get(key);
         knownUpstreamTags.set(key, new Set(tags));
-        const fresh = known ? tags.filter((tag) => !known.has(tag)) : [];
+        const fresh = tags.filter((tag) => !known.has(tag));
         if (fresh.length === 0) continue;
         for (const ref of group.repos) enqueue(ref, { kind: "tick", job }, { upstreamTag: fresh.at(-1)! });
       }

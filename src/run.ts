@@ -55,12 +55,20 @@ export class ConfigMemory {
   }
 }
 
+/**
+ * Why `trigger` needs no run at all: a comment with no command, or from a bot (the app itself included).
+ * Callers check it before any request (an installation token included); null when the trigger needs a run.
+ */
+export function findIgnoreReason(trigger: Trigger): string | null {
+  if (trigger.kind !== "comment") return null;
+  if (trigger.actorIsBot) return "comment by a bot";
+  if (findCommand(trigger.body) === null) return "no command in the comment";
+  return null;
+}
+
 export async function run(trigger: Trigger, deps: RunDeps, extra: { upstreamTag?: string } = {}): Promise<RunOutcome> {
-  // Cheap exits first: a comment with no command, or from a bot (the app itself included), costs nothing.
-  if (trigger.kind === "comment") {
-    if (trigger.actorIsBot) return { status: "ignored", reason: "comment by a bot" };
-    if (findCommand(trigger.body) === null) return { status: "ignored", reason: "no command in the comment" };
-  }
+  const ignored = findIgnoreReason(trigger);
+  if (ignored !== null) return { status: "ignored", reason: ignored };
   const now = deps.clock.now();
   const config = await loadConfig(trigger, deps);
   if ("errors" in config) return { status: "config-error", errors: config.errors };
