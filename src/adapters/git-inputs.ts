@@ -4,7 +4,7 @@ import { InputError } from "../domain/errors.ts";
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$/;
 /** https, git and file URLs; plain http only on loopback (the sandbox forge of `npm run demo`). */
-const URL_SCHEME = /^(?:https|git|file):\/\/[^/]|^http:\/\/(?:127\.0\.0\.1|localhost)(?::\d{1,5})?\//;
+const URL_SCHEME = /^(?:https|git):\/\/[^/]|^file:\/\/(?:localhost)?\/[^/]|^http:\/\/(?:127\.0\.0\.1|localhost)(?::\d{1,5})?\//;
 const CONTROL_OR_SPACE = /[\s\u0000-\u001f\u007f]/;
 const PATH_SPEC = /^[A-Za-z0-9._+*/-]+$/;
 const REF_GLOB = /^[A-Za-z0-9._*/-]+$/;

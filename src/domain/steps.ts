@@ -33,11 +33,13 @@ function evidenceFor(id: StepId, cycle: CycleView, facts: RepoFacts, memory: Mem
   switch (id) {
     case "rebase-decision":
       if (memory.rebaseDecision) return { state: "done", detail: `${memory.rebaseDecision.choice} (by @${memory.rebaseDecision.by})` };
+      if (source?.foreignMerges && !onTarget) return { state: "skipped", detail: `${cycle.sourceBranch} holds merges of others' history and cannot be rebased` };
       if (onTarget) return { state: "done", detail: `${cycle.sourceBranch} is already based on ${cycle.rebaseOnto}` };
       if (stable) return { state: "skipped", detail: `${cycle.stableBranch} exists` };
       return null;
     case "rebase":
       if (onTarget) return { state: "done", detail: `${cycle.sourceBranch} is based on ${cycle.rebaseOnto}` };
+      if (source?.foreignMerges) return { state: "skipped", detail: "not possible: merges of others' history" };
       if (memory.rebaseDecision?.choice === "skip") return { state: "skipped", detail: "no rebase this cycle" };
       if (stable) return { state: "skipped", detail: `${cycle.stableBranch} was created without a rebase` };
       return null;

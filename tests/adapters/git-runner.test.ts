@@ -36,3 +36,14 @@ test("git never inherits GIT_*, EDITOR, VISUAL or PAGER", () => {
     Object.assign(process.env, saved);
   }
 });
+
+test("upstream URLs: https, git, file (file:/// and file://localhost/), absolute paths; plain http only on loopback", async () => {
+  const { assertUpstreamUrl } = await import("../../src/adapters/git-inputs.ts");
+  for (const ok of ["https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git", "git://git.kernel.org/x.git", "file:///srv/linux.git",
+    "file://localhost/srv/linux.git", "/srv/linux.git", "http://127.0.0.1:8080/o/r.git", "http://localhost/o/r.git"]) {
+    assert.equal(assertUpstreamUrl(ok), ok);
+  }
+  for (const bad of ["--upload-pack=x", "-u", "http://example.com/linux.git", "file://host/srv", "ext::sh -c id", "https://x/ y", "relative/path", "//server/share"]) {
+    assert.throws(() => assertUpstreamUrl(bad), /upstream/, bad);
+  }
+});
