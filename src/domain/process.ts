@@ -58,70 +58,65 @@ function sendSteps(timings: ProcessTimings): StepDefinition[] {
   ];
 }
 
-/** Builds a variant's process with the repository's timings. */
-export function buildProcess(variant: VariantId, timings: ProcessTimings = DEFAULT_TIMINGS): ProcessDefinition {
-  const rebaseAtRc1 = {
-    decision: { id: "rebase-decision", title: "Decide whether to rebase onto -rc1", due: rc(1), deadline: rc(timings.rebaseDecisionByRc), requires: [] },
-    rebase: { id: "rebase", title: "Rebase (if decided)", due: rc(1), deadline: rc(timings.rebaseDecisionByRc), requires: ["rebase-decision"] },
-    allowed: { from: rc(1), until: rc(timings.rebaseDecisionByRc - 1) },
-  } as const;
+/** What sets a variant apart; everything else about its steps is shared. */
+interface VariantShape {
+  readonly summary: string;
+  readonly sourceBranch: "next" | "dev";
+  /** When the rebase is decided (and allowed): as the window opens, or just after -rc1. */
+  readonly rebaseAt: "window-open" | "rc1";
+  readonly stable: { readonly title: string; readonly due: CyclePoint; readonly deadline: CyclePoint };
+  readonly notes: readonly string[];
+}
+
+function shapeOf(variant: VariantId, timings: ProcessTimings): VariantShape {
+  const atWindowOpen = { due: windowDay(1), deadline: windowDay(timings.sendByDay) };
   switch (variant) {
     case "rebase-at-window-open":
-      return {
-        variant,
-        summary: "Seed process: decide the rebase when the window opens, then copy next to stable-X.Y, tag and send.",
-        sourceBranch: "next",
-        rebaseOnto: "release",
-        rebaseAllowed: { from: windowDay(1), until: windowDay(timings.rebaseByDay) },
-        notes: [],
-        steps: [
-          { id: "rebase-decision", title: "Decide whether to rebase next onto the release", due: windowDay(1), deadline: windowDay(timings.rebaseByDay), requires: [] },
-          { id: "rebase", title: "Rebase next (if decided), very early in the window", due: windowDay(1), deadline: windowDay(timings.rebaseByDay), requires: ["rebase-decision"] },
-          { id: "create-stable", title: "Copy next to stable-X.Y", due: windowDay(1), deadline: windowDay(timings.sendByDay), requires: ["rebase-decision", "rebase"] },
-          ...sendSteps(timings),
-        ],
-      };
+      return { summary: "Seed process: decide the rebase when the window opens, then copy next to stable-X.Y, tag and send.",
+        sourceBranch: "next", rebaseAt: "window-open", stable: { title: "Copy next to stable-X.Y", ...atWindowOpen }, notes: [] };
     case "rebase-at-rc1":
-      return {
-        variant,
-        summary: "Rebase decision just after -rc1, before patches are merged; copy next to stable-X.Y, tag and send at window open.",
-        sourceBranch: "next",
-        rebaseOnto: "rc1",
-        rebaseAllowed: rebaseAtRc1.allowed,
-        notes: [],
-        steps: [rebaseAtRc1.decision, rebaseAtRc1.rebase,
-          { id: "create-stable", title: "Copy next to stable-X.Y", due: windowDay(1), deadline: windowDay(timings.sendByDay), requires: ["rebase-decision", "rebase"] },
-          ...sendSteps(timings)],
-      };
+      return { summary: "Rebase decision just after -rc1, before patches are merged; copy next to stable-X.Y, tag and send at window open.",
+        sourceBranch: "next", rebaseAt: "rc1", stable: { title: "Copy next to stable-X.Y", ...atWindowOpen }, notes: [] };
     case "dev-model":
       return {
-        variant,
         summary: "dev collects the window's patches (based on the newest -rc1); at window open dev is duplicated into stable-X.Y, tagged and sent.",
         sourceBranch: "dev",
-        rebaseOnto: "rc1",
-        rebaseAllowed: rebaseAtRc1.allowed,
+        rebaseAt: "rc1",
+        stable: { title: "Duplicate dev into stable-X.Y", ...atWindowOpen },
         notes: [
           "next is a generated merge of stable-X.Y and dev for linux-next; it is frozen during the merge window.",
           "After -rc6, or with two weeks or less left, only critical fixes go into dev; the rest waits in dev-staging.",
           "When the window closes, stable-X.Y is reset to vX.Y-rc1 by the maintainer (merge-window never resets branches).",
         ],
-        steps: [rebaseAtRc1.decision, rebaseAtRc1.rebase,
-          { id: "create-stable", title: "Duplicate dev into stable-X.Y", due: windowDay(1), deadline: windowDay(timings.sendByDay), requires: ["rebase-decision", "rebase"] },
-          ...sendSteps(timings)],
       };
     case "stable-before-window":
-      return {
-        variant,
-        summary: "2016 form: stable-X.Y is cut from next one or two rcs before the window, then tagged and sent when it opens.",
-        sourceBranch: "next",
-        rebaseOnto: "rc1",
-        rebaseAllowed: rebaseAtRc1.allowed,
-        notes: [],
-        steps: [rebaseAtRc1.decision, rebaseAtRc1.rebase,
-          { id: "create-stable", title: "Cut stable-X.Y from next before the window", due: rc(timings.lateThreshold), deadline: windowDay(1), requires: ["rebase-decision", "rebase"] },
-          ...sendSteps(timings)],
-      };
+      return { summary: "2016 form: stable-X.Y is cut from next one or two rcs before the window, then tagged and sent when it opens.",
+        sourceBranch: "next", rebaseAt: "rc1", stable: { title: "Cut stable-X.Y from next before the window", due: rc(timings.lateThreshold), deadline: windowDay(1) }, notes: [] };
   }
+}
+
+/** Builds a variant's process with the repository's timings. */
+export function buildProcess(variant: VariantId, timings: ProcessTimings = DEFAULT_TIMINGS): ProcessDefinition {
+  const shape = shapeOf(variant, timings);
+  const atWindow = shape.rebaseAt === "window-open";
+  const rebase = atWindow
+    ? { due: windowDay(1), deadline: windowDay(timings.rebaseByDay), allowed: { from: windowDay(1), until: windowDay(timings.rebaseByDay) } }
+    : { due: rc(1), deadline: rc(timings.rebaseDecisionByRc), allowed: { from: rc(1), until: rc(timings.rebaseDecisionByRc - 1) } };
+  const source = shape.sourceBranch;
+  return {
+    variant,
+    summary: shape.summary,
+    sourceBranch: source,
+    rebaseOnto: atWindow ? "release" : "rc1",
+    rebaseAllowed: rebase.allowed,
+    notes: shape.notes,
+    steps: [
+      { id: "rebase-decision", title: `Decide whether to rebase ${source} onto ${atWindow ? "the release" : "-rc1"}`, due: rebase.due, deadline: rebase.deadline, requires: [] },
+      { id: "rebase", title: `Rebase ${source} (if decided), ${atWindow ? "very early in the window" : "before merging patches"}`, due: rebase.due, deadline: rebase.deadline, requires: ["rebase-decision"] },
+      { id: "create-stable", title: shape.stable.title, due: shape.stable.due, deadline: shape.stable.deadline, requires: ["rebase-decision", "rebase"] },
+      ...sendSteps(timings),
+    ],
+  };
 }
 
 /** True when `point` has been reached: an rc point once that rc (or the window) is out, a window day from that day. */
