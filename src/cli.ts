@@ -1,8 +1,7 @@
 // The `merge-window` command line (PROCESS.md C13): the app's core on a local clone, without GitHub.
 // Exit status: 0 done, 1 failed (check-tag: the tag is invalid), 2 bad input (one line on stderr naming it).
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { isCommandName, parseCommandArgs, renderCommandHelp, renderUsage, type CommandArgs, type CommandName } from "./cli-args.ts";
 import { CliFailure, resolveCliIo, type CliIo } from "./cli-io.ts";
 import { runRequestPull } from "./cli-request-pull.ts";
@@ -65,22 +64,11 @@ function reportError(command: CommandName, error: unknown, io: CliIo): number {
   return 1;
 }
 
-/** `merge-window demo`: the sandbox demo when src/sandbox/demo.ts provides `runDemo`, else a note (exit 2). */
+/** `merge-window demo [--variant A|B|C] [--keep]`: a whole cycle against the sandbox forge, narrated. */
 async function runDemoCommand(args: CommandArgs, io: CliIo): Promise<number> {
-  const path = fileURLToPath(new URL("./sandbox/demo.ts", import.meta.url));
-  if (!existsSync(path)) {
-    io.stderr("merge-window demo: the demo is not available yet\n");
-    return 2;
-  }
-  const module = (await import(pathToFileURL(path).href)) as { runDemo?: (options: object) => Promise<number | void> };
-  if (typeof module.runDemo !== "function") {
-    io.stderr("merge-window demo: the demo is not available yet\n");
-    return 2;
-  }
-  if (args.rest.length > 0) throw new InputError("bad-arguments", `unexpected argument ${JSON.stringify(args.rest[0])} (the demo takes none)`);
-  // The demo prints its own narration; its options all have defaults.
-  const status = await module.runDemo({});
-  return typeof status === "number" ? status : 0;
+  // Loaded only for the demo: the forge and Probot are not needed by the other commands.
+  const { runDemo } = await import("./sandbox/demo.ts");
+  return runDemo({ argv: args.rest, stdout: io.stdout, stderr: io.stderr });
 }
 
 // `node --import tsx src/cli.ts …` (npm run demo) runs the CLI; importing this module does not.

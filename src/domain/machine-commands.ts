@@ -21,7 +21,9 @@ export function handleCommand(event: CommandEvent, context: Context): void {
   const handled = `command:${event.id}`;
   if (log.has(handled)) return; // a duplicate delivery of the same comment
   log.mark(handled);
-  const reply = (body: string) => log.emit({ type: "reply", key: `reply:${event.id}`, issue: event.issue, body: `@${event.actor} ${body}` });
+  // The reply says what is about to happen, so it goes before the effects that do it.
+  const at = log.effects.length;
+  const reply = (body: string) => log.emit({ type: "reply", key: `reply:${event.id}`, issue: event.issue, body: `@${event.actor} ${body}` }, at);
   if (!event.command.ok) {
     reply(`\`${event.command.text}\`: ${event.command.reason}. \`/merge-window help\` lists the commands.`);
     return;

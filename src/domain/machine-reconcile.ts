@@ -120,7 +120,7 @@ function remindFixes({ cycle, facts, log, settings, now }: Context): void {
   log.emit({
     type: "comment",
     key: `fixes:${fixes.name}@${fixes.sha}`,
-    body: `\`${fixes.name}\` has ${fixes.unsentCommits} fix(es) not yet sent (oldest from ${fixes.oldestUnsentAt.toISOString().slice(0, 10)}). Tag and send them for v${cycle.id}-rc${cycle.where.rc}: \`/merge-window tag\`.`,
+    body: `\`${fixes.name}\` has ${fixes.unsentCommits} fix(es) not yet sent (oldest from ${fixes.oldestUnsentAt.toISOString().slice(0, 10)}). Tag and send them so they make v${cycle.id}-rc${(cycle.where.rc ?? 0) + 1}: \`/merge-window tag\`.`,
   });
 }
 

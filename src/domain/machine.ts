@@ -63,9 +63,10 @@ export class EffectLog {
   mark(key: string): void {
     if (!this.has(key)) this.memory = { ...this.memory, done: [...this.memory.done, key] };
   }
-  emit(effect: Effect & { key: string }): void {
+  /** Adds a one-shot effect (at `index`, default the end) unless its key was done before. */
+  emit(effect: Effect & { key: string }, index = this.effects.length): void {
     if (this.has(effect.key)) return;
-    this.effects.push(effect);
+    this.effects.splice(index, 0, effect);
     this.mark(effect.key);
   }
   remember(update: Partial<Memory>): void {

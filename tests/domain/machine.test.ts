@@ -58,8 +58,8 @@ test("variant A (seed): rebase decision at window open, stable-6.9 on command, t
     ...cycleOpen,
     ["2024-03-11T10:00:00Z", { type: "upstream-tag", tag: "v6.8" }, ["advise-rebase:v6.8", "remind:window-open", "update-tracking-issue"]],
     ["2024-03-11T10:30:00Z", command("11", "/merge-window create-stable"), ["reply:11", "update-tracking-issue"]],
-    ["2024-03-11T11:00:00Z", command("12", "/merge-window rebase"), ["rebase:12", "reply:12", "update-tracking-issue"]],
-    ["2024-03-11T11:30:00Z", command("13", "/merge-window create-stable"), ["create-branch:stable-6.9", "reply:13", "update-tracking-issue"]],
+    ["2024-03-11T11:00:00Z", command("12", "/merge-window rebase"), ["reply:12", "rebase:12", "update-tracking-issue"]],
+    ["2024-03-11T11:30:00Z", command("13", "/merge-window create-stable"), ["reply:13", "create-branch:stable-6.9", "update-tracking-issue"]],
     ["2024-03-11T12:00:00Z", { type: "branch-pushed", branch: "stable-6.9", sha: "x" }, [`propose-tag:stable-6.9@${sha(`${sha("next-tip")}-on-v6.8`)}`, "update-tracking-issue"]],
     ...windowEnd,
   ]);
@@ -91,7 +91,7 @@ test("variant C (dev model): dev is the source, stable-6.9 duplicated from dev o
     ["2024-01-22T10:00:00Z", tick, ["open-tracking-issue", "remind:cycle-start", "tests:week-of-2024-01-22", "update-tracking-issue"]],
     ["2024-03-11T10:00:00Z", { type: "upstream-tag", tag: "v6.8" }, ["remind:window-open", "update-tracking-issue"]],
     ["2024-03-11T10:10:00Z", command("31", "/merge-window create-stable", "write", "contributor"), ["reply:31", "update-tracking-issue"]],
-    ["2024-03-11T10:20:00Z", command("32", "/merge-window create-stable"), ["create-branch:stable-6.9", "reply:32", "update-tracking-issue"]],
+    ["2024-03-11T10:20:00Z", command("32", "/merge-window create-stable"), ["reply:32", "create-branch:stable-6.9", "update-tracking-issue"]],
     ["2024-03-11T10:30:00Z", { type: "branch-pushed", branch: "stable-6.9", sha: "x" }, [`propose-tag:stable-6.9@${sha("dev-tip")}`, "update-tracking-issue"]],
     ...windowEnd,
   ], startFacts("dev", "v6.8-rc1"));
@@ -107,7 +107,7 @@ test("2016 form: stable-6.9 is cut before the window (from -rc6), tagged and sen
     ["2024-01-22T10:00:00Z", tick, ["open-tracking-issue", "remind:cycle-start", "tests:week-of-2024-01-22", "update-tracking-issue"]],
     ["2024-01-22T11:00:00Z", command("41", "/merge-window skip-rebase"), ["reply:41", "update-tracking-issue"]],
     ["2024-02-19T10:00:00Z", command("42", "/merge-window create-stable"), ["reply:42", "update-tracking-issue"]],
-    ["2024-02-26T10:00:00Z", command("43", "/merge-window create-stable"), ["create-branch:stable-6.9", "reply:43", "remind:late", "update-tracking-issue"]],
+    ["2024-02-26T10:00:00Z", command("43", "/merge-window create-stable"), ["reply:43", "create-branch:stable-6.9", "remind:late", "update-tracking-issue"]],
     ["2024-03-11T10:00:00Z", { type: "upstream-tag", tag: "v6.8" }, [`propose-tag:stable-6.9@${sha("next-tip")}`, "remind:window-open", "update-tracking-issue"]],
     ...windowEnd,
   ]);

@@ -70,10 +70,10 @@ describe("variant A: a whole cycle against the forge", () => {
       "remind:window-open",
       "reply:#", // the contributor's create-stable: denied
       "reply:#", // the reader's status: denied
+      "reply:#", // the reply says what is about to happen, before the result
       "rebase:#", // refused: the maintainer's push raced it
       "reply:#",
       "rebase:#",
-      "reply:#",
       "reply:#", // create-stable
       "propose-tag:stable-6.9@sha",
       `request-pull:${CYCLE_TAGS.window}`,
