@@ -69,7 +69,7 @@ function printIntro(replay: Replay, out: (text: string) => void): void {
   out([
     `merge-window demo: one whole kernel cycle, v6.8-rc1 → v6.8 → the v6.9 merge window → merged, offline.`,
     `  GitHub:    a sandbox forge at ${replay.forge.baseUrl} (REST, git over HTTP, signed webhooks), its clock set by the replay`,
-    `  upstream:  Linus' tree ${replay.upstream.url}, tags at their real instants (${replay.releaseSource === "csv" ? "shared/data/kernel-releases.csv" : "the embedded release table"})`,
+    `  upstream:  Linus' tree ${replay.upstream.url}, tags at their real instants (the kernel release history)`,
     `  tree:      ${OWNER}/${REPO}, process \`${replay.variant}\`; people: ${people}`,
     `  app:       the real merge-window Probot app; its scheduled jobs are run by the replay at the times shown`,
     "",

@@ -16,7 +16,7 @@ import { createMaintainer, createUserClient, type Maintainer } from "./scenario-
 import { PAUL } from "./scenario-people.ts";
 import { buildPrehistory } from "./scenario-prehistory.ts";
 import { createMaintainerSigning } from "./scenario-signing.ts";
-import { buildReleaseTags, loadKernelReleases, type ReleaseTag } from "./scenario-releases.ts";
+import { buildReleaseTags, readKernelReleases, type ReleaseTag } from "./scenario-releases.ts";
 import { parseGitTime } from "./scenario-time.ts";
 import { createUpstream, type Upstream } from "./scenario-upstream.ts";
 import type { Octokit } from "@octokit/rest";
@@ -54,7 +54,6 @@ export interface Replay {
   readonly reader: Octokit;
   /** Every upstream tag of the replay's release table, v6.7 … v6.8, with its instant. */
   readonly releases: readonly ReleaseTag[];
-  readonly releaseSource: "csv" | "embedded";
   readonly signing: ScenarioSigning;
   /** The running app (a new one after `restartApp`). */
   readonly app: ReplayApp;
@@ -99,8 +98,7 @@ export async function createReplay(options: ReplayOptions): Promise<Replay> {
 }
 
 async function buildReplay(root: string, options: ReplayOptions, cleanups: (() => Promise<void> | void)[]): Promise<Replay> {
-  const loaded = loadKernelReleases();
-  const releases = buildReleaseTags(loaded.rows, { from: "v6.7", to: "v6.8" });
+  const releases = buildReleaseTags(readKernelReleases(), { from: "v6.7", to: "v6.8" });
   const instantOf = (tag: string) => {
     const found = releases.find((release) => release.tag === tag);
     if (!found) throw new Error(`replay: no upstream tag ${tag} in the release table`);
@@ -160,7 +158,6 @@ async function buildReplay(root: string, options: ReplayOptions, cleanups: (() =
     contributor: createUserClient(forge.baseUrl, tokens[PEOPLE.contributor.login]!),
     reader: createUserClient(forge.baseUrl, tokens[PEOPLE.reader.login]!),
     releases,
-    releaseSource: loaded.source,
     signing: signing.signing,
     get app() {
       return app;

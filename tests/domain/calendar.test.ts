@@ -7,9 +7,9 @@ import { deriveCalendar, type UpstreamTag } from "../../src/domain/calendar.ts";
 import { RELEASE_HISTORY } from "../../src/domain/release-history.ts";
 import { addDays, calendarDayOf, daysBetween, DAY_MS } from "../../src/domain/time.ts";
 
-const CSV = join(import.meta.dirname, "../../../shared/data/kernel-releases.csv");
+const CSV = join(import.meta.dirname, "../data/kernel-releases.csv");
 
-interface Row { version: string; releaseDateUtc: string; rc1Date: string; rc1CommitTime: string; lastRc: number }
+interface Row { version: string; releaseDate: string; releaseDateUtc: string; rc1Date: string; rc1CommitTime: string; releaseCommitTime: string; lastRc: number }
 
 /** The CSV, read with a small quoted-field parser (the notes column holds commas inside quotes). */
 function readCsv(): Row[] {
@@ -18,7 +18,10 @@ function readCsv(): Row[] {
   return lines.map((line) => {
     const cells = [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].map((m) => m[1]!.replace(/^"|"$/g, ""));
     const get = (name: string) => cells[columns.indexOf(name)] ?? "";
-    return { version: get("version"), releaseDateUtc: get("release_date_utc"), rc1Date: get("rc1_date"), rc1CommitTime: get("rc1_commit_time"), lastRc: Number(get("last_rc").slice(2)) };
+    return {
+      version: get("version"), releaseDate: get("release_date"), releaseDateUtc: get("release_date_utc"), rc1Date: get("rc1_date"),
+      rc1CommitTime: get("rc1_commit_time"), releaseCommitTime: get("release_commit_time"), lastRc: Number(get("last_rc").slice(2)),
+    };
   });
 }
 
@@ -35,10 +38,11 @@ function tagsOf(row: Row): UpstreamTag[] {
   return tags;
 }
 
-test("the embedded release history is the CSV", () => {
+test("the embedded release history is the CSV (tests/data, a copy of shared/data)", () => {
+  assert.equal(ROWS.length, 84);
   assert.deepEqual(
-    RELEASE_HISTORY.map((r) => [r.version, r.releaseDateUtc, r.rc1Date, r.lastRc]),
-    ROWS.map((r) => [r.version, r.releaseDateUtc, r.rc1Date, r.lastRc]),
+    RELEASE_HISTORY.map((r) => [r.version, r.releaseDate, r.releaseDateUtc, r.rc1Date, r.lastRc, r.rc1CommitTime ?? "", r.releaseCommitTime ?? ""]),
+    ROWS.map((r) => [r.version, r.releaseDate, r.releaseDateUtc, r.rc1Date, r.lastRc, r.rc1CommitTime, r.releaseCommitTime]),
   );
 });
 

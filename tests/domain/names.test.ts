@@ -12,7 +12,7 @@ import {
   validateTagName,
 } from "../../src/domain/names.ts";
 
-const EMAILS = join(import.meta.dirname, "../../../shared/data/git-pull-emails");
+const EMAILS = join(import.meta.dirname, "../data/git-pull-emails");
 
 /** Tag names (`tags/NAME`) and tag messages (the block after the first dashed line) of every real mail. */
 function readEmails(): { names: string[]; messages: string[] } {

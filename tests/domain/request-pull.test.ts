@@ -10,7 +10,7 @@ import {
   type RequestPullData,
 } from "../../src/domain/request-pull.ts";
 
-const EMAILS = join(import.meta.dirname, "../../../shared/data/git-pull-emails");
+const EMAILS = join(import.meta.dirname, "../data/git-pull-emails");
 
 /** The request-pull part of a stored mail: from "The following changes" through the diffstat. */
 function readBody(file: string): string {
