@@ -44,7 +44,8 @@ export async function adviseRebase(context: GitContext, request: RebaseAdviceReq
   }
   const behind = await countCommits(context.git, plan.old, plan.onto.commit);
   const upstreamPathChanges = plan.base ? await readChangedPaths(context.git, plan.base.commit, plan.onto.commit, paths) : [];
-  const trial = await withTemporaryWorktree(context, plan.old, (worktree) => runRebase(worktree, plan.onto.commit, context.identity));
+  // The trial's commits are thrown away: any identity will do when the clone has none configured.
+  const trial = await withTemporaryWorktree(context, plan.old, (worktree) => runRebase(worktree, plan.onto.commit, context.identity ?? TRIAL_IDENTITY));
   return {
     branch: plan.branch,
     sha: plan.old,
@@ -58,6 +59,9 @@ export async function adviseRebase(context: GitContext, request: RebaseAdviceReq
     trial,
   };
 }
+
+/** Commits of a trial rebase are never pushed; this stands in when no identity is configured. */
+const TRIAL_IDENTITY = { name: "merge-window trial rebase", email: "trial@merge-window.invalid" };
 
 export interface RealRebaseRequest extends RebaseRequest {
   /** When the rebase happens; names the backup ref. */

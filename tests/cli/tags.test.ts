@@ -106,7 +106,10 @@ describe("check-tag and tag-name", () => {
     assert.equal(proposed.code, 0, proposed.stderr);
     const name = proposed.stdout.split("\n")[0]!;
     const command = proposed.stdout.split("\n").find((line) => line.startsWith("git tag -s "))!;
+    // The maintainer's clone knows who he is (a fresh CI machine has no global identity).
     git(repo, ["config", "user.signingKey", scenario.gpgKey.fingerprint]);
+    git(repo, ["config", "user.name", scenario.gpgKey.name]);
+    git(repo, ["config", "user.email", scenario.gpgKey.email]);
     execFileSync("sh", ["-c", command], { cwd: repo, env: buildGitEnv({ GNUPGHOME: scenario.gpgKey.gnupgHome }), stdio: "pipe" });
     try {
       const checked = await runCli(["check-tag", name, "--repo", repo, "--json"], { env });
