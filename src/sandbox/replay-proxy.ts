@@ -19,7 +19,7 @@ export interface GitProxy {
 }
 
 /** Reads the command pkt-lines (`<old> <new> <ref>\0caps`, then a flush) at the start of a receive-pack body. */
-export function parsePushCommands(body: Buffer): PushCommand[] {
+function parsePushCommands(body: Buffer): PushCommand[] {
   const commands: PushCommand[] = [];
   let at = 0;
   while (at + 4 <= body.length) {

@@ -23,7 +23,7 @@ export function findTrackingIssue(forge: Forge, owner: string, repo: string, lab
 }
 
 /** The hidden key a comment of the app ends with (`remind:late`, `request-pull:selinux-pr-20240311`), or null. */
-export function commentKey(body: string): string | null {
+function commentKey(body: string): string | null {
   return MARKER.exec(body)?.[1] ?? null;
 }
 

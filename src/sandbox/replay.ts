@@ -16,7 +16,7 @@ import { createMaintainer, createUserClient, type Maintainer } from "./scenario-
 import { PAUL } from "./scenario-people.ts";
 import { buildPrehistory } from "./scenario-prehistory.ts";
 import { createMaintainerSigning } from "./scenario-signing.ts";
-import { buildReleaseTags, readKernelReleases, type ReleaseTag } from "./scenario-releases.ts";
+import { buildReleaseTags, findReleaseTag, readKernelReleases, type ReleaseTag } from "./scenario-releases.ts";
 import { parseGitTime } from "./scenario-time.ts";
 import { createUpstream, type Upstream } from "./scenario-upstream.ts";
 import type { Octokit } from "@octokit/rest";
@@ -38,7 +38,7 @@ export interface ReplayOptions {
   readonly interceptAppPushes?: boolean;
   /** Every line the app logs. */
   readonly onLog?: (line: AppLogLine) => void;
-  /** Keep the temp dir (the demo's `--keep`). */
+  /** Keep the temp dir (the demo's `--keep`), also when building the replay fails. */
   readonly keep?: boolean;
 }
 
@@ -88,22 +88,25 @@ const QUIET_UNTIL = "2024-01-22T10:00:00Z";
 /** Builds the world up to just after v6.8-rc1 (the clock at 2024-01-22 10:00 UTC) and starts the app. */
 export async function createReplay(options: ReplayOptions): Promise<Replay> {
   const root = mkdtempSync(join(tmpdir(), "mw-replay-"));
-  const cleanups: (() => Promise<void> | void)[] = [() => rmSync(root, { recursive: true, force: true })];
+  const cleanups: Cleanup[] = [() => (options.keep ? undefined : rmSync(root, { recursive: true, force: true }))];
   try {
     return await buildReplay(root, options, cleanups);
   } catch (error) {
-    for (const cleanup of cleanups.reverse()) await cleanup();
+    await runCleanups(cleanups);
     throw error;
   }
 }
 
-async function buildReplay(root: string, options: ReplayOptions, cleanups: (() => Promise<void> | void)[]): Promise<Replay> {
+type Cleanup = () => Promise<void> | void;
+
+/** Undoes what was built, newest first. */
+async function runCleanups(cleanups: readonly Cleanup[]): Promise<void> {
+  for (const cleanup of [...cleanups].reverse()) await cleanup();
+}
+
+async function buildReplay(root: string, options: ReplayOptions, cleanups: Cleanup[]): Promise<Replay> {
   const releases = buildReleaseTags(readKernelReleases(), { from: "v6.7", to: "v6.8" });
-  const instantOf = (tag: string) => {
-    const found = releases.find((release) => release.tag === tag);
-    if (!found) throw new Error(`replay: no upstream tag ${tag} in the release table`);
-    return found;
-  };
+  const instantOf = (tag: string) => findReleaseTag(releases, tag);
   const clock = createManualClock("2024-01-01T00:00:00Z");
   const signing = createMaintainerSigning(join(root, "keys"), options.signing ?? "gpg", PAUL);
   cleanups.push(() => signing.close());
@@ -216,10 +219,7 @@ async function buildReplay(root: string, options: ReplayOptions, cleanups: (() =
     },
     async close() {
       await app.close();
-      await proxy?.close();
-      await forge.close();
-      signing.close();
-      if (!options.keep) rmSync(root, { recursive: true, force: true });
+      await runCleanups(cleanups);
     },
   };
   return replay;

@@ -9,7 +9,7 @@ export type ScenarioSigning =
   | { readonly kind: "gpg"; readonly fingerprint: string }
   | { readonly kind: "ssh"; readonly email: string; readonly publicKey: string };
 
-export const ALLOWED_SIGNERS_PATH = ".github/allowed_signers";
+const ALLOWED_SIGNERS_PATH = ".github/allowed_signers";
 
 /**
  * The config of a replay: SELinux conventions, upstream the sandbox's linux, tags checked against the maintainer's

@@ -7,7 +7,7 @@ import { findTrackingIssue } from "./replay-state.ts";
 import { BAUEN1, CHRISTIAN, MICKAEL, ONDREJ, PAUL, STEPHEN } from "./scenario-people.ts";
 import type { PatchSpec } from "./scenario-maintainer.ts";
 import { PUBLIC_URL } from "./scenario-prehistory.ts";
-import type { ReleaseTag } from "./scenario-releases.ts";
+import { findReleaseTag, type ReleaseTag } from "./scenario-releases.ts";
 import { parseGitTime } from "./scenario-time.ts";
 
 export type StepActor = "linus" | "schedule" | "maintainer" | "contributor" | "reader";
@@ -43,7 +43,7 @@ export const CYCLE_TAGS = {
 const source = (variant: VariantId) => (variant === "dev-model" ? "dev" : "next");
 
 /** The tracking issue's number (it exists from the first step on). */
-export function trackingIssueNumber(replay: Replay): number {
+function trackingIssueNumber(replay: Replay): number {
   const issue = findTrackingIssue(replay.forge, OWNER, REPO);
   if (!issue) throw new Error("replay: the app has not opened a tracking issue");
   return issue.number;
@@ -61,8 +61,7 @@ function patchesStep(id: string, at: string, variant: VariantId, patches: readon
 }
 
 function buildUpstreamStep(tag: string, releases: readonly ReleaseTag[], extra: string): CycleStep {
-  const release = releases.find((candidate) => candidate.tag === tag);
-  if (!release) throw new Error(`replay: no upstream tag ${tag} in the release table`);
+  const release = findReleaseTag(releases, tag);
   return {
     id: tag, at: new Date(parseGitTime(release.date).epoch * 1000).toISOString(), actor: "linus", title: `tags ${tag}${extra}; merge-window's upstream poll sees it 10 minutes later`,
     async run(replay, context) {
@@ -236,7 +235,7 @@ export function buildCycleSteps(variant: VariantId, releases: readonly ReleaseTa
 /** Runs `steps` in order: the clock is set to each step's instant, then the step acts. */
 export async function runSteps(replay: Replay, steps: readonly CycleStep[], context: CycleContext, hooks: { before?: (step: CycleStep) => void | Promise<void>; after?: (step: CycleStep) => void | Promise<void> } = {}): Promise<void> {
   for (const step of steps) {
-    if (step.at) replay.at(step.at);
+    replay.at(step.at);
     await hooks.before?.(step);
     await step.run(replay, context);
     await hooks.after?.(step);

@@ -67,6 +67,14 @@ function assertSha(sha: string, what: string): string {
   return sha;
 }
 
+/**
+ * The text of an annotated tag object of a commit, exactly as git writes it: what a signature covers (git appends the
+ * armored signature to it to make a signed tag).
+ */
+export function renderTagPayload(input: { readonly target: string; readonly name: string; readonly tagger: Person; readonly at: GitTime; readonly message: string }): string {
+  return `object ${assertSha(input.target, "tag target")}\ntype commit\ntag ${input.name}\ntagger ${ident(input.tagger, input.at)}\n\n${input.message.replace(/\n*$/, "\n")}`;
+}
+
 /** `refs/heads/<safe>`, `refs/tags/<safe>` or `refs/remotes/<remote>/<safe>`. */
 export function assertFullRef(ref: string): string {
   const match = /^refs\/(heads|tags|remotes\/[a-z]+)\/(.+)$/.exec(ref);
@@ -140,7 +148,7 @@ export async function openScriptedRepo(dir: string, options: { init?: "bare"; in
     },
     async tag(input) {
       const name = assertSafeRefName(input.name, "tag");
-      const payload = `object ${assertSha(input.target, "tag target")}\ntype commit\ntag ${name}\ntagger ${ident(input.tagger, input.at)}\n\n${input.message.replace(/\n*$/, "\n")}`;
+      const payload = renderTagPayload({ ...input, name });
       const signature = input.signWith ? signPayload(input.signWith, payload, { at: new Date(input.at.epoch * 1000) }) : "";
       const sha = await writeObject("tag", payload + signature);
       await repo.setRef(`refs/tags/${name}`, sha);

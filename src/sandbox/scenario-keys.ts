@@ -28,7 +28,7 @@ export interface SshKey {
   readonly comment: string;
   /** Used for the allowed-signers file in `gitSigningConfig`; defaults to the comment. */
   readonly email: string;
-  /** Writes (once per email) an allowed-signers file naming this key for `email` and returns its path. */
+  /** Writes (again on every call; one file per email) an allowed-signers file naming this key for `email`; returns its path. */
   allowedSignersPath(email?: string): string;
 }
 

@@ -30,13 +30,14 @@ export function buildReleaseTags(rows: readonly KernelReleaseRow[], range: { fro
     }
     tags.push({ tag: `v${row.version}`, date: formatGitTime(parseGitTime(row.releaseCommitTime ?? `${row.releaseDate} 15:00:00 -0700`)) });
   }
-  const start = range.from === undefined ? 0 : indexOfTag(tags, range.from);
-  const end = range.to === undefined ? tags.length - 1 : indexOfTag(tags, range.to);
+  const start = range.from === undefined ? 0 : tags.indexOf(findReleaseTag(tags, range.from));
+  const end = range.to === undefined ? tags.length - 1 : tags.indexOf(findReleaseTag(tags, range.to));
   return tags.slice(start, end + 1);
 }
 
-function indexOfTag(tags: readonly ReleaseTag[], name: string): number {
-  const index = tags.findIndex((tag) => tag.tag === name);
-  if (index < 0) throw new Error(`no upstream tag ${name} in the release table`);
-  return index;
+/** The tag named `name` among `tags`; throws naming it when there is none. */
+export function findReleaseTag(tags: readonly ReleaseTag[], name: string): ReleaseTag {
+  const found = tags.find((tag) => tag.tag === name);
+  if (!found) throw new Error(`no upstream tag ${name} in the release table`);
+  return found;
 }

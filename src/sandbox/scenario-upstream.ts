@@ -1,8 +1,7 @@
 // The sandbox's "linux": a bare repository whose master Linus moves on the replay's clock: filler commits,
 // `Linux X.Y[-rcN]` commits tagged at the release table's instants, and merges of subsystem pull requests.
-import { join } from "node:path";
 import { LINUS, UPSTREAM_AUTHORS } from "./scenario-people.ts";
-import { openScriptedRepo, type FileEdits, type ScriptedRepo } from "./scenario-git.ts";
+import { assertFullRef, openScriptedRepo, type FileEdits, type ScriptedRepo } from "./scenario-git.ts";
 import type { ReleaseTag } from "./scenario-releases.ts";
 import { addSeconds, parseGitTime, type GitTime } from "./scenario-time.ts";
 import { renderMakefile, renderSourceFile, UPSTREAM_FILES } from "./scenario-tree.ts";
@@ -24,7 +23,7 @@ export interface Upstream {
 }
 
 /** `file://localhost/abs/path`: git reads it like `file:///abs/path`, which merge-window's URL allowlist refuses. */
-export function toFileUrl(path: string): string {
+function toFileUrl(path: string): string {
   return `file://localhost${path}`;
 }
 
@@ -69,7 +68,7 @@ export async function createUpstream(dir: string, first: ReleaseTag, startDaysBe
       return { commit, tag: release.tag };
     },
     async merge(input) {
-      const local = `refs/tags/${input.tag}`;
+      const local = assertFullRef(`refs/tags/${input.tag}`);
       await repo.git.run(["fetch", "--quiet", "--no-tags", "--end-of-options", input.fromUrl, `${local}:${local}`]);
       const theirs = (await repo.resolve(local))!;
       const ours = await head();
@@ -81,9 +80,4 @@ export async function createUpstream(dir: string, first: ReleaseTag, startDaysBe
       return commit;
     },
   };
-}
-
-/** Where the replay keeps the upstream inside its root directory. */
-export function upstreamDirOf(root: string): string {
-  return join(root, "linux.git");
 }

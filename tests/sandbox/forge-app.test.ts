@@ -2,20 +2,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
-import { RequestError } from "@octokit/request-error";
 import { Octokit } from "@octokit/rest";
 import { createAppAuth } from "@octokit/auth-app";
 import { FORGE_ROUTE_KEYS } from "../../src/sandbox/forge/index.ts";
-import { appOctokit, startSelinux, userOctokit } from "./forge-fixtures.ts";
+import { appOctokit, rejection, startSelinux, userOctokit } from "./forge-fixtures.ts";
 
 const owner = "selinux";
 const repo = "selinux";
-
-async function rejection(promise: Promise<unknown>): Promise<RequestError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  assert.ok(error instanceof RequestError, `expected a RequestError, got ${String(error)}`);
-  return error;
-}
 
 function jwtOctokit(baseUrl: string, appId: number, privateKey: string): Octokit {
   return new Octokit({ baseUrl, authStrategy: createAppAuth, auth: { appId, privateKey }, log: { debug() {}, info() {}, warn() {}, error() {} } });

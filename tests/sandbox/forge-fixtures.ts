@@ -1,10 +1,12 @@
 // Shared setup for the forge tests: a forge with a webhook receiver, Octokit clients, git in temp clones.
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createAppAuth } from "@octokit/auth-app";
+import { RequestError } from "@octokit/request-error";
 import { Octokit } from "@octokit/rest";
 import { verify } from "@octokit/webhooks-methods";
 import { buildGitEnv } from "../../src/adapters/git-runner.ts";
@@ -22,6 +24,8 @@ export interface ReceivedWebhook {
 export interface Sandbox {
   readonly forge: Forge;
   readonly received: ReceivedWebhook[];
+  /** The receiver's URL (the forge's webhook URL). */
+  readonly webhookUrl: string;
   /** Answer the receiver gives (default 200). */
   receiverStatus: number;
   /** Delivers everything queued and returns what the receiver got in this round. */
@@ -49,10 +53,12 @@ export async function startSandbox(options: ForgeOptions = {}): Promise<Sandbox>
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   const port = (receiver.address() as { port: number }).port;
-  forge.setWebhookUrl(`http://127.0.0.1:${port}/api/github/webhooks`);
+  const webhookUrl = `http://127.0.0.1:${port}/api/github/webhooks`;
+  forge.setWebhookUrl(webhookUrl);
   return Object.assign(sandbox, {
     forge,
     received,
+    webhookUrl,
     async deliver() {
       const before = received.length;
       await forge.deliver();
@@ -63,6 +69,13 @@ export async function startSandbox(options: ForgeOptions = {}): Promise<Sandbox>
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
     },
   });
+}
+
+/** The RequestError `promise` rejects with (a failed assertion when it resolves or fails otherwise). */
+export async function rejection(promise: Promise<unknown>): Promise<RequestError> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  assert.ok(error instanceof RequestError, `expected a RequestError, got ${String(error)}`);
+  return error;
 }
 
 const QUIET = { debug() {}, info() {}, warn() {}, error() {} };

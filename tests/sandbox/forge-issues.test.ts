@@ -1,18 +1,11 @@
 // Issues, comments and labels through the real @octokit/rest: shapes, webhooks, limits, faults.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RequestError } from "@octokit/request-error";
-import { appOctokit, startSelinux, userOctokit } from "./forge-fixtures.ts";
+import { appOctokit, rejection, startSelinux, userOctokit } from "./forge-fixtures.ts";
 
 const owner = "selinux";
 const repo = "selinux";
 const FIXED = new Date("2024-03-12T10:00:00Z");
-
-async function rejection(promise: Promise<unknown>): Promise<RequestError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  assert.ok(error instanceof RequestError, `expected a RequestError, got ${String(error)}`);
-  return error;
-}
 
 test("issues and comments carry who wrote them, and every write sends GitHub's webhook", async (t) => {
   const world = await startSelinux({ clock: () => FIXED });
@@ -52,6 +45,24 @@ test("issues and comments carry who wrote them, and every write sends GitHub's w
   assert.deepEqual(hooks[5]!.payload.changes, { title: { from: "Merge window: v6.9" } });
   const stored = world.forge.issues(owner, repo)[0]!;
   assert.deepEqual([stored.title, stored.state, stored.comments.map((comment) => comment.author)], ["Merge window: v7.0", "closed", ["merge-window[bot]", "paul", "stranger"]]);
+});
+
+test("an installation token writes only to the repositories it covers; an author edits their own issue", async (t) => {
+  const world = await startSelinux();
+  t.after(() => world.close());
+  await world.forge.createRepo(owner, "other");
+  const app = appOctokit(world.forge, world.installationId);
+  const paul = userOctokit(world.forge, world.paulToken);
+  const stranger = userOctokit(world.forge, world.forge.createUser("stranger"));
+  assert.equal((await app.rest.repos.get({ owner, repo: "other" })).status, 200, "a public repository is readable");
+  const refused = await rejection(app.rest.issues.create({ owner, repo: "other", title: "not ours" }));
+  assert.deepEqual([refused.status, (refused.response?.data as { message: string }).message], [403, "Resource not accessible by integration"]);
+  await stranger.rest.issues.create({ owner, repo: "other", title: "a stranger's issue" });
+  assert.equal((await rejection(app.rest.issues.createComment({ owner, repo: "other", issue_number: 1, body: "hi" }))).status, 403);
+  assert.equal((await rejection(app.rest.issues.update({ owner, repo: "other", issue_number: 1, state: "closed" }))).status, 403);
+  assert.equal((await rejection(paul.rest.issues.update({ owner, repo: "other", issue_number: 1, state: "closed" }))).status, 403, "paul has no role on other");
+  await stranger.rest.issues.update({ owner, repo: "other", issue_number: 1, title: "edited by its author" });
+  assert.deepEqual(world.forge.issues(owner, "other").map((issue) => [issue.title, issue.state, issue.comments.length]), [["edited by its author", "open", 0]]);
 });
 
 test("labels: added (created on demand), read, removed, listed by filter; duplicates refused", async (t) => {

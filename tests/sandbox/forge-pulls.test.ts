@@ -1,17 +1,10 @@
 // Pull requests, check runs and workflow dispatch through the real @octokit/rest, backed by real branches.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RequestError } from "@octokit/request-error";
-import { appOctokit, startSelinux, userOctokit } from "./forge-fixtures.ts";
+import { appOctokit, rejection, startSelinux, userOctokit } from "./forge-fixtures.ts";
 
 const owner = "selinux";
 const repo = "selinux";
-
-async function rejection(promise: Promise<unknown>): Promise<RequestError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  assert.ok(error instanceof RequestError, `expected a RequestError, got ${String(error)}`);
-  return error;
-}
 
 test("a pull request between real branches: stats from git, opened and synchronize webhooks", async (t) => {
   const world = await startSelinux();
@@ -62,6 +55,10 @@ test("check runs: only an app creates them; completing sends check_run.completed
 
   const created = await app.rest.checks.create({ owner, repo, name: "merge-window/tag", head_sha: sha, status: "in_progress" });
   assert.deepEqual([created.status, created.data.status, created.data.conclusion, created.data.app?.slug], [201, "in_progress", null, "merge-window"]);
+  const id = created.data.id;
+  assert.equal((await rejection(app.rest.checks.update({ owner, repo, check_run_id: id, status: "completed" }))).status, 422, "completed needs a conclusion");
+  assert.equal((await rejection(app.rest.checks.update({ owner, repo, check_run_id: id, name: "renamed", output: { title: "t", summary: "s".repeat(65536) } }))).status, 422);
+  assert.deepEqual(world.forge.checkRuns(owner, repo).map((run) => [run.name, run.status, run.conclusion, run.title]), [["merge-window/tag", "in_progress", null, null]], "a refused update changes nothing");
   const done = await app.rest.checks.update({ owner, repo, check_run_id: created.data.id, conclusion: "failure", output: { title: "Bad tag", summary: "date in the future" } });
   assert.deepEqual([done.data.status, done.data.conclusion, done.data.output.title], ["completed", "failure", "Bad tag"]);
   await app.rest.checks.create({ owner, repo, name: "merge-window/tag", head_sha: sha, conclusion: "success" });

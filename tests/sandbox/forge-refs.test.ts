@@ -6,18 +6,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { RequestError } from "@octokit/request-error";
-import { appOctokit, startSelinux, userOctokit } from "./forge-fixtures.ts";
+import { appOctokit, rejection, startSelinux, userOctokit } from "./forge-fixtures.ts";
 
 const run = promisify(execFile);
 const owner = "selinux";
 const repo = "selinux";
-
-async function rejection(promise: Promise<unknown>): Promise<RequestError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  assert.ok(error instanceof RequestError, `expected a RequestError, got ${String(error)}`);
-  return error;
-}
 
 test("refs: create, create again (422), bad sha (422), fast-forward only unless forced, delete (204, then 422)", async (t) => {
   const world = await startSelinux();

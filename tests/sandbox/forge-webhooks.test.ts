@@ -53,6 +53,15 @@ test("a duplicated delivery and a redelivery reuse the delivery id and the exact
   assert.equal(again.attempt, 2);
   assert.equal(world.sandbox.received.at(-1)?.id, world.sandbox.received[0]?.id);
   assert.deepEqual(world.sandbox.received.at(-1)?.payload, world.sandbox.received[0]?.payload);
+
+  world.forge.setWebhookUrl("http://127.0.0.1:1/unreachable");
+  await paul.rest.issues.createComment({ owner, repo, issue_number: 1, body: "while the receiver is away" });
+  const [lost] = await world.forge.deliver();
+  assert.deepEqual([lost?.status, typeof lost?.error], [null, "string"]);
+  world.forge.setWebhookUrl(world.sandbox.webhookUrl);
+  const redelivered = await world.forge.redeliver(lost!.id);
+  assert.deepEqual([redelivered.status, redelivered.attempt, "error" in redelivered], [200, 2, false], "a redelivery's record is its own, not the failed one's");
+  assert.equal(world.sandbox.received.at(-1)?.payload.comment.body, "while the receiver is away");
 });
 
 test("deliver without a webhook URL is an error that says what to do", async (t) => {

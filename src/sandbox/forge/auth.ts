@@ -18,18 +18,17 @@ export function authenticateHeader(ctx: ForgeContext, header: string | undefined
   if (!header) return null;
   const [scheme = "", value = ""] = header.trim().split(/\s+/, 2);
   const kind = scheme.toLowerCase();
-  if (kind === "basic") {
-    const decoded = Buffer.from(value, "base64").toString("utf8");
-    const colon = decoded.indexOf(":");
-    return authenticateBasic(ctx, decoded.slice(0, colon), decoded.slice(colon + 1));
-  }
+  if (kind === "basic") return authenticateBasic(ctx, value);
   if (kind !== "token" && kind !== "bearer") throw badCredentials();
   if (value.split(".").length === 3) return verifyAppJwt(ctx, value);
   return authenticateToken(ctx, value);
 }
 
-/** Git's basic auth: `x-access-token:<installation token>` or `<login>:<user token>`. */
-export function authenticateBasic(ctx: ForgeContext, username: string, password: string): Actor {
+/** Basic auth (`base64(user:password)`, git's way): `x-access-token:<installation token>` or `<login>:<user token>`. */
+export function authenticateBasic(ctx: ForgeContext, encoded: string): Actor {
+  const decoded = Buffer.from(encoded, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  const [username, password] = colon < 0 ? ["", decoded] : [decoded.slice(0, colon), decoded.slice(colon + 1)];
   const installation = ctx.state.installationTokens.get(password);
   if (installation) return { kind: "installation", ...installation };
   const user = ctx.state.accounts.get(username.toLowerCase());
@@ -46,12 +45,12 @@ function authenticateToken(ctx: ForgeContext, token: string): Actor {
   throw badCredentials();
 }
 
-export function badCredentials(): ForgeHttpError {
+function badCredentials(): ForgeHttpError {
   return new ForgeHttpError(401, "Bad credentials");
 }
 
 /** Verifies an app JWT: RS256 by the app's key, `iss` the app id, `iat`/`exp` sane against the forge clock. */
-export function verifyAppJwt(ctx: ForgeContext, jwt: string): Actor {
+function verifyAppJwt(ctx: ForgeContext, jwt: string): Actor {
   const [head = "", body = "", signature = ""] = jwt.split(".");
   const header = decodeJson(head);
   const claims = decodeJson(body);

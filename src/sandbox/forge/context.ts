@@ -30,7 +30,7 @@ export function countOpenIssues(repo: ForgeRepo): number {
 }
 
 /** The `repository` object of webhook payloads (the push event keeps GitHub's unix-seconds quirk). */
-export function buildPayloadRepository(ctx: ForgeContext, repo: ForgeRepo, event: string): Record<string, unknown> {
+function buildPayloadRepository(ctx: ForgeContext, repo: ForgeRepo, event: string): Record<string, unknown> {
   const repository: Record<string, unknown> = {
     ...buildRepository(ctx.urls, repo, countOpenIssues(repo)),
     web_commit_signoff_required: false,

@@ -62,10 +62,8 @@ function authenticateGit(ctx: ForgeContext, header: string | undefined): Actor |
   if (!header) return null;
   const [scheme = "", value = ""] = header.trim().split(/\s+/, 2);
   if (scheme.toLowerCase() !== "basic") throw new ForgeHttpError(401, "Invalid username or password.");
-  const decoded = Buffer.from(value, "base64").toString("utf8");
-  const colon = decoded.indexOf(":");
   try {
-    return authenticateBasic(ctx, decoded.slice(0, colon), decoded.slice(colon + 1));
+    return authenticateBasic(ctx, value);
   } catch {
     throw new ForgeHttpError(401, "Invalid username or password.");
   }

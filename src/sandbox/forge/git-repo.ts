@@ -50,13 +50,14 @@ export interface GitRepo {
   /** Runs `fn` while holding the repository's lock (pushes and REST ref writes never interleave). */
   withLock<T>(fn: () => Promise<T>): Promise<T>;
   listRefs(): Promise<Map<string, RefState>>;
-  readRef(ref: string): Promise<RefState | null>;
   objectType(sha: string): Promise<string | null>;
   /** The commit `ref` (a full `refs/heads|tags/…` name or a sha) points at after peeling, or null. */
   resolveCommit(ref: string): Promise<string | null>;
   /** Compare-and-swap: `old` is ZERO_SHA to create, `next` ZERO_SHA to delete. */
   writeRef(ref: string, next: string, old: string): Promise<RefWriteResult>;
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
+  /** How many commits are reachable from `tip` and from none of `exclude`. */
+  countCommits(tip: string, exclude: readonly string[]): Promise<number>;
   /** Commits reachable from `tip` and from none of `exclude`, oldest first, at most `limit`. */
   listCommits(tip: string, exclude: readonly string[], limit: number): Promise<CommitInfo[]>;
   readCommit(sha: string): Promise<CommitInfo | null>;
@@ -84,7 +85,7 @@ export async function createBareRepo(dir: string, defaultBranch: string): Promis
 }
 
 /** Refuses anything but `refs/heads/<safe>` and `refs/tags/<safe>`, or a full sha. */
-export function assertGitTarget(ref: string): string {
+function assertGitTarget(ref: string): string {
   if (SHA.test(ref)) return ref;
   const match = FULL_REF.exec(ref);
   if (!match) throw new Error(`forge: ${JSON.stringify(ref)} is neither a sha nor refs/heads|tags/<name>`);
@@ -116,14 +117,10 @@ function openGitRepo(dir: string, git: GitRunner): GitRepo {
       }
       return refs;
     },
-    async readRef(ref) {
-      return (await repo.listRefs()).get(assertGitTarget(ref)) ?? null;
-    },
     async objectType(sha) {
       return (await git.tryRun(["cat-file", "-t", "--end-of-options", assertSha(sha)]))?.trim() || null;
     },
     async resolveCommit(ref) {
-      // simple-git resolves a silent non-zero exit with "" (not an error), so an empty answer means "no such ref".
       return (await git.tryRun(["rev-parse", "--verify", "--quiet", "--end-of-options", `${assertGitTarget(ref)}^{commit}`]))?.trim() || null;
     },
     async writeRef(ref, next, old) {
@@ -133,9 +130,12 @@ function openGitRepo(dir: string, git: GitRunner): GitRepo {
       return (await git.tryRun(args)) === null ? "stale" : "ok";
     },
     async isAncestor(ancestor, descendant) {
-      // Not `merge-base --is-ancestor`: it answers by exit code alone, which simple-git does not report.
-      const base = await git.tryRun(["merge-base", "--end-of-options", assertSha(ancestor), assertSha(descendant)]);
-      return base?.trim() === ancestor;
+      // The answer is the exit code alone: the runner reports any non-zero exit as a failure (tryRun's null).
+      return (await git.tryRun(["merge-base", "--is-ancestor", "--end-of-options", assertSha(ancestor), assertSha(descendant)])) !== null;
+    },
+    async countCommits(tip, exclude) {
+      const revs = [assertSha(tip), ...exclude.map((sha) => `^${assertSha(sha)}`)];
+      return Number((await git.run(["rev-list", "--count", "--end-of-options", ...revs])).trim());
     },
     async listCommits(tip, exclude, limit) {
       const revs = [assertSha(tip), ...exclude.map((sha) => `^${assertSha(sha)}`)];

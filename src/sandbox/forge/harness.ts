@@ -158,9 +158,10 @@ export function createHarness(ctx: ForgeContext, root: string, faults: FaultPlan
       return ctx.webhooks.log;
     },
     issues(owner, name) {
-      return [...repo(owner, name).issues.values()].map((issue) => ({
+      const target = repo(owner, name);
+      return [...target.issues.values()].map((issue) => ({
         number: issue.number, title: issue.title, body: issue.body, state: issue.state, author: issue.user.login,
-        labels: issue.labels.map((key) => repo(owner, name).labels.get(key)?.name ?? key), isPullRequest: issue.pull !== undefined,
+        labels: issue.labels.map((key) => target.labels.get(key)?.name ?? key), isPullRequest: issue.pull !== undefined,
         comments: issue.comments.map((comment) => ({ id: comment.id, author: comment.user.login, body: comment.body, createdAt: comment.createdAt })),
       }));
     },

@@ -1,8 +1,8 @@
 // HTTP plumbing shared by the forge's routes: GitHub-shaped errors, JSON bodies, pagination and Link headers.
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-export const DOCS_URL = "https://docs.github.com/rest";
-export const MAX_BODY_CHARACTERS = 65536;
+const DOCS_URL = "https://docs.github.com/rest";
+const MAX_BODY_CHARACTERS = 65536;
 
 /** A failure the forge answers with GitHub's JSON error shape (`message`, `documentation_url`, `status`). */
 export class ForgeHttpError extends Error {

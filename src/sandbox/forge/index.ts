@@ -31,7 +31,6 @@ import { createHarness, type ForgeHarness } from "./harness.ts";
 import { formatTimestamp } from "./http.ts";
 import { createRouter, type RequestLogEntry } from "./router.ts";
 import { FORGE_ROUTES } from "./routes.ts";
-import type { Urls } from "./shapes.ts";
 import { createForgeState } from "./state.ts";
 import type { TagKeys } from "./git-repo.ts";
 import type { ForgeWorkflowRun, WorkflowConclusion } from "./types.ts";
@@ -80,12 +79,13 @@ export async function createForge(options: ForgeOptions = {}): Promise<Forge> {
   const webhookSecret = options.webhookSecret ?? `forge-secret-${appId}`;
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const root = options.root ?? mkdtempSync(join(tmpdir(), "forge-"));
-  const urls: { api: string; html: string } = { api: "", html: "" };
+  // Filled in once the server listens (the port is only known then); shapes read them at request time.
+  const urls = { api: "", html: "" };
   const state = createForgeState(appId, slug, formatTimestamp(clock()));
   const webhooks = createWebhookQueue({ url: options.webhookUrl, secret: webhookSecret, appId, hookId: appId * 10 });
   const ctx: ForgeContext = {
     state,
-    urls: urls as Urls,
+    urls,
     clock,
     webhooks,
     tagKeys: options.tagKeys ?? {},

@@ -16,7 +16,7 @@ export interface RefChange {
 }
 
 /** The refs whose value differs between two snapshots, in ref-name order. */
-export function diffRefs(before: ReadonlyMap<string, RefState>, after: ReadonlyMap<string, RefState>): RefChange[] {
+function diffRefs(before: ReadonlyMap<string, RefState>, after: ReadonlyMap<string, RefState>): RefChange[] {
   const names = [...new Set([...before.keys(), ...after.keys()])].sort();
   return names
     .map((ref) => ({ ref, before: before.get(ref) ?? null, after: after.get(ref) ?? null }))

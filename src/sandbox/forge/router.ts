@@ -34,7 +34,7 @@ const GREEDY = new Set(["ref", "path"]);
 const RATE_LIMIT = 5000;
 
 /** Turns `GET /repos/{owner}/{repo}/git/ref/{ref}` into a matcher; `{ref}`/`{path}` at the end may hold `/`. */
-export function compileRoutes(table: RouteTable): CompiledRoute[] {
+function compileRoutes(table: RouteTable): CompiledRoute[] {
   return Object.entries(table).map(([key, spec]) => {
     const [method, template] = key.split(" ") as [string, string];
     const names: string[] = [];

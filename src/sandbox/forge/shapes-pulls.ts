@@ -19,14 +19,10 @@ export async function readPullTips(repo: ForgeRepo, issue: ForgeIssue): Promise<
 
 /** A full `pull-request`: commits, additions, deletions and changed files are computed with git. */
 export async function buildPullRequest(ctx: ForgeContext, repo: ForgeRepo, issue: ForgeIssue): Promise<PullRequestShape> {
-  const pull = issue.pull!;
   const tips = await readPullTips(repo, issue);
   const stat = await repo.git.diffStat(tips.base, tips.head);
-  const commits = await repo.git.listCommits(tips.head, [tips.base], 10_000);
-  const simple = buildPullRequestSimple(ctx, repo, issue, tips);
   return {
-    ...simple,
-    user: buildUser(ctx.urls, issue.user),
+    ...buildPullRequestSimple(ctx, repo, issue, tips),
     merged: false,
     mergeable: null,
     rebaseable: null,
@@ -35,14 +31,10 @@ export async function buildPullRequest(ctx: ForgeContext, repo: ForgeRepo, issue
     comments: issue.comments.length,
     review_comments: 0,
     maintainer_can_modify: false,
-    commits: commits.length,
+    commits: await repo.git.countCommits(tips.head, [tips.base]),
     additions: stat.additions,
     deletions: stat.deletions,
     changed_files: stat.changedFiles,
-    head: { ...simple.head, user: buildUser(ctx.urls, repo.owner) },
-    base: { ...simple.base, user: buildUser(ctx.urls, repo.owner) },
-    state: issue.state,
-    draft: pull.draft,
   };
 }
 

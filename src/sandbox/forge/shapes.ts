@@ -143,7 +143,7 @@ export const APP_PERMISSIONS = {
   pull_requests: "write",
 } as const satisfies Schema<"app-permissions">;
 
-export const APP_EVENTS = ["check_run", "create", "delete", "issue_comment", "issues", "pull_request", "push", "workflow_run"];
+const APP_EVENTS = ["check_run", "create", "delete", "issue_comment", "issues", "pull_request", "push", "workflow_run"];
 
 /** The app as GitHub embeds it (`app` of a check run): owned by the account that registered it. */
 export function buildIntegration(urls: Urls, app: ForgeApp): NonNullable<Schema<"nullable-integration">> {

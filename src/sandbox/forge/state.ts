@@ -4,7 +4,8 @@ import type { Actor, AuthorAssociation, ForgeAccount, ForgeInstallation, ForgeRe
 import { ForgeHttpError, notFound } from "./http.ts";
 
 const JWT_CANNOT_ACT = "A JSON web token cannot act on a repository; use an installation access token";
-const ROLE_RANK: Record<Role, number> = { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
+/** Roles from weakest to strongest (admin ⊇ maintain ⊇ write ⊇ triage ⊇ read). */
+export const ROLE_RANK: Readonly<Record<Role, number>> = { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
 
 /** What the app is: its id, slug and the bot account its installations act as. */
 export interface ForgeApp {
@@ -77,7 +78,7 @@ export function accountOf(state: ForgeState, actor: Actor): ForgeAccount {
 }
 
 /** The collaborator role of `login` (owners are admins); null when the user has no explicit access. */
-export function roleOf(repo: ForgeRepo, login: string): Role | null {
+function roleOf(repo: ForgeRepo, login: string): Role | null {
   if (repo.owner.login.toLowerCase() === login.toLowerCase()) return "admin";
   return repo.roles.get(login.toLowerCase()) ?? null;
 }
@@ -102,7 +103,7 @@ export function authorAssociationOf(repo: ForgeRepo, account: ForgeAccount): Aut
  */
 export function assertCanWrite(repo: ForgeRepo, actor: Actor, minimum: Role): void {
   if (actor.kind === "installation") {
-    if (!actor.repos.has(repoKey(repo.owner.login, repo.name))) throw new ForgeHttpError(403, "Resource not accessible by integration");
+    assertInstallationCovers(repo, actor);
     return;
   }
   if (actor.kind === "app") throw new ForgeHttpError(403, JWT_CANNOT_ACT);
@@ -110,6 +111,29 @@ export function assertCanWrite(repo: ForgeRepo, actor: Actor, minimum: Role): vo
   if (!role || ROLE_RANK[role] < ROLE_RANK[minimum]) {
     throw new ForgeHttpError(403, `Must have ${minimum} access to repository ${repo.fullName}`);
   }
+}
+
+/**
+ * What opening an issue or pull request and commenting need: a user who can see the repository; an installation
+ * token only on the repositories it covers (it may read other public repositories, never write to them).
+ */
+export function assertCanParticipate(repo: ForgeRepo, actor: Actor): void {
+  assertCanRead(repo, actor);
+  if (actor.kind === "installation") assertInstallationCovers(repo, actor);
+}
+
+/**
+ * What editing an issue or comment needs: its author (a user) may; anyone else, and every installation
+ * (the bot account is shared by all installations), needs `minimum` on the repository.
+ */
+export function assertCanEdit(repo: ForgeRepo, actor: Actor, author: ForgeAccount, minimum: Role): void {
+  assertCanRead(repo, actor);
+  if (actor.kind === "user" && actor.user.login.toLowerCase() === author.login.toLowerCase()) return;
+  assertCanWrite(repo, actor, minimum);
+}
+
+function assertInstallationCovers(repo: ForgeRepo, actor: Extract<Actor, { kind: "installation" }>): void {
+  if (!actor.repos.has(repoKey(repo.owner.login, repo.name))) throw new ForgeHttpError(403, "Resource not accessible by integration");
 }
 
 /** Throws 404 when the actor cannot see the repository at all (private and no access). */

@@ -57,7 +57,9 @@ export function createWebhookQueue(target: WebhookTarget): WebhookQueue {
   let queue: QueuedDelivery[] = [];
   const log: DeliveryRecord[] = [];
 
-  async function send(delivery: QueuedDelivery): Promise<DeliveryRecord> {
+  /** Sends `delivery` (a queued one, or a logged record being redelivered: only its queued fields are reused). */
+  async function send({ id, event, action, payload, body }: QueuedDelivery): Promise<DeliveryRecord> {
+    const delivery: QueuedDelivery = { id, event, action, payload, body };
     if (!url) throw new Error("forge: no webhook URL configured; pass webhookUrl or call setWebhookUrl() before deliver()");
     const attempt = log.filter((record) => record.id === delivery.id).length + 1;
     const headers = {
@@ -127,7 +129,7 @@ function orderDeliveries(queue: readonly QueuedDelivery[], order: DeliveryOrder,
 }
 
 /** mulberry32: a tiny deterministic generator for repeatable shuffles. */
-export function createSeededRandom(seed: number): () => number {
+function createSeededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

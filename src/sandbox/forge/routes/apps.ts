@@ -17,7 +17,7 @@ export const createInstallationToken: RouteHandler<"POST /app/installations/{ins
   const installation = ctx.state.installations.get(numberParam(req.params.installation_id));
   if (!installation) throw notFound();
   const request = parseBody(TOKEN_REQUEST, req.body, "InstallationToken");
-  const covered = [...installation.repos].map((key) => ctx.state.repos.get(key)!).filter(Boolean);
+  const covered = [...installation.repos].map((key) => ctx.state.repos.get(key)).filter((repo) => repo !== undefined);
   let scope = covered;
   if (request.repositories || request.repository_ids) {
     const names = new Set((request.repositories ?? []).map((name) => name.toLowerCase()));

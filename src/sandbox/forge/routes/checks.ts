@@ -13,7 +13,7 @@ import { numberParam, parseBody } from "./validate.ts";
 const MAX_OUTPUT_CHARACTERS = 65535;
 type CheckRunShape = RouteData<"PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}">;
 
-export function buildCheckRun(ctx: ForgeContext, repo: ForgeRepo, run: ForgeCheckRun): CheckRunShape {
+function buildCheckRun(ctx: ForgeContext, repo: ForgeRepo, run: ForgeCheckRun): CheckRunShape {
   const url = `${ctx.urls.api}/repos/${repo.fullName}/check-runs/${run.id}`;
   return {
     id: run.id,
@@ -79,23 +79,23 @@ function assertApp(repo: ForgeRepo, actor: Actor): void {
   assertCanWrite(repo, actor, "write");
 }
 
+/** Applies a create/update body to `run`; a body GitHub refuses (422) leaves the run untouched. */
 function applyFields(ctx: ForgeContext, run: ForgeCheckRun, body: z.output<typeof UPDATE_CHECK>): void {
+  assertBodyLength("CheckRun", body.output?.summary, "summary", MAX_OUTPUT_CHARACTERS);
+  assertBodyLength("CheckRun", body.output?.text, "text", MAX_OUTPUT_CHARACTERS);
+  const status = body.conclusion ? "completed" : (body.status ?? run.status);
+  const conclusion = body.conclusion ?? run.conclusion;
+  if (status === "completed" && !conclusion) throw new ForgeHttpError(422, "Conclusion is required when status is completed");
   if (body.name !== undefined) run.name = body.name;
   if (body.details_url !== undefined) run.detailsUrl = body.details_url ?? null;
   if (body.external_id !== undefined) run.externalId = body.external_id ?? null;
   if (body.started_at !== undefined) run.startedAt = body.started_at;
   if (body.output) {
-    assertBodyLength("CheckRun", body.output.summary, "summary", MAX_OUTPUT_CHARACTERS);
-    assertBodyLength("CheckRun", body.output.text, "text", MAX_OUTPUT_CHARACTERS);
     run.output = { title: body.output.title ?? run.output.title, summary: body.output.summary ?? run.output.summary, text: body.output.text ?? run.output.text };
   }
-  if (body.status) run.status = body.status;
-  if (body.conclusion) {
-    run.conclusion = body.conclusion;
-    run.status = "completed";
-  }
-  if (run.status === "completed" && !run.conclusion) throw new ForgeHttpError(422, "Conclusion is required when status is completed");
-  if (run.status === "completed") run.completedAt = body.completed_at ?? run.completedAt ?? stampNow(ctx);
+  run.status = status;
+  run.conclusion = conclusion;
+  if (status === "completed") run.completedAt = body.completed_at ?? run.completedAt ?? stampNow(ctx);
 }
 
 export const createCheckRun: RouteHandler<"POST /repos/{owner}/{repo}/check-runs"> = async (ctx, req) => {

@@ -4,7 +4,7 @@ import { emitWebhook, stampNow } from "../context.ts";
 import { assertBodyLength, notFound, paginate } from "../http.ts";
 import type { RouteHandler } from "../route-types.ts";
 import { buildComment, buildIssue } from "../shapes-issues.ts";
-import { accountOf, assertCanRead, assertCanWrite, authorAssociationOf, findRepo } from "../state.ts";
+import { accountOf, assertCanEdit, assertCanParticipate, assertCanRead, authorAssociationOf, findRepo } from "../state.ts";
 import type { ForgeComment } from "../types.ts";
 import { findIssue } from "./issues.ts";
 import { numberParam, parseBody } from "./validate.ts";
@@ -23,7 +23,7 @@ const COMMENT = z.object({ body: z.string() });
 
 export const createComment: RouteHandler<"POST /repos/{owner}/{repo}/issues/{issue_number}/comments"> = async (ctx, req) => {
   const repo = findRepo(ctx.state, req.params.owner, req.params.repo);
-  assertCanRead(repo, req.actor);
+  assertCanParticipate(repo, req.actor);
   const issue = findIssue(repo, req.params.issue_number);
   const { body } = parseBody(COMMENT, req.body, "IssueComment");
   assertBodyLength("IssueComment", body);
@@ -50,8 +50,8 @@ export const updateComment: RouteHandler<"PATCH /repos/{owner}/{repo}/issues/com
   const issue = [...repo.issues.values()].find((candidate) => candidate.comments.some((comment) => comment.id === id));
   const comment = issue?.comments.find((candidate) => candidate.id === id);
   if (!issue || !comment) throw notFound();
+  assertCanEdit(repo, req.actor, comment.user, "write");
   const user = accountOf(ctx.state, req.actor);
-  if (user.login !== comment.user.login) assertCanWrite(repo, req.actor, "write");
   const { body } = parseBody(COMMENT, req.body, "IssueComment");
   assertBodyLength("IssueComment", body);
   const from = comment.body;

@@ -14,7 +14,7 @@ import { parseBody } from "./validate.ts";
 type GitRefShape = RouteData<"GET /repos/{owner}/{repo}/git/ref/{ref}">;
 
 /** `heads/x` or `tags/x` (a REST `{ref}`) → `refs/heads/x`; undefined when the name is not one git may see. */
-export function toFullRef(ref: string): string | undefined {
+function toFullRef(ref: string): string | undefined {
   const match = /^(heads|tags)\/(.+)$/.exec(ref);
   return match && isSafeRefName(match[2]!) ? `refs/${ref}` : undefined;
 }

@@ -4,7 +4,7 @@ import { stampNow, type ForgeContext } from "../context.ts";
 import { assertBodyLength, notFound, paginate } from "../http.ts";
 import type { RouteHandler } from "../route-types.ts";
 import { buildIssue } from "../shapes-issues.ts";
-import { accountOf, assertCanRead, assertCanWrite, authorAssociationOf, findRepo } from "../state.ts";
+import { accountOf, assertCanEdit, assertCanParticipate, assertCanRead, assertCanWrite, authorAssociationOf, findRepo } from "../state.ts";
 import type { Actor, ForgeIssue, ForgeRepo } from "../types.ts";
 import { applyLabelChanges, emitIssueEvent, ensureLabels } from "../issue-events.ts";
 import { numberParam, parseBody } from "./validate.ts";
@@ -32,7 +32,8 @@ export const listIssues: RouteHandler<"GET /repos/{owner}/{repo}/issues"> = asyn
   return { status: 200, data: page.items.map((issue) => buildIssue(ctx.urls, repo, issue)), headers: page.headers };
 };
 
-const LABEL_INPUT = z.union([z.string(), z.object({ name: z.string() })]);
+/** A label as the issue and label routes accept it: its name, or `{ name }`. */
+export const LABEL_INPUT = z.union([z.string(), z.object({ name: z.string() })]);
 const CREATE_ISSUE = z.object({
   title: z.union([z.string().min(1), z.number()]),
   body: z.string().nullish(),
@@ -42,7 +43,7 @@ const CREATE_ISSUE = z.object({
 
 export const createIssue: RouteHandler<"POST /repos/{owner}/{repo}/issues"> = async (ctx, req) => {
   const repo = findRepo(ctx.state, req.params.owner, req.params.repo);
-  assertCanRead(repo, req.actor);
+  assertCanParticipate(repo, req.actor);
   const body = parseBody(CREATE_ISSUE, req.body, "Issue");
   assertBodyLength("Issue", body.body);
   const issue = openIssue(ctx, repo, req.actor, { title: String(body.title), body: body.body ?? null });
@@ -84,7 +85,7 @@ export function labelName(input: string | { name: string }): string {
   return typeof input === "string" ? input : input.name;
 }
 
-export function canTriage(repo: ForgeRepo, actor: Actor): boolean {
+function canTriage(repo: ForgeRepo, actor: Actor): boolean {
   try {
     assertCanWrite(repo, actor, "triage");
     return true;
@@ -117,8 +118,8 @@ const UPDATE_ISSUE = z.object({
 export const updateIssue: RouteHandler<"PATCH /repos/{owner}/{repo}/issues/{issue_number}"> = async (ctx, req) => {
   const repo = findRepo(ctx.state, req.params.owner, req.params.repo);
   const issue = findIssue(repo, req.params.issue_number);
+  assertCanEdit(repo, req.actor, issue.user, "triage");
   const actor = accountOf(ctx.state, req.actor);
-  if (actor.login !== issue.user.login) assertCanWrite(repo, req.actor, "triage");
   const body = parseBody(UPDATE_ISSUE, req.body, "Issue");
   assertBodyLength("Issue", body.body);
   const changes: Record<string, { from: string | null }> = {};

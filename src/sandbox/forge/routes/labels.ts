@@ -6,10 +6,9 @@ import { applyLabelChanges, createLabelRecord, DEFAULT_COLOR, ensureLabels } fro
 import { labelsOf } from "../shapes-issues.ts";
 import { buildLabel } from "../shapes.ts";
 import { accountOf, assertCanRead, assertCanWrite, findRepo } from "../state.ts";
-import { findIssue, labelName } from "./issues.ts";
+import { findIssue, LABEL_INPUT, labelName } from "./issues.ts";
 import { parseBody } from "./validate.ts";
 
-const LABEL_INPUT = z.union([z.string(), z.object({ name: z.string() })]);
 const ADD_LABELS = z.union([z.array(LABEL_INPUT), z.object({ labels: z.array(LABEL_INPUT) })]);
 
 export const addLabels: RouteHandler<"POST /repos/{owner}/{repo}/issues/{issue_number}/labels"> = async (ctx, req) => {

@@ -5,7 +5,7 @@ import { emitWebhook } from "../context.ts";
 import { assertBodyLength, ForgeHttpError, notFound, paginate, validationFailed } from "../http.ts";
 import type { RouteHandler } from "../route-types.ts";
 import { buildCommit, buildPullRequest, buildPullRequestSimple, readPullTips } from "../shapes-pulls.ts";
-import { accountOf, assertCanRead, findRepo } from "../state.ts";
+import { accountOf, assertCanParticipate, assertCanRead, findRepo } from "../state.ts";
 import type { ForgeIssue, ForgeRepo } from "../types.ts";
 import { openIssue } from "./issues.ts";
 import { numberParam, parseBody } from "./validate.ts";
@@ -50,7 +50,7 @@ const CREATE_PULL = z.object({
 
 export const createPull: RouteHandler<"POST /repos/{owner}/{repo}/pulls"> = async (ctx, req) => {
   const repo = findRepo(ctx.state, req.params.owner, req.params.repo);
-  assertCanRead(repo, req.actor);
+  assertCanParticipate(repo, req.actor);
   const body = parseBody(CREATE_PULL, req.body, "PullRequest");
   assertBodyLength("PullRequest", body.body);
   // `owner:branch` names a fork's branch on GitHub; the forge has no forks, so only this owner is accepted.

@@ -4,7 +4,7 @@ import { countOpenIssues, type ForgeContext } from "../context.ts";
 import { ForgeHttpError, notFound } from "../http.ts";
 import type { RouteData, RouteHandler } from "../route-types.ts";
 import { buildRepository, buildUser } from "../shapes.ts";
-import { assertCanRead, findRepo, permissionOf } from "../state.ts";
+import { assertCanRead, findRepo, permissionOf, ROLE_RANK } from "../state.ts";
 import type { ForgeRepo } from "../types.ts";
 
 export const getRepo: RouteHandler<"GET /repos/{owner}/{repo}"> = async (ctx, req) => {
@@ -79,7 +79,7 @@ export const getCollaboratorPermission: RouteHandler<"GET /repos/{owner}/{repo}/
   const account = ctx.state.accounts.get((req.params.username ?? "").toLowerCase());
   if (!account || account.type === "Organization") throw new ForgeHttpError(404, `${req.params.username} is not a user`);
   const { permission, roleName } = permissionOf(repo, account.login);
-  const rank = ["none", "read", "triage", "write", "maintain", "admin"].indexOf(roleName);
+  const rank = roleName === "none" ? 0 : ROLE_RANK[roleName];
   return {
     status: 200,
     data: {
