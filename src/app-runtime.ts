@@ -59,7 +59,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const deliveries = new Set<string>();
   const knownUpstreamTags = new Map<string, Set<string>>();
 
-
   const runOne = async (ref: RepositoryRef, trigger: Trigger, extra: { upstreamTag?: string }) => {
     // The app's own comments come back as webhooks: they must cost nothing, not even an installation token.
     const ignored = findIgnoreReason(trigger);
@@ -142,8 +141,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         // Nothing remembered (the first poll since start): the mirror's tags, as the runs so far saw them, are
         // the baseline; otherwise the first tag after every restart would go unnoticed until the hourly tick.
         const known = knownUpstreamTags.get(key) ?? new Set(await listUpstreamTags(await ensureUpstreamMirror(url, branch, { cacheDir: options.cacheDir })));
-        const mirror = await syncUpstreamMirror(url, branch, { cacheDir: options.cacheDir });
-        const tags = await listUpstreamTags(mirror.dir);
+        const tags = await listUpstreamTags(await syncUpstreamMirror(url, branch, { cacheDir: options.cacheDir }));
         knownUpstreamTags.set(key, new Set(tags));
         const fresh = tags.filter((tag) => !known.has(tag));
         if (fresh.length === 0) continue;

@@ -3,6 +3,7 @@
 import type { SigningKey } from "./adapters/git.ts";
 import type { Config } from "./config.ts";
 import type { Effect } from "./domain/effects.ts";
+import { renderName } from "./domain/names.ts";
 import { renderPullRequestMail, renderRequestPull, renderSubject } from "./domain/request-pull.ts";
 import { dateStampOf } from "./domain/time.ts";
 import { fitBody, TRACKING_MARKER } from "./domain/tracking-issue.ts";
@@ -82,11 +83,11 @@ async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): 
       return github.upsertComment(effect.pr, effect.key, effect.comment);
     case "advise-rebase": {
       const advice = await git.adviseRebase({ nextBranch: effect.branch, onto: effect.onto, paths: config.upstream.subsystemPaths });
-      return github.upsertComment(tracking(), effect.key, renderAdvice(advice));
+      return github.upsertComment(tracking(), effect.key, renderAdvice(advice, effect.branch));
     }
     case "rebase": {
       const result = await git.rebaseNext({ nextBranch: effect.branch, onto: effect.onto, expectedSha: effect.expectedSha, now: deps.now });
-      return github.upsertComment(tracking(), effect.key, renderRebaseResult(result));
+      return github.upsertComment(tracking(), effect.key, renderRebaseResult(result, effect.branch));
     }
     case "create-branch": {
       const note = renderStableResult(await git.createStableBranch({ name: effect.name, sha: effect.sha }));
@@ -119,7 +120,7 @@ async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): 
     case "open-upstream-pr": {
       const target = config.pullRequest.openUpstreamPr;
       if (!target) return;
-      const stable = config.branches.stable.replace("{version}", effect.version);
+      const stable = renderName(config.branches.stable, { subsystem: config.subsystem, version: effect.version }, "stable branch");
       const mail = await renderMail({ ...effect, kind: "window" }, deps, false);
       await github.openPullRequest({ repo: target.repo, head: `${deps.owner}:${stable}`, base: target.branch, title: subjectOf(effect.tag, effect.version, deps), body: mail });
       return;

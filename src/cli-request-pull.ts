@@ -5,18 +5,17 @@ import { renderRequestPull, type RequestPullStyle } from "./domain/request-pull.
 import { checkTag } from "./domain/tag-check.ts";
 import { requestPullBase } from "./domain/machine-reconcile.ts";
 import { createRequestPullSource } from "./adapters/request-pull-source.ts";
+import { isObjectId } from "./adapters/git-inputs.ts";
 import type { GitRunner } from "./adapters/git-runner.ts";
 import { parseAtOption, type CommandArgs } from "./cli-args.ts";
 import { buildGitHooks, type CliIo } from "./cli-io.ts";
 import { locateRepo, observeCycle, openSession, type Session } from "./cli-session.ts";
 import { buildTagPolicy, familyGlob } from "./observe-facts.ts";
 
-const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-
 export async function runRequestPull(args: CommandArgs, io: CliIo): Promise<number> {
   const tag = assertSafeRefName(args.argument!, "tag");
   const { values } = args;
-  const base = values.base === undefined || FULL_ID.test(values.base) ? values.base : assertSafeRefName(values.base, "--base");
+  const base = values.base === undefined || isObjectId(values.base) ? values.base : assertSafeRefName(values.base, "--base");
   if (values.url !== undefined) assertPrintableUrl(values.url, "--url");
   const now = values.at === undefined ? io.now() : parseAtOption(values.at);
   const located = await locateRepo(values.repo, io);

@@ -56,7 +56,7 @@ export function buildStatusReport(snapshot: CycleSnapshot, config: Config, confi
     expected: { windowClose: upstream.expected.windowClose, windowCloseRange: upstream.expected.windowCloseRange, release: upstream.expected.release },
     stable: currentStable(snapshot.context),
     next: source && { branch: source.name, sha: source.sha, base: source.base, ahead: source.ahead, foreignMerges: source.foreignMerges },
-    steps: steps.map((step) => ({ id: step.id, title: step.title.replace("X.Y", formatVersionNumber(cycle.target)), status: step.state, detail: step.detail })),
+    steps: steps.map((step) => ({ id: step.id, title: step.title, status: step.state, detail: step.detail })),
     nextAction: deriveNextAction(cycle, steps),
   };
 }
@@ -98,6 +98,6 @@ export async function runAdviseRebase(args: CommandArgs, io: CliIo): Promise<num
   const { cycle } = snapshot.view;
   const advice = await session.git.adviseRebase({ onto: onto ?? cycle.rebaseOnto, nextBranch: cycle.sourceBranch, paths: session.config.upstream.subsystemPaths });
   if (advice.refusal && INPUT_REFUSALS.has(advice.refusal.code)) throw new InputError(advice.refusal.code, advice.refusal.message);
-  io.stdout(args.values.json ? `${JSON.stringify(advice, null, 2)}\n` : `${renderAdvice(advice)}\n`);
+  io.stdout(args.values.json ? `${JSON.stringify(advice, null, 2)}\n` : `${renderAdvice(advice, cycle.sourceBranch)}\n`);
   return 0;
 }

@@ -1,6 +1,8 @@
 // The zod schema of .github/merge-window.yml: one source for validation, the Config type and the editor JSON schema.
 import { z } from "zod";
 import { isValidSubsystem } from "./domain/names.ts";
+import { VARIANT_IDS } from "./domain/process.ts";
+import { WEEKDAYS } from "./domain/settings.ts";
 import { assertTimeZone } from "./domain/time.ts";
 import { describeFileNameProblem, describeMailboxProblem, describePathProblem } from "./config-checks.ts";
 import { boundedInt, branchTemplate, checkedString, label, refName, text, textTemplate, url } from "./config-fields.ts";
@@ -9,11 +11,8 @@ import { checkConfigConsistency } from "./config-rules.ts";
 const NAME_FIELDS = ["subsystem", "date", "version", "rc"];
 const KERNEL_ORG_LINUX = "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git";
 
-/** Process variants (PROCESS.md §2); each is a configuration of the one machine. */
-export const VARIANTS = ["rebase-at-window-open", "rebase-at-rc1", "dev-model", "stable-before-window"] as const;
 /** Repository permission levels that may command the app, weakest first (read and triage never may: C12). */
 export const COMMAND_PERMISSIONS = ["write", "maintain", "admin"] as const;
-export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 
 const subsystem = checkedString((value) =>
   isValidSubsystem(value) ? undefined : "must be lowercase a-z 0-9 words joined by . _ or - (at most 40 characters), e.g. selinux",
@@ -125,7 +124,7 @@ const trackingIssue = z.strictObject({
 /** The fields of `.github/merge-window.yml` before the cross-field rules. */
 export const configObjectSchema = z.strictObject({
   subsystem: subsystem.describe("Subsystem name used in tags and titles: lowercase a-z 0-9 words joined by . _ - (e.g. selinux)."),
-  variant: z.enum(VARIANTS).default("rebase-at-window-open")
+  variant: z.enum(VARIANT_IDS).default("rebase-at-window-open")
     .describe("rebase-at-window-open (A, the seed), rebase-at-rc1 (B), dev-model (C, dev/dev-staging) or stable-before-window (2016)."),
   timeZone: timeZone.default("UTC").describe("IANA time zone for day boundaries and {date}."),
   dryRun: z.boolean().default(false).describe("true: log every effect, change nothing."),
@@ -142,5 +141,20 @@ export const configObjectSchema = z.strictObject({
   trackingIssue: trackingIssue.prefault({}),
 });
 
+type ConfigShape = z.output<typeof configObjectSchema>;
+
+/**
+ * `{subsystem}` in branch templates is filled in here, once: everything downstream (the machine, the git layer,
+ * the CLI) sees `selinux-next` and `selinux-stable-{version}`, never a field it would have to know to render.
+ */
+function fillBranchSubsystem(config: ConfigShape): ConfigShape {
+  const fill = (template: string) => template.replaceAll("{subsystem}", config.subsystem);
+  const { next, stable, dev, devStaging } = config.branches;
+  return { ...config, branches: { next: fill(next), stable: fill(stable), dev: fill(dev), devStaging: fill(devStaging) } };
+}
+
 /** The schema of `.github/merge-window.yml`. Only `subsystem` is required. */
-export const configSchema = configObjectSchema.superRefine(checkConfigConsistency).meta({ title: "merge-window configuration", description: "The .github/merge-window.yml of a kernel subsystem repository." });
+export const configSchema = configObjectSchema
+  .superRefine(checkConfigConsistency)
+  .meta({ title: "merge-window configuration", description: "The .github/merge-window.yml of a kernel subsystem repository." })
+  .transform(fillBranchSubsystem);

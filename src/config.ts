@@ -5,7 +5,6 @@ import { InputError } from "./domain/errors.ts";
 import { buildSchemaErrors, buildSyntaxError, describeIssue, findLine, sortConfigErrors, type ConfigError } from "./config-errors.ts";
 import { configObjectSchema, configSchema } from "./config-schema.ts";
 
-export { configSchema, COMMAND_PERMISSIONS, VARIANTS, WEEKDAYS } from "./config-schema.ts";
 export { formatConfigErrors, type ConfigError } from "./config-errors.ts";
 
 /** A repository's merge-window configuration, every default filled in. */

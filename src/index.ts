@@ -47,7 +47,11 @@ export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
 /** AppAccess over Probot: installation clients and tokens, the app's slug, the installed repositories. */
 export function createProbotAccess(app: Probot, gitBaseUrl: string): AppAccess {
   let slug: Promise<string> | null = null;
-  const appSlug = () => (slug ??= app.auth().then(async (octokit) => (await octokit.request("GET /app")).data?.slug ?? "merge-window"));
+  // Asked once; a failed lookup is forgotten, or one network error would fail every later run until a restart.
+  const appSlug = () => (slug ??= app.auth().then(async (octokit) => (await octokit.request("GET /app")).data?.slug ?? "merge-window").catch((error: unknown) => {
+    slug = null;
+    throw error;
+  }));
   return {
     async installation(installationId) {
       const octokit = await app.auth(installationId);

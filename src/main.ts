@@ -4,6 +4,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { run } from "probot";
 import type { SigningKey } from "./adapters/git.ts";
+import { assertFilePath, assertKeyId } from "./adapters/git-inputs.ts";
 import { createMergeWindowApp } from "./index.ts";
 
 const REQUIRED = [
@@ -39,12 +40,18 @@ export function renderMissingCredentials(missing: readonly string[]): string {
   ].join("\n");
 }
 
+/** MERGE_WINDOW_SIGNING_KEY, checked at start with the git layer's own rules (a key it would refuse later is refused now). */
 export function parseSigningKey(value: string | undefined): SigningKey | null {
   if (!value) return null;
-  const [kind, rest = ""] = [value.slice(0, value.indexOf(":")), value.slice(value.indexOf(":") + 1)];
-  if (kind === "gpg" && /^[0-9A-Fa-f]{8,40}$/.test(rest)) return { kind: "gpg", keyId: rest };
-  if (kind === "ssh" && rest.startsWith("/") && existsSync(rest)) return { kind: "ssh", keyFile: rest };
-  throw new Error(`MERGE_WINDOW_SIGNING_KEY ${JSON.stringify(value)}: expected gpg:<key id> or ssh:<absolute path of an existing key file>`);
+  const colon = value.indexOf(":");
+  const [kind, rest] = colon < 0 ? ["", value] : [value.slice(0, colon), value.slice(colon + 1)];
+  try {
+    if (kind === "gpg") return { kind: "gpg", keyId: assertKeyId(rest) };
+    if (kind === "ssh" && existsSync(rest)) return { kind: "ssh", keyFile: assertFilePath(rest, "SSH signing key") };
+  } catch {
+    // reported below, naming the variable
+  }
+  throw new Error(`MERGE_WINDOW_SIGNING_KEY ${JSON.stringify(value)}: expected gpg:<16- or 40-digit hex key id> or ssh:<absolute path of an existing key file>`);
 }
 
 async function main(): Promise<number> {

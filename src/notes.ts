@@ -4,9 +4,9 @@ import type { RebaseAdvice, RebaseResult, SignedTagResult, StableBranchResult } 
 const list = (items: readonly string[], max = 20) =>
   [...items.slice(0, max).map((item) => `- \`${item}\``), ...(items.length > max ? [`- … and ${items.length - max} more`] : [])].join("\n");
 
-export function renderAdvice(advice: RebaseAdvice): string {
-  const branch = advice.branch ?? "next";
-  const lines = [`**Rebase advice** for \`${branch}\` onto \`${advice.onto}\`:`];
+/** The advice as a comment; `branch` is the one asked about (a refused advice does not name it). */
+export function renderAdvice(advice: RebaseAdvice, branch: string): string {
+  const lines = [`**Rebase advice** for \`${advice.branch ?? branch}\` onto \`${advice.onto}\`:`];
   lines.push(`- based on \`${advice.base?.name ?? "no upstream tag"}\`, ${advice.behind ?? "?"} upstream commit(s) behind \`${advice.onto}\`; ${advice.ownCommits} commit(s) of ours.`);
   if (advice.upstreamPathChanges.length > 0) lines.push(`- upstream changed ${advice.upstreamPathChanges.length} file(s) in our paths since:`, list(advice.upstreamPathChanges));
   else lines.push("- upstream changed nothing in our paths since.");
@@ -18,7 +18,8 @@ export function renderAdvice(advice: RebaseAdvice): string {
   return lines.join("\n");
 }
 
-export function renderRebaseResult(result: RebaseResult): string {
+/** The rebase's outcome as a comment; a refusal has no branch of its own, so `branch` names the one left unchanged. */
+export function renderRebaseResult(result: RebaseResult, branch: string): string {
   switch (result.status) {
     case "rebased":
       return [
@@ -39,16 +40,18 @@ export function renderRebaseResult(result: RebaseResult): string {
     case "refused": {
       const extra = result.conflicts?.length ? `\nConflicting files:\n${list(result.conflicts)}` : result.missing?.length
         ? `\nCommits missing after the rebase:\n${list(result.missing.map((commit) => `${commit.sha.slice(0, 12)} ${commit.subject}`))}` : "";
-      return `Rebase refused (${result.code}): ${result.message}. \`next\` was not changed.${extra}`;
+      return `Rebase refused (${result.code}): ${result.message}. \`${branch}\` was not changed.${extra}`;
     }
   }
 }
 
+/** Why stable-X.Y was not created; null when it was (or already is) where asked. */
 export function renderStableResult(result: StableBranchResult): string | null {
   if (result.status !== "refused") return null; // created, or already there at that commit: the checklist shows it
   return `\`${result.name}\` was not created (${result.code}): ${result.message}. An existing branch is never moved or overwritten.`;
 }
 
+/** Why the tag was not created; null when it was. */
 export function renderTagResult(result: SignedTagResult): string | null {
   if (result.status === "created") return null;
   return `Tag \`${result.name}\` was not created (${result.code}): ${result.message}`;

@@ -47,13 +47,15 @@ export async function observeFacts(git: GitPort, config: Config, now: Date, opti
     fetch: options.fetch ?? true,
   });
   const upstreamTags: UpstreamTag[] = observation.upstreamTags.map((tag) => ({ name: tag.name, date: tag.date }));
+  // Fail early and clearly, before any tag is checked, when upstream has no version tags at all (a wrong upstream URL).
+  deriveCalendar(upstreamTags, now, { timeZone: config.timeZone, lateThreshold: config.cycle.lateThreshold });
   const horizon = now.getTime() - TAG_HORIZON_DAYS * DAY_MS;
   const recent = observation.tags.filter((tag) => tag.commit !== null && (tag.date?.getTime() ?? now.getTime()) >= horizon);
   const policy = buildTagPolicy(config);
   const tags: TagFacts[] = await Promise.all(recent.map(async (tag): Promise<TagFacts> => {
     const [verdict, merge] = await Promise.all([
       git.verifyTag(tag.name, { policy, now, stableGlob, ...(options.allowedSignersFile ? { allowedSignersFile: options.allowedSignersFile } : {}) }),
-      git.findUpstreamMerge(tag.commit!),
+      git.findUpstreamMerge(tag.commit!, observation.upstreamHead),
     ]);
     return {
       name: tag.name,
@@ -84,7 +86,5 @@ export async function observeFacts(git: GitPort, config: Config, now: Date, opti
     })),
     tags,
   };
-  // Fail early and clearly when upstream has no version tags at all (a wrong upstream URL).
-  deriveCalendar(upstreamTags, now, { timeZone: config.timeZone, lateThreshold: config.cycle.lateThreshold });
   return { facts, observation };
 }

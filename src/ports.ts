@@ -55,7 +55,6 @@ export interface GitHubPort {
   listPullRequestCommitMessages(number: number): Promise<string[]>;
 }
 
-
 /** The git operations run() uses (the git layer, minus what only the CLI needs). */
 export type GitPort = Pick<GitLayer, "observe" | "findUpstreamMerge" | "adviseRebase" | "rebaseNext" | "createStableBranch" | "createSignedTag" | "deleteTag" | "verifyTag">;
 export type { RequestPullSource };

@@ -2,8 +2,9 @@
 import { applyEffects, describeEffect, type ApplyReport } from "./apply.ts";
 import type { Clock } from "./adapters/clock.ts";
 import type { SigningKey } from "./adapters/git.ts";
-import { DEFAULT_CONFIG_PATH, formatConfigErrors, parseConfig, type Config, type ConfigError } from "./config.ts";
+import { DEFAULT_CONFIG_PATH, formatConfigErrors, parseConfig, type Config, type ConfigError, type ConfigResult } from "./config.ts";
 import { findCommand } from "./domain/commands.ts";
+import { InputError } from "./domain/errors.ts";
 import type { Effect } from "./domain/effects.ts";
 import { deriveView, transition, type MachineEvent, type Transition } from "./domain/machine.ts";
 import { parseMeta } from "./domain/tracking-issue.ts";
@@ -73,11 +74,12 @@ export async function run(trigger: Trigger, deps: RunDeps, extra: { upstreamTag?
   const config = await loadConfig(trigger, deps);
   if ("errors" in config) return { status: "config-error", errors: config.errors };
 
+  // The event first: a trigger that is nothing to us (another workflow's run) costs no git work.
+  const event = await buildEvent(trigger, deps, config.config, extra.upstreamTag);
+  if (!event) return { status: "ignored", reason: `nothing to do for ${trigger.kind}` };
   const { git, requestPull, allowedSignersFile } = await deps.openGit(config.config);
   const { facts } = await observeFacts(git, config.config, now, allowedSignersFile ? { allowedSignersFile } : {});
   const issue = findCycleIssue(await deps.github.listTrackingIssues(config.config.trackingIssue.label), deriveView({ facts, memory: null, issue: null }, config.config, now).cycle.id);
-  const event = await buildEvent(trigger, deps, config.config, extra.upstreamTag);
-  if (!event) return { status: "ignored", reason: `nothing to do for ${trigger.kind}` };
 
   const result = transition({ facts, memory: issue ? parseMeta(issue.body) : null, issue }, event, config.config, now);
   for (const effect of result.effects) deps.log(`${deps.owner}/${deps.repo}: ${describeEffect(effect)}`);
@@ -102,11 +104,10 @@ export function findCycleIssue(issues: readonly IssueRecord[], cycle: string): I
 
 async function loadConfig(trigger: Trigger, deps: RunDeps): Promise<{ config: Config } | { errors: ConfigError[] }> {
   const key = `${deps.owner}/${deps.repo}`;
-  const text = await deps.github.readConfigFile(DEFAULT_CONFIG_PATH);
-  if (text === null) {
+  const parsed = await readConfig(deps.github);
+  if (parsed === null) {
     return { errors: [{ file: DEFAULT_CONFIG_PATH, key: "", message: "not found on the default branch; merge-window does nothing until it exists (see config/selinux.yml)" }] };
   }
-  const parsed = parseConfig(text, { file: DEFAULT_CONFIG_PATH });
   if (parsed.ok) {
     deps.configs.set(key, parsed.config);
     return { config: parsed.config };
@@ -116,6 +117,18 @@ async function loadConfig(trigger: Trigger, deps: RunDeps): Promise<{ config: Co
   deps.log(`${key}: ${DEFAULT_CONFIG_PATH} is invalid; ${lastGood ? "keeping the last good configuration" : "no good configuration yet"}:\n${message}`);
   if (deps.configs.firstReport(key, message)) await reportConfigErrors(trigger, message, lastGood, deps);
   return lastGood ? { config: lastGood } : { errors: parsed.errors };
+}
+
+/** The file parsed; null when absent. A file the adapter refuses to read (a directory, too large, not UTF-8) is a config error too. */
+async function readConfig(github: GitHubPort): Promise<ConfigResult | null> {
+  let text: string | null;
+  try {
+    text = await github.readConfigFile(DEFAULT_CONFIG_PATH);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return { ok: false, errors: [{ file: DEFAULT_CONFIG_PATH, key: "", message: error.message }] };
+  }
+  return text === null ? null : parseConfig(text, { file: DEFAULT_CONFIG_PATH });
 }
 
 async function reportConfigErrors(trigger: Trigger, message: string, lastGood: Config | undefined, deps: RunDeps): Promise<void> {

@@ -1,4 +1,4 @@
-// What can start a run: a webhook (already mapped and allowlisted), a scheduled job, or a person at the CLI.
+// What can start a run of the app: a webhook (already mapped and allowlisted) or a scheduled job.
 
 export type Trigger =
   | { readonly kind: "tick"; readonly job: string }
@@ -14,11 +14,3 @@ export type Trigger =
     }
   | { readonly kind: "workflow-run"; readonly path: string; readonly branch: string; readonly sha: string; readonly conclusion: string; readonly url: string };
 
-/** One trigger for one repository, with the delivery it came from (for logs and duplicate detection). */
-export interface RepoJob {
-  readonly owner: string;
-  readonly repo: string;
-  readonly installationId: number;
-  readonly trigger: Trigger;
-  readonly deliveryId: string | null;
-}

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_CONFIG_PATH, defaultConfig, formatConfigErrors, parseConfig, renderConfigJsonSchema, type ConfigError } from "../src/config.ts";
 import { InputError } from "../src/domain/errors.ts";
+import { renderName } from "../src/domain/names.ts";
 
 const CONFIG_DIR = fileURLToPath(new URL("../config/", import.meta.url));
 const EXAMPLES = readdirSync(CONFIG_DIR).filter((name) => name.endsWith(".yml")).sort();
@@ -102,6 +103,13 @@ test("a partly written section keeps the defaults of the keys it leaves out", ()
 
 test("defaultConfig refuses a bad subsystem with an InputError naming it", () => {
   assert.throws(() => defaultConfig("SELinux"), (error: unknown) => error instanceof InputError && /"SELinux"/.test(error.message));
+});
+
+test("{subsystem} in branch names is filled in by the parse: the rest of the app renders only {version}", () => {
+  const result = parseConfig('subsystem: audit\nvariant: dev-model\nbranches:\n  next: "{subsystem}-next"\n  stable: "{subsystem}/stable-{version}"\n  dev: "{subsystem}/dev"\n');
+  assert.ok(result.ok, result.ok ? "" : formatConfigErrors(result.errors));
+  assert.deepEqual(result.config.branches, { next: "audit-next", stable: "audit/stable-{version}", dev: "audit/dev", devStaging: "dev-staging" });
+  assert.equal(renderName(result.config.branches.stable, { version: "6.9" }, "branch"), "audit/stable-6.9");
 });
 
 test("dev and devStaging are ignored outside dev-model, and must not clash inside it", () => {

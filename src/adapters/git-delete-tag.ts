@@ -2,7 +2,7 @@
 import { assertSafeRefName } from "../domain/names.ts";
 import type { GitContext } from "./git-context.ts";
 import { assertObjectId } from "./git-inputs.ts";
-import { parsePushPorcelain, runCapturing } from "./git-refs.ts";
+import { pushWithLeases } from "./git-refs.ts";
 
 export type DeleteTagResult =
   | { readonly status: "deleted"; readonly name: string }
@@ -16,8 +16,7 @@ export async function deleteTag(context: GitContext, name: string, expectedObjec
   const tag = assertSafeRefName(name, "tag");
   const object = assertObjectId(expectedObject, `object of tag ${tag}`);
   const ref = `refs/tags/${tag}`;
-  const result = await runCapturing(context.git, ["push", "--atomic", "--porcelain", "--no-verify", `--force-with-lease=${ref}:${object}`, "--end-of-options", context.remote, `:${ref}`]);
-  const updates = parsePushPorcelain(result.output);
-  if (result.ok && updates.some((update) => update.flag === "-" && update.ref === ref)) return { status: "deleted", name: tag };
-  return { status: "refused", name: tag, message: `${tag} was not deleted (it changed since it was checked, or the push failed): ${result.output.trim().split("\n").at(-1) ?? ""}` };
+  const pushed = await pushWithLeases(context.git, context.remote, [{ sha: null, lease: { ref, expect: object } }]);
+  if (pushed.ok && pushed.updates.some((update) => update.flag === "-" && update.ref === ref)) return { status: "deleted", name: tag };
+  return { status: "refused", name: tag, message: `${tag} was not deleted (it changed since it was checked, or the push failed): ${pushed.output.trim().split("\n").at(-1) ?? ""}` };
 }

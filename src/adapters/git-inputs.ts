@@ -15,6 +15,11 @@ function show(text: string): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
 }
 
+/** True for a full object id, what assertObjectId accepts (to tell an id from a name before validating either). */
+export function isObjectId(text: string): boolean {
+  return OBJECT_ID.test(text);
+}
+
 /** A full commit or tag object id (SHA-1 or SHA-256), lower-case hex; never an abbreviation or a rev expression. */
 export function assertObjectId(sha: string, what: string): string {
   if (!OBJECT_ID.test(sha)) throw new InputError("bad-sha", `${what} ${show(sha)} is not a full object id (40 or 64 hex digits)`);

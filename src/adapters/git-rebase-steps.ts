@@ -109,7 +109,7 @@ export async function runRebase(worktree: GitRunner, onto: string, identity: Git
   } catch (error) {
     output = error instanceof Error ? error.message : String(error);
   }
-  // simple-git reports success when git exits non-zero without stderr, so the rebase state is checked, not the exit.
+  // The exit status alone does not say where the rebase stands: a stopped rebase leaves its state directory behind.
   const gitDir = (await worktree.run(["rev-parse", "--absolute-git-dir"])).trim();
   const stopped = ["rebase-merge", "rebase-apply"].some((name) => existsSync(resolve(gitDir, name)));
   const head = (await worktree.run(["rev-parse", "--verify", "HEAD"])).trim();

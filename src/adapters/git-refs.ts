@@ -105,17 +105,18 @@ export interface PushOutcome {
 
 /**
  * The only push in merge-window: `--atomic`, one explicit `--force-with-lease=<ref>:<sha-or-empty>` per
- * updated ref, `<sha>:<full ref>` refspecs with no `+`, everything after `--end-of-options`.
+ * updated ref, `<sha>:<full ref>` refspecs with no `+` (`:<full ref>` when `sha` is null: a deletion),
+ * everything after `--end-of-options`.
  */
-export async function pushWithLeases(git: GitRunner, remote: string, updates: readonly { sha: string; lease: Lease }[]): Promise<PushOutcome> {
+export async function pushWithLeases(git: GitRunner, remote: string, updates: readonly { sha: string | null; lease: Lease }[]): Promise<PushOutcome> {
   const args = ["push", "--atomic", "--porcelain", "--no-verify"];
   for (const { sha, lease } of updates) {
-    assertObjectId(sha, "pushed object");
+    if (sha !== null) assertObjectId(sha, "pushed object");
     if (lease.expect !== "") assertObjectId(lease.expect, "lease");
     if (!lease.ref.startsWith("refs/")) throw new Error(`internal: push target ${lease.ref} is not a full ref`);
     args.push(`--force-with-lease=${lease.ref}:${lease.expect}`);
   }
-  args.push("--end-of-options", remote, ...updates.map(({ sha, lease }) => `${sha}:${lease.ref}`));
+  args.push("--end-of-options", remote, ...updates.map(({ sha, lease }) => `${sha ?? ""}:${lease.ref}`));
   const result = await runCapturing(git, args);
   const parsed = parsePushPorcelain(result.output);
   const rejected = parsed.some((update) => update.flag === "!");

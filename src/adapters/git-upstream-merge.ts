@@ -16,13 +16,15 @@ export interface UpstreamMergeFacts {
 
 /**
  * Whether upstream's main branch contains `commit`, and which merge on its first-parent line brought it in
- * (what pr-tracker-bot reports). Two processes. git 2.39 cannot combine --first-parent with
- * --ancestry-path, so the descendants of `commit` are listed and the first-parent line followed here.
+ * (what pr-tracker-bot reports). Two processes, one when the caller passes the upstream head it observed
+ * (null: upstream has no such branch). git 2.39 cannot combine --first-parent with --ancestry-path, so the
+ * descendants of `commit` are listed and the first-parent line followed here.
  */
-export async function findUpstreamMerge(context: GitContext, commit: string): Promise<UpstreamMergeFacts> {
+export async function findUpstreamMerge(context: GitContext, commit: string, observedHead?: string | null): Promise<UpstreamMergeFacts> {
   assertObjectId(commit, "commit");
-  const [head] = await readRefRecords(context.git, [`${UPSTREAM_HEADS}${context.upstreamBranch}`]);
-  const upstreamHead = head?.commit ?? null;
+  const upstreamHead = observedHead === undefined
+    ? await readUpstreamHead(context)
+    : observedHead === null ? null : assertObjectId(observedHead, "upstream head");
   const facts = (reachable: boolean, via: UpstreamMergeFacts["via"], mergeCommit: string | null = null, mergedAt: Date | null = null): UpstreamMergeFacts =>
     ({ commit, upstreamHead, reachable, mergeCommit, mergedAt, via });
   if (!upstreamHead) return facts(false, null);
@@ -43,4 +45,9 @@ export async function findUpstreamMerge(context: GitContext, commit: string): Pr
     }
     current = first;
   }
+}
+
+async function readUpstreamHead(context: GitContext): Promise<string | null> {
+  const [head] = await readRefRecords(context.git, [`${UPSTREAM_HEADS}${context.upstreamBranch}`]);
+  return head?.commit ?? null;
 }

@@ -49,8 +49,8 @@ export interface GitLayerOptions {
 export interface GitLayer {
   /** Fetches upstream (and the remote mirror) unless `fetch: false`, then reads the facts in a fixed number of processes. */
   observe(request?: ObserveRequest): Promise<GitObservation>;
-  /** Whether upstream's main branch contains `commit`, and the merge that brought it in. */
-  findUpstreamMerge(commit: string): Promise<UpstreamMergeFacts>;
+  /** Whether upstream's main branch contains `commit`, and the merge that brought it in; `upstreamHead`: as observe() saw it. */
+  findUpstreamMerge(commit: string, upstreamHead?: string | null): Promise<UpstreamMergeFacts>;
   /** How far next is behind a target tag, upstream changes in the paths, a trial rebase; changes nothing. */
   adviseRebase(request: RebaseAdviceRequest): Promise<RebaseAdvice>;
   /** The real rebase of PROCESS §5; pushes only when every check passed. */
@@ -86,7 +86,7 @@ export function createGitLayer(options: GitLayerOptions): GitLayer {
   };
   return {
     observe: (request) => observeRepository(context, request),
-    findUpstreamMerge: (commit) => findUpstreamMerge(context, commit),
+    findUpstreamMerge: (commit, upstreamHead) => findUpstreamMerge(context, commit, upstreamHead),
     adviseRebase: (request) => adviseRebase(context, request),
     rebaseNext: (request) => rebaseNext(context, request),
     createStableBranch: (request) => createStableBranch(context, request),

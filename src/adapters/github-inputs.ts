@@ -1,4 +1,4 @@
-// What the GitHub adapter accepts before any request: marker keys, refs, shas, names; and the body fitting
+// What the GitHub adapter accepts before any request: marker keys, refs, names; and the body fitting
 // that keeps hidden markers when GitHub's size limit forces a cut.
 import { InputError } from "../domain/errors.ts";
 import { assertSafeRefName } from "../domain/names.ts";
@@ -8,7 +8,6 @@ const MARKER_KEY = /^[A-Za-z0-9:@#._/-]{1,200}$/;
 const ISSUE_MARKER = /^<!-- merge-window:([A-Za-z0-9:@#._/-]{1,200}) -->$/;
 /** Every hidden merge-window marker in a body (tracking marker, comment keys, the metadata block). */
 const ANY_MARKER = /<!-- merge-window:[^\n]*? -->/g;
-const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO_PART = /^[A-Za-z0-9_.-]{1,100}$/;
 const PATH_SEGMENT = /^[A-Za-z0-9_.-]+$/;
@@ -57,12 +56,6 @@ export function fitIssueBody(body: string, marker?: string): string {
     throw new InputError("body-too-long", `issue body's hidden markers alone take ${trailer.length} characters; GitHub allows ${MAX_BODY} in all`);
   }
   return fitBody(whole.replace(ANY_MARKER, "").trimEnd(), trailer);
-}
-
-/** A full lowercase hex object id (SHA-1 or SHA-256). */
-export function assertSha(sha: string, what: string): string {
-  if (!SHA.test(sha)) throw new InputError("bad-sha", `${what} ${JSON.stringify(sha.slice(0, 70))} is not a full hex object id`);
-  return sha;
 }
 
 /** Splits `owner/name`, refusing anything that is not a plain GitHub repository name. */

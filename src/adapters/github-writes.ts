@@ -5,7 +5,8 @@ import { fitBody } from "../domain/tracking-issue.ts";
 import type { CheckRunReport, GitHubPort, PullRequestRecord } from "../ports.ts";
 import type { Call } from "./github.ts";
 import { listAllPages, NO_RETRY, statusOf, writeAtMostTwice } from "./github-http.ts";
-import { assertSha, parseRepoName, qualifyHead } from "./github-inputs.ts";
+import { assertObjectId } from "./git-inputs.ts";
+import { parseRepoName, qualifyHead } from "./github-inputs.ts";
 
 type RepoWrites = Pick<GitHubPort, "reportCheckRun" | "openPullRequest">;
 
@@ -23,7 +24,7 @@ export function createRepoWrites(call: Call, context: { owner: string; repo: str
 
   return {
     async reportCheckRun(report) {
-      const sha = assertSha(report.sha, `check run ${JSON.stringify(report.name)} sha`);
+      const sha = assertObjectId(report.sha, `check run ${JSON.stringify(report.name)} sha`);
       if (report.name.trim() === "" || report.name.length > 200) throw new InputError("bad-check-name", `check run name ${JSON.stringify(report.name.slice(0, 60))} refused: 1-200 characters`);
       const fields = { conclusion: report.conclusion, status: "completed" as const, output: { title: report.title, summary: renderSummary(report) } };
       const existing = await findCheckRun(sha, report.name);

@@ -3,6 +3,7 @@
 import { InputError } from "../domain/errors.ts";
 import { assertSafeRefName } from "../domain/names.ts";
 import { deriveTagMessage, type RequestPullCommit, type RequestPullData } from "../domain/request-pull.ts";
+import { isObjectId } from "./git-inputs.ts";
 import { createGitRunner, type GitRunner, type GitRunnerOptions } from "./git-runner.ts";
 
 export interface RequestPullRequest {
@@ -19,13 +20,13 @@ export interface RequestPullSource {
   collect(request: RequestPullRequest): Promise<RequestPullData>;
 }
 
-const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 /** NUL between fields: `%x00` in pretty formats, `%00` in for-each-ref formats. */
 const FIELD = "%x00";
 
 /**
  * A source over the repository in `dir`. Six git processes per body (refs, merge-base, then commits, tag,
- * shortlog and diffstat in parallel), with LC_ALL=C so git's diffstat summary is in English.
+ * shortlog and diffstat in parallel; one more to verify a commit-id base), with LC_ALL=C so git's diffstat
+ * summary is in English.
  */
 export function createRequestPullSource(dir: string, options: GitRunnerOptions = {}): RequestPullSource {
   const git = createGitRunner(dir, { ...options, env: { ...options.env, LC_ALL: "C" } });
@@ -34,7 +35,7 @@ export function createRequestPullSource(dir: string, options: GitRunnerOptions =
 
 async function collectRequestPull(git: GitRunner, request: RequestPullRequest): Promise<RequestPullData> {
   const tag = assertSafeRefName(request.tag, "tag");
-  const baseIsId = FULL_ID.test(request.base);
+  const baseIsId = isObjectId(request.base);
   const base = baseIsId ? request.base : assertSafeRefName(request.base, "base");
   if (!/^\S+$/.test(request.url)) {
     throw new InputError("bad-url", `request-pull URL ${JSON.stringify(request.url)} is empty or contains white space`);

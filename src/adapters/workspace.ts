@@ -32,7 +32,7 @@ function upstreamMirrorDir(url: string, options: WorkspaceOptions): string {
 export async function ensureUpstreamMirror(url: string, branch: string, options: WorkspaceOptions): Promise<string> {
   const dir = upstreamMirrorDir(url, options);
   if (existsSync(join(dir, "refs", "heads", branch)) || existsSync(join(dir, "packed-refs"))) return dir;
-  return (await syncUpstreamMirror(url, branch, options)).dir;
+  return syncUpstreamMirror(url, branch, options);
 }
 
 /** The version tags of an upstream mirror, as its last fetch saw them. */
@@ -41,18 +41,16 @@ export async function listUpstreamTags(dir: string): Promise<string[]> {
   return out.split("\n").filter(Boolean);
 }
 
-/** The shared mirror of an upstream (Linus' tree): tags and the main branch, fetched once per poll. */
-export async function syncUpstreamMirror(url: string, branch: string, options: WorkspaceOptions): Promise<{ dir: string; changed: boolean }> {
+/** Fetches the shared mirror of an upstream (Linus' tree), tags and the main branch, once per poll; returns its directory. */
+export async function syncUpstreamMirror(url: string, branch: string, options: WorkspaceOptions): Promise<string> {
   const source = assertUpstreamUrl(url);
   const dir = upstreamMirrorDir(url, options);
   const { git, created } = bareRepo(dir, options.onSpawn);
   if (created) await git.run(["init", "--quiet", "--bare"]);
-  const before = await git.run(["for-each-ref", "--format=%(objectname) %(refname)"]);
   // A blobless partial clone: merge-window reads refs, commits and paths, not file contents.
   await git.run(["fetch", "--quiet", "--prune", "--no-tags", "--filter=blob:none", "--end-of-options", source,
     "+refs/tags/v*:refs/tags/v*", `+refs/heads/${branch}:refs/heads/${branch}`]);
-  const after = await git.run(["for-each-ref", "--format=%(objectname) %(refname)"]);
-  return { dir, changed: before !== after };
+  return dir;
 }
 
 /** `git config --list -z` → lower-cased key → values (a key may repeat). */

@@ -9,6 +9,7 @@ import {
   versionNumberOf,
   type KernelVersion,
   type VersionNumber,
+  type VersionPrediction,
 } from "./version.ts";
 
 /** An upstream tag as git reports it: name and tagger date (an instant). */
@@ -58,7 +59,6 @@ export interface UpstreamCalendar {
   readonly target: VersionNumber;
   readonly targetCertain: boolean;
   readonly targetAlternatives: readonly VersionNumber[];
-  readonly targetBasis: "rc1" | "override" | "default";
   readonly expected: {
     /** When the window (current, or next) most likely closes with -rc1: release day + 14 (history: 13–15 local, 12–15 in UTC). */
     readonly windowClose: CalendarDay;
@@ -96,6 +96,8 @@ export function deriveCalendar(tags: readonly UpstreamTag[], now: Date, options:
   const zone = options.timeZone;
   const today = calendarDayOf(now, zone);
   const odds = (fromRc: number, rc1Day: CalendarDay) => lastRcOdds(options.history ?? RELEASE_HISTORY, now, fromRc, rc1Day);
+  // The -rc1 of the newest series: the release's own when a window is open, else the one the rcs count from.
+  const rc1 = known.find((tag) => tag.version.rc === 1 && sameSeries(tag.version, latest.version)) ?? null;
 
   if (latest.version.rc === null) {
     const releaseDay = calendarDayOf(latest.date, zone);
@@ -105,19 +107,18 @@ export function deriveCalendar(tags: readonly UpstreamTag[], now: Date, options:
       phase: "merge-window",
       latest,
       release: latest,
-      cycleStart: known.find((tag) => tag.version.rc === 1 && sameSeries(tag.version, latest.version)) ?? null,
+      cycleStart: rc1,
       rc: null,
       windowDay: daysBetween(releaseDay, today) + 1,
       stableVersion: prediction.version,
       ...targetOf(prediction),
-      expected: expectWindow(releaseDay, releaseOdds, mostLikely(releaseOdds).releaseDay),
+      expected: expectWindow(releaseDay, releaseOdds, pickMostLikely(releaseOdds).releaseDay),
     };
   }
 
-  const rc1 = known.find((tag) => tag.version.rc === 1 && sameSeries(tag.version, latest.version)) ?? null;
   const rc1Day = rc1 ? calendarDayOf(rc1.date, zone) : addDays(calendarDayOf(latest.date, zone), -7 * (latest.version.rc - 1));
   const releaseOdds = odds(latest.version.rc, rc1Day);
-  const releaseDay = mostLikely(releaseOdds).releaseDay;
+  const releaseDay = pickMostLikely(releaseOdds).releaseDay;
   // The next window is for the version after the one under rc; a maintainer's override only applies to it.
   const prediction = predictNextVersion({ ...latest.version, rc: null }, { override: options.versionOverride });
   return {
@@ -134,8 +135,8 @@ export function deriveCalendar(tags: readonly UpstreamTag[], now: Date, options:
   };
 }
 
-function targetOf(prediction: ReturnType<typeof predictNextVersion>): Pick<UpstreamCalendar, "target" | "targetCertain" | "targetAlternatives" | "targetBasis"> {
-  return { target: prediction.version, targetCertain: prediction.certain, targetAlternatives: prediction.alternatives, targetBasis: prediction.basis };
+function targetOf(prediction: VersionPrediction): Pick<UpstreamCalendar, "target" | "targetCertain" | "targetAlternatives"> {
+  return { target: prediction.version, targetCertain: prediction.certain, targetAlternatives: prediction.alternatives };
 }
 
 /** Expectations for a window opening on `opens`: -rc1 two weeks later (12–15 days seen), and the release after it. */
@@ -176,6 +177,7 @@ export function lastRcOdds(history: readonly ReleaseHistoryRow[], now: Date, fro
     .map(([lastRc, weight]) => ({ lastRc, probability: weight / total, releaseDay: addDays(rc1Day, 7 * lastRc) }));
 }
 
-function mostLikely(odds: readonly LastRcOdds[]): LastRcOdds {
+/** The rc most likely to be the last (the earlier one on a tie). */
+export function pickMostLikely(odds: readonly LastRcOdds[]): LastRcOdds {
   return odds.reduce((best, entry) => (entry.probability > best.probability ? entry : best));
 }

@@ -4,7 +4,7 @@ import type { UpstreamCalendar } from "./calendar.ts";
 import { parseWithTemplate, renderName } from "./names.ts";
 import { buildProcess, type ProcessDefinition } from "./process.ts";
 import type { MachineSettings } from "./settings.ts";
-import { formatVersionNumber, parseVersionNumber, type VersionNumber } from "./version.ts";
+import { formatVersionNumber, parseVersionNumber, versionNumberOf, type VersionNumber } from "./version.ts";
 
 export interface CycleView {
   /** `6.8`: the release that opens this cycle's window. */
@@ -25,15 +25,20 @@ export interface CycleView {
   readonly rebaseOnto: string;
 }
 
+/** `6.8` from v6.8-rc3 and from v6.8 (its window): the release that opens the cycle's window. */
+export function deriveCycleId(upstream: UpstreamCalendar): string {
+  return formatVersionNumber(versionNumberOf(upstream.latest.version));
+}
+
 /** Which cycle `upstream` is in, with a maintainer's version override applied to the target. */
 export function deriveCycle(upstream: UpstreamCalendar, settings: MachineSettings, versionOverride: string | null): CycleView {
   const inWindow = upstream.phase === "merge-window";
-  const base = inWindow ? { major: upstream.latest.version.major, minor: upstream.latest.version.minor } : upstream.stableVersion;
+  const base = versionNumberOf(upstream.latest.version);
   const override = versionOverride ? parseVersionNumber(versionOverride) : null;
   const target = override ?? upstream.target;
   const definition = buildProcess(settings.variant, settings.cycle);
   const stable = (version: VersionNumber) => renderName(settings.branches.stable, { version: formatVersionNumber(version) }, "branch");
-  const id = formatVersionNumber(base);
+  const id = deriveCycleId(upstream);
   return {
     id,
     base,

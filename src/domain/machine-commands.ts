@@ -49,7 +49,7 @@ function runCommand(command: Command, event: CommandEvent, context: Context): st
     case "help":
       return `commands (at the start of a line, in a new comment):\n${renderHelp()}`;
     case "status":
-      return [describeUpstream(context.upstream), ...steps.map((s) => `- ${s.title.replace("X.Y", formatVersionNumber(cycle.target))}: ${s.state}, ${s.detail}`)].join("\n");
+      return [describeUpstream(context.upstream), ...steps.map((s) => `- ${s.title}: ${s.state}, ${s.detail}`)].join("\n");
     case "skip-rebase":
       if (stable) return `\`${stable.name}\` already exists; there is nothing left to decide.`;
       log.remember({ rebaseDecision: { choice: "skip", by: event.actor, at: now.toISOString(), sha: source?.sha ?? null } });
@@ -71,6 +71,7 @@ function runCommand(command: Command, event: CommandEvent, context: Context): st
           : `recorded the decision to rebase; rebases are allowed from ${when}: comment \`/merge-window rebase\` again then.`;
       }
       log.emit({ type: "rebase", key: `rebase:${event.id}`, branch: source.name, onto: cycle.rebaseOnto, expectedSha: source.sha });
+      log.mark(autoRebaseKey(cycle.rebaseOnto)); // this is the decided rebase: automation must not run it a second time
       return `rebasing \`${source.name}\` (${source.sha.slice(0, 12)}) onto \`${cycle.rebaseOnto}\`; a backup ref is pushed first and the result follows.`;
     }
     case "create-stable": {
@@ -82,8 +83,12 @@ function runCommand(command: Command, event: CommandEvent, context: Context): st
       log.emit({ type: "create-branch", key: `create-branch:${cycle.stableBranch}`, name: cycle.stableBranch, sha: source.sha });
       return `creating \`${cycle.stableBranch}\` from \`${source.name}\` at ${source.sha.slice(0, 12)}.`;
     }
-    case "tag":
+    case "tag": {
+      // The proposal for the window's stable branch is then made: automation neither posts nor signs it again.
+      const proposal = deriveTagProposal(context);
+      if (proposal?.branch === cycle.stableBranch) log.mark(proposalKey(proposal.branch, proposal.sha));
       return proposeTag(context, `command:${event.id}`);
+    }
     case "request-pull": {
       const branch = currentStable(context);
       const tag = branch ? newestValidTagOn(branch, facts) : null;
@@ -114,6 +119,16 @@ export function stableRefusal(context: Context, rebaseSettled: boolean): string 
   const due = cycle.process.steps.find((s) => s.id === "create-stable")!.due;
   if (!hasReached(due, cycle.where)) return `refused: too early, \`${cycle.stableBranch}\` is created from ${describePoint(due)}.`;
   return null;
+}
+
+/** Key of the automatic rebase once a maintainer decided to rebase onto `onto` (`automation.rebase: auto`). */
+export function autoRebaseKey(onto: string): string {
+  return `rebase:auto:${onto}`;
+}
+
+/** Key of the automatic tag proposal (or app signing) for `branch` at `sha`. */
+export function proposalKey(branch: string, sha: string): string {
+  return `propose-tag:${branch}@${sha}`;
 }
 
 /** The stable branch a tag or request-pull is for now: this window's, or the one taking -rc fixes. */

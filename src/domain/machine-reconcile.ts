@@ -3,14 +3,14 @@
 import type { TagFacts } from "./facts.ts";
 import { versionOfStable } from "./cycle.ts";
 import type { Context } from "./machine.ts";
-import { proposeTag, stableRefusal, currentStable } from "./machine-commands.ts";
+import { autoRebaseKey, currentStable, proposalKey, proposeTag, stableRefusal } from "./machine-commands.ts";
+import { parseWithTemplate } from "./names.ts";
 import { hasPassed, hasReached } from "./process.ts";
 import { deriveReminders } from "./reminders.ts";
+import { WEEKDAYS } from "./settings.ts";
 import { deriveSteps, findWindowTag, isComplete } from "./steps.ts";
-import { calendarDayOf, DAY_MS } from "./time.ts";
-import { parseWithTemplate } from "./names.ts";
-
-const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+import { addDays, calendarDayOf, DAY_MS } from "./time.ts";
+import { compareVersionNumbers } from "./version.ts";
 
 export function reconcile(context: Context, isTick: boolean): void {
   reportTagChecks(context);
@@ -52,9 +52,10 @@ function runAutomaticSteps(context: Context): void {
   if (source && step("rebase-decision")?.state === "due" && !hasPassed(allowed.until, cycle.where) && !source.foreignMerges) {
     log.emit({ type: "advise-rebase", key: `advise-rebase:${cycle.rebaseOnto}`, branch: source.name, onto: cycle.rebaseOnto });
   }
+  // Only inside the allowed window, like the command: the rebase step can still be "due" after `until` (rc variants).
   if (settings.automation.rebase === "auto" && source && log.memory.rebaseDecision?.choice === "rebase" && step("rebase")?.state === "due"
-    && hasReached(allowed.from, cycle.where) && !source.foreignMerges) {
-    log.emit({ type: "rebase", key: `rebase:auto:${cycle.rebaseOnto}`, branch: source.name, onto: cycle.rebaseOnto, expectedSha: source.sha });
+    && hasReached(allowed.from, cycle.where) && !hasPassed(allowed.until, cycle.where) && !source.foreignMerges) {
+    log.emit({ type: "rebase", key: autoRebaseKey(cycle.rebaseOnto), branch: source.name, onto: cycle.rebaseOnto, expectedSha: source.sha });
   }
   if (settings.automation.createStable === "auto" && source && step("create-stable")?.state === "due"
     && stableRefusal(context, isComplete(step("rebase-decision")) && isComplete(step("rebase"))) === null) {
@@ -63,7 +64,7 @@ function runAutomaticSteps(context: Context): void {
   }
   const stable = facts.stableBranches.find((b) => b.name === cycle.stableBranch);
   if (stable && cycle.where.windowDay !== null && !isComplete(step("tag"))) {
-    const key = `propose-tag:${stable.name}@${stable.sha}`;
+    const key = proposalKey(stable.name, stable.sha);
     if (!log.has(key)) {
       const text = proposeTag(context, key);
       if (settings.signing.mode === "maintainer") log.emit({ type: "comment", key, body: text });
@@ -77,13 +78,14 @@ function postRequestPulls(context: Context): void {
   const { cycle, facts, log, settings } = context;
   const branch = currentStable(context);
   if (!branch) return;
+  const kind = branch === cycle.stableBranch ? "window" : "fixes";
+  const version = versionOfStable(branch, settings);
   for (const tag of facts.tags) {
     if (tag.stableBranch !== branch || tag.check?.valid !== true || tag.mergedUpstream) continue;
-    const kind = branch === cycle.stableBranch ? "window" : "fixes";
-    const version = versionOfStable(branch, settings);
-    log.emit({ type: "post-request-pull", key: `request-pull:${tag.name}`, tag: tag.name, base: requestPullBase(tag, branch, context), kind, version });
+    const base = requestPullBase(tag, branch, context);
+    log.emit({ type: "post-request-pull", key: `request-pull:${tag.name}`, tag: tag.name, base, kind, version });
     if (kind === "window" && settings.pullRequest.openUpstreamPr) {
-      log.emit({ type: "open-upstream-pr", key: `upstream-pr:${tag.name}`, tag: tag.name, base: requestPullBase(tag, branch, context), version });
+      log.emit({ type: "open-upstream-pr", key: `upstream-pr:${tag.name}`, tag: tag.name, base, version });
     }
   }
 }
@@ -130,7 +132,7 @@ function dispatchWeeklyTests({ facts, log, settings, now }: Context): void {
   const today = calendarDayOf(now, settings.timeZone);
   const weekdayIndex = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday = 0
   if (weekdayIndex < WEEKDAYS.indexOf(settings.tests.weekday)) return;
-  const monday = new Date(Date.parse(`${today}T00:00:00Z`) - weekdayIndex * DAY_MS).toISOString().slice(0, 10);
+  const monday = addDays(today, -weekdayIndex);
   const refs = [facts.source?.name, newestStable(facts.stableBranches.map((b) => b.name), settings.branches.stable)].filter((ref): ref is string => Boolean(ref));
   if (refs.length === 0) return;
   log.emit({ type: "dispatch-tests", key: `tests:week-of-${monday}`, refs });
@@ -140,8 +142,8 @@ function newestStable(names: readonly string[], template: string): string | unde
   const versioned = names.flatMap((name) => {
     const version = parseWithTemplate(template, name)?.fields.version;
     if (!version) return [];
-    const [major, minor] = version.split(".").map(Number);
-    return [{ name, order: major! * 1000 + minor! }];
+    const [major = 0, minor = 0] = version.split(".").map(Number); // the template's {version} pattern: digits.digits
+    return [{ name, version: { major, minor } }];
   });
-  return versioned.sort((a, b) => a.order - b.order).at(-1)?.name;
+  return versioned.sort((a, b) => compareVersionNumbers(a.version, b.version)).at(-1)?.name;
 }

@@ -2,7 +2,7 @@
 // from facts on every call; memory records only decisions and one-shot effects, so replays add nothing.
 import { deriveCalendar, type UpstreamCalendar } from "./calendar.ts";
 import type { ParsedCommand, Permission } from "./commands.ts";
-import { deriveCycle, type CycleView } from "./cycle.ts";
+import { deriveCycle, deriveCycleId, type CycleView } from "./cycle.ts";
 import type { Effect } from "./effects.ts";
 import { emptyMemory, type Memory, type RepoFacts } from "./facts.ts";
 import { handleCommand } from "./machine-commands.ts";
@@ -86,7 +86,7 @@ export interface Context {
 /** Where the cycle stands now, as the machine sees it, without acting. */
 export function deriveView(state: MachineState, settings: MachineSettings, now: Date): Transition["view"] & { memory: Memory } {
   const upstream = deriveCalendar(state.facts.upstreamTags, now, { timeZone: settings.timeZone, lateThreshold: settings.cycle.lateThreshold });
-  const id = deriveCycle(upstream, settings, null).id;
+  const id = deriveCycleId(upstream);
   const memory = state.memory?.cycle === id ? state.memory : emptyMemory(id);
   const cycle = deriveCycle(upstream, settings, memory.versionOverride);
   return { upstream, cycle, memory, steps: deriveSteps(cycle, state.facts, memory) };

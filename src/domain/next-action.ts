@@ -1,7 +1,7 @@
 // The one sentence a maintainer wants from `status`: what to do now, or what is awaited.
 import type { CycleView } from "./cycle.ts";
 import { describePoint } from "./process.ts";
-import type { StepStatus } from "./steps.ts";
+import { isComplete, type StepStatus } from "./steps.ts";
 import { formatVersionNumber } from "./version.ts";
 
 const ACTION: Record<StepStatus["id"], (cycle: CycleView) => string> = {
@@ -29,7 +29,7 @@ export function deriveNextAction(cycle: CycleView, steps: readonly StepStatus[])
     const due = cycle.process.steps.find((step) => step.id === waiting.id)!.due;
     return `Keep merging patches into ${cycle.sourceBranch} for the ${version} window; next: ${ACTION[waiting.id](cycle)} from ${describePoint(due)}.`;
   }
-  if (steps.every((step) => step.state === "done" || step.state === "skipped")) return `The ${version} pull request is merged; this cycle is complete.`;
+  if (steps.every(isComplete)) return `The ${version} pull request is merged; this cycle is complete.`;
   const blocked = steps.find((step) => step.state === "blocked");
   return blocked ? `${blocked.title} is blocked: ${blocked.detail}.` : "Nothing to do.";
 }

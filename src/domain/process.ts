@@ -1,8 +1,9 @@
 // The maintainer's process variants (PROCESS.md §2) as data: which steps a cycle has, when each is due,
 // what it needs first, and its deadline. The machine reads these; nothing here decides by itself.
 
-export type VariantId = "rebase-at-window-open" | "rebase-at-rc1" | "dev-model" | "stable-before-window";
-export const VARIANT_IDS: readonly VariantId[] = ["rebase-at-window-open", "rebase-at-rc1", "dev-model", "stable-before-window"];
+/** The process variants, the seed's first (the default). */
+export const VARIANT_IDS = ["rebase-at-window-open", "rebase-at-rc1", "dev-model", "stable-before-window"] as const;
+export type VariantId = (typeof VARIANT_IDS)[number];
 
 export type StepId = "rebase-decision" | "rebase" | "create-stable" | "tag" | "request-pull" | "merged";
 
@@ -131,7 +132,7 @@ export function hasPassed(point: CyclePoint, where: { rc: number | null; windowD
   return point.kind === "rc" && where.rc !== null && where.rc > point.rc;
 }
 
-/** `rc3`, `window day 3`: for checklists and replies. */
+/** `-rc3`, `window day 3`: for checklists and replies. */
 export function describePoint(point: CyclePoint): string {
   return point.kind === "rc" ? `-rc${point.rc}` : `window day ${point.day}`;
 }

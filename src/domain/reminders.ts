@@ -1,8 +1,7 @@
 // Reminder comments (PROCESS.md C2): each tied to the moment it is about, so a late start never posts stale ones,
 // and never for a step already done. Keys make each one at most once per cycle.
-import type { UpstreamCalendar } from "./calendar.ts";
+import { pickMostLikely, type UpstreamCalendar } from "./calendar.ts";
 import type { CycleView } from "./cycle.ts";
-import type { RepoFacts } from "./facts.ts";
 import { describePoint, hasPassed, hasReached } from "./process.ts";
 import type { MachineSettings } from "./settings.ts";
 import { isComplete, type StepStatus } from "./steps.ts";
@@ -18,7 +17,6 @@ export function deriveReminders(input: {
   upstream: UpstreamCalendar;
   cycle: CycleView;
   steps: readonly StepStatus[];
-  facts: RepoFacts;
   settings: MachineSettings;
 }): Reminder[] {
   const { upstream, cycle, steps, settings } = input;
@@ -48,7 +46,7 @@ export function deriveReminders(input: {
       body: `v${cycle.id}-rc${rc} is out: the cycle is late. Only small patches and critical fixes go into \`${source}\` now; large pull requests are deferred to the next cycle. Release expected ${upstream.expected.release}.`,
     });
   }
-  const likelyLast = upstream.expected.releaseOdds.reduce((a, b) => (b.probability > a.probability ? b : a));
+  const likelyLast = pickMostLikely(upstream.expected.releaseOdds);
   if (rc !== null && likelyLast.lastRc === rc) {
     const later = upstream.expected.releaseOdds.filter((o) => o.lastRc > rc).map((o) => `rc${o.lastRc} ${Math.round(o.probability * 100)}%`);
     reminders.push({
@@ -57,7 +55,7 @@ export function deriveReminders(input: {
     });
   }
   if (windowDay !== null && windowDay <= settings.cycle.sendByDay) {
-    const todo = steps.filter((s) => s.state === "due" || s.state === "blocked").map((s) => `- ${s.title.replace("X.Y", formatVersionNumber(cycle.target))}: ${s.detail}`);
+    const todo = steps.filter((s) => s.state === "due" || s.state === "blocked").map((s) => `- ${s.title}: ${s.detail}`);
     if (todo.length > 0) {
       reminders.push({
         key: "remind:window-open",

@@ -2,7 +2,9 @@
 import type { Permission } from "./commands.ts";
 import type { VariantId } from "./process.ts";
 
-export type Weekday = "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+/** Monday first, as ISO weeks count. */
+export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
 
 export interface MachineSettings {
   readonly subsystem: string;

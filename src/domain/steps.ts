@@ -7,6 +7,7 @@ export type StepState = "done" | "skipped" | "waiting" | "due" | "overdue" | "bl
 
 export interface StepStatus {
   readonly id: StepId;
+  /** The step's title naming this cycle's stable branch (`Copy next to stable-6.9`). */
   readonly title: string;
   readonly state: StepState;
   /** One line of evidence or what is awaited (`stable-6.9 at 1a2b3c4`, `due by window day 3`). */
@@ -18,6 +19,7 @@ export function findWindowTag(cycle: CycleView, facts: RepoFacts): TagFacts | nu
   return newestValidTagOn(cycle.stableBranch, facts);
 }
 
+/** The newest (by tagger date) tag whose check passed and whose message names `branch`. */
 export function newestValidTagOn(branch: string, facts: RepoFacts): TagFacts | null {
   const tags = facts.tags.filter((tag) => tag.stableBranch === branch && tag.check?.valid === true);
   return tags.sort((a, b) => (a.taggerDate?.getTime() ?? 0) - (b.taggerDate?.getTime() ?? 0)).at(-1) ?? null;
@@ -25,11 +27,16 @@ export function newestValidTagOn(branch: string, facts: RepoFacts): TagFacts | n
 
 type Evidence = { state: "done" | "skipped"; detail: string } | null;
 
-function evidenceFor(id: StepId, cycle: CycleView, facts: RepoFacts, memory: Memory): Evidence {
-  const source = facts.source;
-  const stable = facts.stableBranches.find((branch) => branch.name === cycle.stableBranch);
-  const onTarget = source?.base === cycle.rebaseOnto;
-  const tag = findWindowTag(cycle, facts);
+/** The facts every step's evidence is read from, looked up once per derivation. */
+interface Known {
+  readonly source: RepoFacts["source"];
+  readonly stable: RepoFacts["stableBranches"][number] | undefined;
+  readonly onTarget: boolean;
+  readonly tag: TagFacts | null;
+}
+
+function evidenceFor(id: StepId, cycle: CycleView, memory: Memory, known: Known): Evidence {
+  const { source, stable, onTarget, tag } = known;
   switch (id) {
     case "rebase-decision":
       if (memory.rebaseDecision) return { state: "done", detail: `${memory.rebaseDecision.choice} (by @${memory.rebaseDecision.by})` };
@@ -58,16 +65,27 @@ function evidenceFor(id: StepId, cycle: CycleView, facts: RepoFacts, memory: Mem
 
 /** Every step of the cycle's process with its state, in process order. */
 export function deriveSteps(cycle: CycleView, facts: RepoFacts, memory: Memory): StepStatus[] {
+  const known: Known = {
+    source: facts.source,
+    stable: facts.stableBranches.find((branch) => branch.name === cycle.stableBranch),
+    onTarget: facts.source?.base === cycle.rebaseOnto,
+    tag: findWindowTag(cycle, facts),
+  };
   const statuses = new Map<StepId, StepStatus>();
   for (const step of cycle.process.steps) {
-    const evidence = evidenceFor(step.id, cycle, facts, memory);
-    statuses.set(step.id, evidence ? { id: step.id, title: step.title, ...evidence } : pendingStatus(step, cycle, statuses));
+    const evidence = evidenceFor(step.id, cycle, memory, known);
+    statuses.set(step.id, evidence ? { id: step.id, title: titleOf(step, cycle), ...evidence } : pendingStatus(step, cycle, statuses));
   }
   return [...statuses.values()];
 }
 
+/** The process names the branch `stable-X.Y`; the checklist names the configured one (`stable-6.9`). */
+function titleOf(step: StepDefinition, cycle: CycleView): string {
+  return step.title.replace("stable-X.Y", cycle.stableBranch);
+}
+
 function pendingStatus(step: StepDefinition, cycle: CycleView, earlier: Map<StepId, StepStatus>): StepStatus {
-  const base = { id: step.id, title: step.title };
+  const base = { id: step.id, title: titleOf(step, cycle) };
   const unmet = step.requires.filter((id) => !isComplete(earlier.get(id)));
   if (!hasReached(step.due, cycle.where)) return { ...base, state: "waiting", detail: `from ${describePoint(step.due)}` };
   if (step.deadline && hasPassed(step.deadline, cycle.where)) {

@@ -1,10 +1,5 @@
 // Pure tag validation (C6): raw facts about one pushed tag → a list of coded problems; plus reading git's verify output.
-import {
-  parseWithTemplate,
-  validateTagName,
-  type NameProblem,
-  type NameProblemCode,
-} from "./names.ts";
+import { parseWithTemplate, validateTagName, type NameProblemCode, type ParsedName } from "./names.ts";
 
 export type SignatureFormat = "gpg" | "ssh" | "unknown";
 
@@ -82,16 +77,14 @@ export interface TagVerdict {
 export function checkTag(facts: TagCheckFacts, policy: TagPolicy, now: Date): TagVerdict {
   const { name } = facts;
   if (!facts.exists) return { valid: false, problems: [{ code: "not-found", message: `tag ${name} does not exist` }], stableBranch: null };
-  const problems: TagProblem[] = [
-    ...validateTagName(name, {
-      template: policy.tagTemplate,
-      subsystem: policy.subsystem,
-      now,
-      timeZone: policy.timeZone,
-      ...(facts.taggerDate ? { taggerDate: facts.taggerDate } : {}),
-      ...(policy.maxDateSkewDays === undefined ? {} : { maxDateSkewDays: policy.maxDateSkewDays }),
-    }).map(fromNameProblem),
-  ];
+  const problems: TagProblem[] = validateTagName(name, {
+    template: policy.tagTemplate,
+    subsystem: policy.subsystem,
+    now,
+    timeZone: policy.timeZone,
+    ...(facts.taggerDate ? { taggerDate: facts.taggerDate } : {}),
+    ...(policy.maxDateSkewDays === undefined ? {} : { maxDateSkewDays: policy.maxDateSkewDays }),
+  });
   if (!facts.annotated) {
     problems.push({ code: "lightweight", message: `tag ${name} is a lightweight tag; a pull request needs an annotated, signed tag (git tag -s)` });
   } else {
@@ -106,18 +99,11 @@ export function checkTag(facts: TagCheckFacts, policy: TagPolicy, now: Date): Ta
     const example = policy.stableTemplate.replace("{version}", "X.Y");
     problems.push({ code: "not-on-stable", message: `tag ${name} points at ${facts.commit?.slice(0, 12) ?? "no commit"}, which no ${example} branch contains` });
   }
-  if (facts.annotated) problems.push(...messageProblems(facts, policy, versions));
-  const named = parseWithTemplate(policy.messageTemplate, firstLine(facts.subject))?.fields.version;
-  const stableBranch = stables.find((stable) => stable.version === named)?.branch ?? null;
+  const line = facts.subject.split("\n")[0]!.trim();
+  const message = parseWithTemplate(policy.messageTemplate, line);
+  if (facts.annotated) problems.push(...messageProblems(name, line, message, policy, versions));
+  const stableBranch = stables.find((stable) => stable.version === message?.fields.version)?.branch ?? null;
   return { valid: problems.length === 0, problems, stableBranch };
-}
-
-function firstLine(text: string): string {
-  return text.split("\n")[0]!.trim();
-}
-
-function fromNameProblem(problem: NameProblem): TagProblem {
-  return { code: problem.code, message: problem.message };
 }
 
 function signatureProblems(facts: TagCheckFacts, policy: TagPolicy): TagProblem[] {
@@ -154,10 +140,8 @@ export function normalizeFingerprint(fingerprint: string): string {
   return fingerprint.replace(/\s+/g, "").replace(/^0x/i, "").toUpperCase();
 }
 
-function messageProblems(facts: TagCheckFacts, policy: TagPolicy, versions: readonly string[]): TagProblem[] {
-  const { name } = facts;
-  const line = firstLine(facts.subject);
-  const parsed = parseWithTemplate(policy.messageTemplate, line);
+/** The message's first line (`line`, read as `parsed`) against the template, the subsystem, the branch and the name's date. */
+function messageProblems(name: string, line: string, parsed: ParsedName | undefined, policy: TagPolicy, versions: readonly string[]): TagProblem[] {
   if (!parsed) {
     return [{ code: "message-mismatch", message: `tag ${name}'s message ${JSON.stringify(line)} does not have the shape ${JSON.stringify(policy.messageTemplate)}` }];
   }

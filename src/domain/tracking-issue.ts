@@ -45,10 +45,11 @@ export function renderBody(input: {
     `**Process:** \`${cycle.process.variant}\`: ${cycle.process.summary}`,
     "",
     `### Window for v${formatVersionNumber(cycle.target)}${cycle.targetCertain ? "" : " (number not settled: `/merge-window version X.Y`)"}`,
-    ...steps.map((step) => `- ${ICON[step.state]} **${step.title.replace("X.Y", formatVersionNumber(cycle.target))}**: ${step.state}, ${step.detail}`),
+    ...steps.map((step) => `- ${ICON[step.state]} **${step.title}**: ${step.state}, ${step.detail}`),
     ...cycle.process.notes.map((note) => `- ℹ️ ${note}`),
   ];
-  const tags = facts.tags.filter((tag) => tag.check !== null && !tag.mergedUpstream || tag.stableBranch === cycle.stableBranch);
+  // Tags still in play (checked, not merged), and every tag of this window's branch.
+  const tags = facts.tags.filter((tag) => (tag.check !== null && !tag.mergedUpstream) || tag.stableBranch === cycle.stableBranch);
   if (tags.length > 0) {
     lines.push("", "### Tags");
     for (const tag of tags) {

@@ -77,7 +77,7 @@ function padLegacy(version: KernelVersion): number[] {
   return [version.legacy[0] ?? 0, version.legacy[1] ?? 0];
 }
 
-/** `6.9` for v6.9 and v6.9-rc3; `2.6.39` for v2.6.39. */
+/** `6.9` for v6.9 and v6.9-rc3 (`2.6` for any v2.6.X: the legacy numbers are dropped). */
 export function versionNumberOf(version: KernelVersion): VersionNumber {
   return { major: version.major, minor: version.minor };
 }
@@ -96,10 +96,7 @@ export function parseVersionNumber(text: string): VersionNumber {
   return { major: Number(match[1]), minor: Number(match[2]) };
 }
 
-export function sameVersionNumber(a: VersionNumber, b: VersionNumber): boolean {
-  return a.major === b.major && a.minor === b.minor;
-}
-
+/** Numeric order of `X.Y` numbers: 6.9 < 6.10 < 7.0. */
 export function compareVersionNumbers(a: VersionNumber, b: VersionNumber): number {
   return a.major - b.major || a.minor - b.minor;
 }

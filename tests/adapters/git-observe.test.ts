@@ -101,6 +101,9 @@ describe("observe", () => {
     assert.equal(facts.via, "merge");
     assert.equal(facts.mergeCommit, merged.head);
     assert.equal(facts.mergedAt?.getTime(), parseGitTime("2024-01-30 10:00:00 -0800").epoch * 1000);
+    world.spawns.length = 0;
+    assert.deepEqual(await layer.findUpstreamMerge(tagged, merged.head), facts, "given the head observe() saw: the same answer");
+    assert.equal(world.spawns.length, 1, "in one process");
     const rc1 = world.upstream.tags.get("v6.8-rc1")!.commit;
     assert.deepEqual({ ...(await layer.findUpstreamMerge(rc1)), upstreamHead: null }, {
       commit: rc1, upstreamHead: null, reachable: true, mergeCommit: null, mergedAt: null, via: "first-parent",

@@ -64,10 +64,7 @@ export interface AppWorld extends PayloadTarget {
   close(): void;
 }
 
-/**
- * `file://localhost/abs/path`: the config schema wants a scheme, and the git layer's URL check (git-inputs.ts)
- * refuses `file:///abs/path` (it wants a character after `//`); git reads both the same.
- */
+/** `file://localhost/abs/path`: the config schema wants a URL with a scheme for upstream; git reads it as `/abs/path`. */
 export function fileUrl(path: string): string {
   return `file://localhost${path}`;
 }

@@ -3,9 +3,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { defaultConfig, type Config } from "../../src/config.ts";
 import { findCommand, type Permission } from "../../src/domain/commands.ts";
-import type { RepoFacts } from "../../src/domain/facts.ts";
+import { emptyMemory, type RepoFacts } from "../../src/domain/facts.ts";
 import type { MachineEvent } from "../../src/domain/machine.ts";
-import { sha, summarize, tag, v68Tags, World } from "./machine-world.ts";
+import { sha, stable, summarize, tag, v68Tags, World } from "./machine-world.ts";
 
 type Step = readonly [at: string, event: MachineEvent, expected: readonly string[], change?: (facts: RepoFacts) => RepoFacts];
 
@@ -153,6 +153,39 @@ test("rebase safety decided before any git: foreign merges and an existing stabl
   const refused = world.run("2024-03-11T10:00:00Z", command("71", "/merge-window rebase"));
   assert.ok(!summarize(refused).some((e) => e.startsWith("rebase:") || e.startsWith("advise-rebase")));
   assert.match((refused.find((e) => e.type === "reply") as { body: string }).body, /merges of others' history/);
+});
+
+test("automation.rebase auto: a decision taken before the window rebases at window day 1, a command's rebase is not repeated, never after `until`", () => {
+  const auto = (variant: Config["variant"]) => settingsFor(variant, { automation: { ...defaultConfig("selinux").automation, rebase: "auto" } });
+  const rebases = (effects: ReturnType<World["run"]>) => summarize(effects).filter((key) => key.startsWith("rebase:"));
+
+  const early = new World(startFacts("next", "v6.7"), auto("rebase-at-window-open"));
+  assert.deepEqual(rebases(early.run("2024-03-04T10:00:00Z", command("81", "/merge-window rebase"))), []);
+  assert.deepEqual(rebases(early.run("2024-03-11T10:00:00Z", { type: "upstream-tag", tag: "v6.8" })), ["rebase:auto:v6.8"]);
+
+  const inWindow = new World(startFacts("next", "v6.7"), auto("rebase-at-window-open"));
+  inWindow.run("2024-03-11T10:00:00Z", tick);
+  assert.deepEqual(rebases(inWindow.run("2024-03-11T11:00:00Z", command("82", "/merge-window rebase"))), ["rebase:82"]);
+
+  // rebase-at-rc1 allows rebases during -rc1's week only; at -rc2 the step is still due (deadline -rc2) but closed.
+  const late = new World(startFacts("next", "v6.7"), auto("rebase-at-rc1"));
+  late.state = { ...late.state, memory: { ...emptyMemory("6.8"), rebaseDecision: { choice: "rebase", by: "pcmoore", at: "2024-01-22T10:00:00.000Z", sha: sha("next-tip") } } };
+  assert.deepEqual(rebases(late.run("2024-01-30T10:00:00Z", tick)), []);
+});
+
+test("/merge-window tag in the window is the automatic proposal: not signed twice (app key), not posted twice (maintainer)", () => {
+  const facts = { ...startFacts("next", "v6.8"), stableBranches: [stable("stable-6.9", sha("next-tip"), "v6.8")] };
+  const signed = new World(facts, settingsFor("rebase-at-window-open", { signing: { ...defaultConfig("selinux").signing, mode: "app" } }));
+  const effects = signed.run("2024-03-12T10:00:00Z", command("91", "/merge-window tag"));
+  assert.deepEqual(effects.filter((e) => e.type === "create-tag").map((e) => (e as { name: string }).name), ["selinux-pr-20240312"]);
+
+  const proposed = new World(facts, settingsFor("rebase-at-window-open"));
+  const replied = proposed.run("2024-03-12T10:00:00Z", command("92", "/merge-window tag"));
+  assert.match((replied.find((e) => e.type === "reply") as { body: string }).body, /git tag -s -m 'selinux\/stable-6\.9 PR 20240312' selinux-pr-20240312/);
+  assert.ok(!summarize(replied).some((key) => key.startsWith("propose-tag:")));
+  assert.ok(!summarize(proposed.run("2024-03-12T11:00:00Z", tick)).some((key) => key.startsWith("propose-tag:")));
+  proposed.change((f) => ({ ...f, stableBranches: [stable("stable-6.9", sha("fix-on-stable"), "v6.8")] }));
+  assert.deepEqual(summarize(proposed.run("2024-03-12T12:00:00Z", tick)).filter((key) => key.startsWith("propose-tag:")), [`propose-tag:stable-6.9@${sha("fix-on-stable")}`]);
 });
 
 test("pull requests into next: fixes get a retarget hint during rcs, large ones are deferred late, each once", () => {
