@@ -59,8 +59,6 @@ export interface Memory {
   readonly rebaseDecision: { readonly choice: RebaseChoice; readonly by: string; readonly at: string; readonly sha: string | null } | null;
   /** A maintainer's `/merge-window version X.Y`. */
   readonly versionOverride: string | null;
-  /** The source-branch SHA pinned when the copy to stable-X.Y was decided. */
-  readonly stablePin: string | null;
   /** One-shot effects already done: reminders, notices, handled commands (`remind:window-open`, `command:123`). */
   readonly done: readonly string[];
   /** Latest weekly test result per ref. */
@@ -68,5 +66,5 @@ export interface Memory {
 }
 
 export function emptyMemory(cycle: string): Memory {
-  return { schema: 1, cycle, rebaseDecision: null, versionOverride: null, stablePin: null, done: [], tests: [] };
+  return { schema: 1, cycle, rebaseDecision: null, versionOverride: null, done: [], tests: [] };
 }

@@ -79,7 +79,6 @@ function runCommand(command: Command, event: CommandEvent, context: Context): st
       if (!source) return `there is no \`${cycle.sourceBranch}\` branch to copy.`;
       const refusal = stableRefusal(context, isComplete(step("rebase-decision")) && isComplete(step("rebase")));
       if (refusal) return refusal;
-      log.remember({ stablePin: source.sha });
       log.emit({ type: "create-branch", key: `create-branch:${cycle.stableBranch}`, name: cycle.stableBranch, sha: source.sha });
       return `creating \`${cycle.stableBranch}\` from \`${source.name}\` at ${source.sha.slice(0, 12)}.`;
     }

@@ -59,7 +59,6 @@ function runAutomaticSteps(context: Context): void {
   }
   if (settings.automation.createStable === "auto" && source && step("create-stable")?.state === "due"
     && stableRefusal(context, isComplete(step("rebase-decision")) && isComplete(step("rebase"))) === null) {
-    log.remember({ stablePin: source.sha });
     log.emit({ type: "create-branch", key: `create-branch:${cycle.stableBranch}`, name: cycle.stableBranch, sha: source.sha });
   }
   const stable = facts.stableBranches.find((b) => b.name === cycle.stableBranch);

@@ -96,7 +96,6 @@ export function parseMeta(body: string): Memory | null {
       cycle: value.cycle,
       rebaseDecision: value.rebaseDecision ?? null,
       versionOverride: typeof value.versionOverride === "string" ? value.versionOverride : null,
-      stablePin: typeof value.stablePin === "string" ? value.stablePin : null,
       done: value.done.filter((key): key is string => typeof key === "string"),
       tests: value.tests,
     };
