@@ -11,15 +11,11 @@ import type { TagPolicy } from "../../src/domain/tag-check.ts";
 import { dateStampOf } from "../../src/domain/time.ts";
 import { createGpgKey, createSshKey, signPayload, stopGpgAgent, type GpgKey, type SigningKey, type SshKey } from "../fixtures/keys.ts";
 import { createWorld, git, type World } from "./git-world.ts";
+import { defaultConfig } from "../../src/config.ts";
+import { buildTagPolicy } from "../../src/observe-facts.ts";
 
-const POLICY: TagPolicy = {
-  subsystem: "selinux",
-  tagTemplate: "{subsystem}-pr-{date}",
-  messageTemplate: "{subsystem}/stable-{version} PR {date}",
-  stableTemplate: "stable-{version}",
-  timeZone: "UTC",
-  maxDateSkewDays: 1,
-};
+// The policy the app derives from the default configuration.
+const POLICY: TagPolicy = buildTagPolicy(defaultConfig("selinux"));
 const TAGGED_AT = new Date("2024-03-12T18:00:00Z");
 const NOW = new Date("2024-03-13T09:00:00Z");
 

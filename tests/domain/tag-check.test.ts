@@ -2,16 +2,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { checkTag, parseVerifyOutput, type SignatureFacts, type TagCheckFacts, type TagPolicy } from "../../src/domain/tag-check.ts";
+import { defaultConfig } from "../../src/config.ts";
+import { buildTagPolicy } from "../../src/observe-facts.ts";
 
 const FPR = "430B84D9C6946F03E808B5AEAA2288ADDD768881";
-const POLICY: TagPolicy = {
-  subsystem: "selinux",
-  tagTemplate: "{subsystem}-pr-{date}",
-  messageTemplate: "{subsystem}/stable-{version} PR {date}",
-  stableTemplate: "stable-{version}",
-  timeZone: "UTC",
-  allowedFingerprints: [FPR.toLowerCase().replace(/(.{4})/g, "$1 ")],
-};
+// The policy the app derives from the default configuration, with one allowed GPG signer.
+const POLICY: TagPolicy = { ...buildTagPolicy(defaultConfig("selinux")), allowedFingerprints: [FPR.toLowerCase().replace(/(.{4})/g, "$1 ")] };
 const NOW = new Date("2024-03-13T09:00:00Z");
 const GOOD_GPG: SignatureFacts = { format: "gpg", status: "good", fingerprints: [FPR], principal: null, detail: "" };
 const GOOD: TagCheckFacts = {
