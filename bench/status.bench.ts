@@ -5,8 +5,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildGitEnv } from "../src/adapters/git-runner.ts";
-import { main } from "../src/cli.ts";
+import { buildGitEnv } from "../src/adapters/git/runner.ts";
+import { main } from "../src/cli/main.ts";
 import { buildLargeUpstream, buildReleaseTags, buildSubsystem, buildUpstream, PAUL, readKernelReleases, type SubsystemStep, type UpstreamRepo } from "../tests/fixtures/kernel-repo.ts";
 import { createGpgKey, stopGpgAgent, type GpgKey } from "../tests/fixtures/keys.ts";
 

@@ -2,5 +2,5 @@
 // Entry point of the `merge-window` command: loads the TypeScript CLI through tsx.
 import { register } from "tsx/esm/api";
 register();
-const { main } = await import("../src/cli.ts");
+const { main } = await import("../src/cli/main.ts");
 process.exitCode = await main(process.argv.slice(2));

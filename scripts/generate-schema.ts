@@ -1,7 +1,7 @@
 // Writes config/merge-window.schema.json from the zod config schema; `--check` only reports whether it is stale.
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { renderConfigJsonSchema } from "../src/config.ts";
+import { renderConfigJsonSchema } from "../src/config/load.ts";
 
 /** The committed JSON schema, next to the example configs that reference it. */
 const SCHEMA_FILE = fileURLToPath(new URL("../config/merge-window.schema.json", import.meta.url));

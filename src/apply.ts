@@ -1,13 +1,13 @@
 // Applies the machine's effects through the adapters, in order; on a dry run, only says what it would do.
 // No decisions here: every "whether" was settled by transition(); this file only knows "how".
-import type { SigningKey } from "./adapters/git.ts";
-import type { Config } from "./config.ts";
+import type { SigningKey } from "./adapters/git/index.ts";
+import type { Config } from "./config/load.ts";
 import type { Effect } from "./domain/effects.ts";
 import { renderName } from "./domain/names.ts";
 import { renderPullRequestMail, renderRequestPull, renderSubject } from "./domain/request-pull.ts";
 import { dateStampOf } from "./domain/time.ts";
 import { fitBody, TRACKING_MARKER } from "./domain/tracking-issue.ts";
-import { renderAdvice, renderRebaseResult, renderStableResult, renderTagResult } from "./notes.ts";
+import { renderAdvice, renderRebaseResult, renderStableResult, renderTagResult } from "./report-texts.ts";
 import type { GitHubPort, GitPort, RequestPullSource } from "./ports.ts";
 
 export interface ApplyDeps {

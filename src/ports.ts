@@ -1,8 +1,8 @@
 // The interfaces run() needs from the outside world, declared by their consumer; adapters implement them.
 import type { Permission } from "./domain/commands.ts";
 import type { TagProblem } from "./domain/effects.ts";
-import type { GitLayer } from "./adapters/git.ts";
-import type { RequestPullSource } from "./adapters/request-pull-source.ts";
+import type { GitLayer } from "./adapters/git/index.ts";
+import type { RequestPullSource } from "./adapters/git/request-pull-source.ts";
 
 /** The tracking issue as read back from GitHub. `trusted`: authored by this app, so its markers count. */
 export interface IssueRecord {
@@ -58,3 +58,18 @@ export interface GitHubPort {
 /** The git operations run() uses (the git layer, minus what only the CLI needs). */
 export type GitPort = Pick<GitLayer, "observe" | "findUpstreamMerge" | "adviseRebase" | "rebaseNext" | "createStableBranch" | "createSignedTag" | "deleteTag" | "verifyTag">;
 export type { RequestPullSource };
+
+export type Trigger =
+  | { readonly kind: "tick"; readonly job: string }
+  | { readonly kind: "push"; readonly ref: string; readonly sha: string; readonly deleted: boolean }
+  | { readonly kind: "comment"; readonly commentId: number; readonly issue: number; readonly body: string; readonly actor: string; readonly actorIsBot: boolean }
+  | {
+      readonly kind: "pull-request";
+      readonly number: number;
+      readonly base: string;
+      readonly additions: number;
+      readonly deletions: number;
+      readonly labels: readonly string[];
+    }
+  | { readonly kind: "workflow-run"; readonly path: string; readonly branch: string; readonly sha: string; readonly conclusion: string; readonly url: string };
+

@@ -1,16 +1,16 @@
 // The one orchestration shared by webhooks, the schedule and the sandbox: observe → derive → decide → apply.
 import { applyEffects, describeEffect, type ApplyReport } from "./apply.ts";
 import type { Clock } from "./adapters/clock.ts";
-import type { SigningKey } from "./adapters/git.ts";
-import { DEFAULT_CONFIG_PATH, formatConfigErrors, parseConfig, type Config, type ConfigError, type ConfigResult } from "./config.ts";
+import type { SigningKey } from "./adapters/git/index.ts";
+import { DEFAULT_CONFIG_PATH, formatConfigErrors, parseConfig, type Config, type ConfigError, type ConfigResult } from "./config/load.ts";
 import { findCommand } from "./domain/commands.ts";
 import { InputError } from "./domain/errors.ts";
 import type { Effect } from "./domain/effects.ts";
-import { deriveView, transition, type MachineEvent, type Transition } from "./domain/machine.ts";
+import { deriveView, transition, type MachineEvent, type Transition } from "./domain/machine/transition.ts";
 import { parseMeta } from "./domain/tracking-issue.ts";
-import { observeFacts } from "./observe-facts.ts";
+import { observeFacts } from "./observe.ts";
 import type { GitHubPort, GitPort, IssueRecord, RequestPullSource } from "./ports.ts";
-import type { Trigger } from "./triggers.ts";
+import type { Trigger } from "./ports.ts";
 
 export interface RunDeps {
   readonly github: GitHubPort;

@@ -1,4 +1,4 @@
-// The part of a repository's configuration the machine reads (src/config.ts's Config satisfies it).
+// The part of a repository's configuration the machine reads (src/config/schema.ts's Config satisfies it).
 import type { Permission } from "./commands.ts";
 import type { VariantId } from "./process.ts";
 

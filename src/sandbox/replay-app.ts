@@ -3,8 +3,8 @@
 import { createServer, type Server } from "node:http";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import type { ManualClock } from "../adapters/clock.ts";
-import type { Runtime } from "../app-runtime.ts";
-import { createMergeWindowApp } from "../index.ts";
+import type { Runtime } from "../app/runtime.ts";
+import { createMergeWindowApp } from "../app/probot-app.ts";
 import type { Forge } from "./forge/index.ts";
 
 type Logger = NonNullable<NonNullable<ConstructorParameters<typeof Probot>[0]>["log"]>;

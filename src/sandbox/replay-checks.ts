@@ -1,7 +1,7 @@
 // Cross-checks of a replay's outcome against git itself: the [GIT PULL] mail's request-pull part against
 // `git request-pull` run on the sandbox's repositories, and refs read back from the forge.
-import { assertUpstreamUrl } from "../adapters/git-inputs.ts";
-import { createGitRunner } from "../adapters/git-runner.ts";
+import { assertUpstreamUrl } from "../adapters/git/inputs.ts";
+import { createGitRunner } from "../adapters/git/runner.ts";
 import { assertSafeRefName } from "../domain/names.ts";
 import { extractRequestPull } from "./replay-state.ts";
 

@@ -1,6 +1,6 @@
 // The subsystem repository's `.github/merge-window.yml` in a replay, per process variant, and its default branch.
 import { stringify } from "yaml";
-import { parseConfig } from "../config.ts";
+import { parseConfig } from "../config/load.ts";
 import { InputError } from "../domain/errors.ts";
 import type { VariantId } from "../domain/process.ts";
 

@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createGitRunner, type GitRunner } from "../adapters/git-runner.ts";
+import { createGitRunner, type GitRunner } from "../adapters/git/runner.ts";
 import { InputError } from "../domain/errors.ts";
 import { assertSafeRefName } from "../domain/names.ts";
 import { signPayload, type SigningKey } from "./scenario-keys.ts";

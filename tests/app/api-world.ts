@@ -4,13 +4,13 @@
 import assert from "node:assert/strict";
 import type { Endpoints } from "@octokit/types";
 import nock from "nock";
-import { ROUTES_USED } from "../../src/adapters/github.ts";
+import { ROUTES_USED } from "../../src/adapters/github/index.ts";
 
 export const API = "https://api.github.com";
 export const APP_SLUG = "merge-window";
 export const BOT = { login: `${APP_SLUG}[bot]`, type: "Bot" } as const;
 
-/** The routes src/index.ts calls itself (auth, slug, installations), beside the adapter's ROUTES_USED. */
+/** The routes src/app/probot-app.ts calls itself (auth, slug, installations), beside the adapter's ROUTES_USED. */
 export const APP_ROUTES = [
   "GET /app",
   "GET /app/installations",

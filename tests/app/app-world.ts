@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import { parse, stringify } from "yaml";
 import { createManualClock, type ManualClock } from "../../src/adapters/clock.ts";
-import { buildGitEnv } from "../../src/adapters/git-runner.ts";
-import type { Runtime } from "../../src/app-runtime.ts";
-import { createMergeWindowApp } from "../../src/index.ts";
+import { buildGitEnv } from "../../src/adapters/git/runner.ts";
+import type { Runtime } from "../../src/app/runtime.ts";
+import { createMergeWindowApp } from "../../src/app/probot-app.ts";
 import {
   addBareRemote, buildKernelScenario, buildReleaseTags, extendUpstream, PAUL, readKernelReleases, type KernelScenario, type ScenarioStage,
 } from "../fixtures/kernel-repo.ts";

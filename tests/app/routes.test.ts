@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { Octokit } from "@octokit/rest";
 import type { Endpoints } from "@octokit/types";
-import { ROUTES_USED } from "../../src/adapters/github.ts";
+import { ROUTES_USED } from "../../src/adapters/github/index.ts";
 import { APP_ROUTES, matchRoute } from "./api-world.ts";
 
 // Compile time: a typo or a route GitHub does not have fails `tsc`.
@@ -31,8 +31,8 @@ test("every route the app declares is one Octokit knows from GitHub's OpenAPI de
   assert.deepEqual([...ROUTES_USED, ...APP_ROUTES].filter((route) => !known.has(route)), []);
 });
 
-test("APP_ROUTES are the routes src/index.ts calls, plus the token exchange @octokit/auth-app makes for it", () => {
-  const source = readFileSync(new URL("../../src/index.ts", import.meta.url), "utf8");
+test("APP_ROUTES are the routes src/app/probot-app.ts calls, plus the token exchange @octokit/auth-app makes for it", () => {
+  const source = readFileSync(new URL("../../src/app/probot-app.ts", import.meta.url), "utf8");
   const called = [...source.matchAll(/\.(?:request|paginate)\("([A-Z]+ \/[^"]*)"/g)].map((match) => match[1]).sort();
   const declared = APP_ROUTES.filter((route) => !route.endsWith("/access_tokens")).sort();
   assert.deepEqual(called, declared);

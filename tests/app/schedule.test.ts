@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import cron from "node-cron";
-import { JOBS, SCHEDULE_TIME_ZONE } from "../../src/schedule.ts";
+import { JOBS, SCHEDULE_TIME_ZONE } from "../../src/app/schedule.ts";
 
 test("every job has a valid cron expression, a unique name and a reason", () => {
   assert.equal(new Set(JOBS.map((job) => job.name)).size, JOBS.length);

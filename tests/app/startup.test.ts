@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Probot } from "probot";
-import { createProbotAccess } from "../../src/index.ts";
-import { parseSigningKey } from "../../src/main.ts";
+import { createProbotAccess } from "../../src/app/probot-app.ts";
+import { parseSigningKey } from "../../src/app/main.ts";
 
 test("MERGE_WINDOW_SIGNING_KEY: what the signer would refuse later is refused at start, naming the variable", (t) => {
   const dir = mkdtempSync(join(tmpdir(), "mw-startup-"));

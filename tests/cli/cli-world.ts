@@ -3,8 +3,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildGitEnv } from "../../src/adapters/git-runner.ts";
-import { main } from "../../src/cli.ts";
+import { buildGitEnv } from "../../src/adapters/git/runner.ts";
+import { main } from "../../src/cli/main.ts";
 import { buildReleaseTags, buildSubsystem, buildUpstream, readKernelReleases, type SubsystemRepo, type SubsystemStep, type UpstreamRepo } from "../fixtures/kernel-repo.ts";
 
 export interface CliResult {

@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { buildGitEnv } from "../../src/adapters/git-runner.ts";
+import { buildGitEnv } from "../../src/adapters/git/runner.ts";
 import { addBareRemote, PAUL } from "../fixtures/kernel-repo.ts";
 import { createGpgKey, stopGpgAgent, type GpgKey } from "../fixtures/keys.ts";
 import { buildWorld, createTempDir, git, removeDir, runCli, writeRepoFile } from "./cli-world.ts";

@@ -3,7 +3,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { buildGitEnv } from "../../src/adapters/git-runner.ts";
+import { buildGitEnv } from "../../src/adapters/git/runner.ts";
 import { buildKernelScenario, type KernelScenario } from "../fixtures/kernel-repo.ts";
 import { createTempDir, git, parseJson, removeDir, runCli, writeRepoFile } from "./cli-world.ts";
 

@@ -4,8 +4,8 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { buildGitEnv } from "../../src/adapters/git-runner.ts";
-import { COMMANDS } from "../../src/cli-args.ts";
+import { buildGitEnv } from "../../src/adapters/git/runner.ts";
+import { COMMANDS } from "../../src/cli/args.ts";
 import { buildWorld, createTempDir, parseJson, removeDir, runCli, writeRepoFile } from "./cli-world.ts";
 
 const ROOT = join(import.meta.dirname, "../..");

@@ -2,8 +2,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { checkTag, parseVerifyOutput, type SignatureFacts, type TagCheckFacts, type TagPolicy } from "../../src/domain/tag-check.ts";
-import { defaultConfig } from "../../src/config.ts";
-import { buildTagPolicy } from "../../src/observe-facts.ts";
+import { defaultConfig } from "../../src/config/load.ts";
+import { buildTagPolicy } from "../../src/observe.ts";
 
 const FPR = "430B84D9C6946F03E808B5AEAA2288ADDD768881";
 // The policy the app derives from the default configuration, with one allowed GPG signer.

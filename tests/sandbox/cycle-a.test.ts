@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import type { Endpoints } from "@octokit/types";
-import { buildGitEnv } from "../../src/adapters/git-runner.ts";
+import { buildGitEnv } from "../../src/adapters/git/runner.ts";
 import { FORGE_ROUTE_KEYS } from "../../src/sandbox/forge/index.ts";
 import { createReplay, OWNER, REPO, type Replay } from "../../src/sandbox/replay.ts";
 import { parseMailComment, runGitRequestPull } from "../../src/sandbox/replay-checks.ts";

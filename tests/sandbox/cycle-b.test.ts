@@ -3,7 +3,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { buildGitEnv } from "../../src/adapters/git-runner.ts";
+import { buildGitEnv } from "../../src/adapters/git/runner.ts";
 import type { DeliveryRecord } from "../../src/sandbox/forge/index.ts";
 import { createReplay, OWNER, REPO, type Replay } from "../../src/sandbox/replay.ts";
 import { parseMailComment, runGitRequestPull } from "../../src/sandbox/replay-checks.ts";

@@ -1,4 +1,4 @@
-// `npm run demo` end to end, as a person runs it (`node --import tsx src/cli.ts demo`): the narrated cycle, the
+// `npm run demo` end to end, as a person runs it (`node --import tsx src/cli/main.ts demo`): the narrated cycle, the
 // [GIT PULL] mail, the app's requests by route, exit status 0.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -18,7 +18,7 @@ test("demo arguments: a variant by letter or name, --keep; anything else is a us
 
 test("merge-window demo narrates a whole cycle, prints the [GIT PULL] mail and the app's requests by route, and exits 0", async () => {
   const { status, stdout, stderr } = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", "src/cli.ts", "demo"], { cwd: ROOT, maxBuffer: 16 << 20 }, (error, out, err) => {
+    execFile(process.execPath, ["--import", "tsx", "src/cli/main.ts", "demo"], { cwd: ROOT, maxBuffer: 16 << 20 }, (error, out, err) => {
       resolve({ status: error ? Number(error.code ?? 1) : 0, stdout: out, stderr: err });
     });
   });

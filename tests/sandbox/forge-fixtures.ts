@@ -9,7 +9,7 @@ import { createAppAuth } from "@octokit/auth-app";
 import { RequestError } from "@octokit/request-error";
 import { Octokit } from "@octokit/rest";
 import { verify } from "@octokit/webhooks-methods";
-import { buildGitEnv } from "../../src/adapters/git-runner.ts";
+import { buildGitEnv } from "../../src/adapters/git/runner.ts";
 import { createForge, type Forge, type ForgeOptions } from "../../src/sandbox/forge/index.ts";
 
 export interface ReceivedWebhook {

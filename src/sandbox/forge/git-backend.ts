@@ -1,7 +1,7 @@
 // Git smart HTTP: `git http-backend` as a CGI per request, basic auth, and webhooks for what a push changed.
 import { spawn } from "node:child_process";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { buildGitEnv } from "../../adapters/git-runner.ts";
+import { buildGitEnv } from "../../adapters/git/runner.ts";
 import { authenticateBasic } from "./auth.ts";
 import type { ForgeContext } from "./context.ts";
 import { ForgeHttpError } from "./http.ts";

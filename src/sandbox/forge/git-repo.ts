@@ -1,6 +1,6 @@
 // One bare repository of the forge: every read and write of refs and objects, through createGitRunner.
 import { mkdirSync } from "node:fs";
-import { createGitRunner, type GitRunner } from "../../adapters/git-runner.ts";
+import { createGitRunner, type GitRunner } from "../../adapters/git/runner.ts";
 import { assertSafeRefName } from "../../domain/names.ts";
 
 export const ZERO_SHA = "0000000000000000000000000000000000000000";

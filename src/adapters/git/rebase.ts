@@ -1,0 +1,127 @@
+// Rebase advice (how far behind, upstream changes in our paths, a trial rebase) and the real rebase of PROCESS §5.
+import type { GitContext } from "./context.ts";
+import { assertRepoPath } from "./inputs.ts";
+import { countCommits, readChangedPaths, type MergeFact, type UpstreamVersionTag } from "./observe.ts";
+import { BACKUP_PREFIX, pushWithLeases } from "./refs.ts";
+import {
+  buildRefusal,
+  findMissingCommits,
+  prepareRebase,
+  readRangeDiff,
+  runRebase,
+  type RebaseRefusal,
+  type RebaseRequest,
+  type TrialRebase,
+} from "./rebase-steps.ts";
+import { withTemporaryWorktree } from "./worktree.ts";
+
+export interface RebaseAdviceRequest extends RebaseRequest {
+  /** The subsystem's paths; upstream changes to them since next's base are listed. */
+  readonly paths?: readonly string[];
+}
+
+export interface RebaseAdvice {
+  readonly branch: string | null;
+  readonly sha: string | null;
+  readonly onto: string;
+  readonly base: UpstreamVersionTag | null;
+  /** Commits in the target that next does not have. */
+  readonly behind: number | null;
+  readonly upstreamPathChanges: readonly string[];
+  readonly ownCommits: number;
+  readonly merges: readonly MergeFact[];
+  /** Why a real rebase would be refused before trying (then no trial is run). */
+  readonly refusal: RebaseRefusal | null;
+  readonly trial: TrialRebase | null;
+}
+
+/** Facts for the rebase decision, including a trial rebase in a temporary worktree; changes no ref anywhere. */
+export async function adviseRebase(context: GitContext, request: RebaseAdviceRequest): Promise<RebaseAdvice> {
+  const paths = (request.paths ?? []).map(assertRepoPath);
+  const plan = await prepareRebase(context, request);
+  if ("status" in plan) {
+    return { branch: null, sha: null, onto: request.onto, base: null, behind: null, upstreamPathChanges: [], ownCommits: 0, merges: plan.foreignMerges ?? [], refusal: plan, trial: null };
+  }
+  const behind = await countCommits(context.git, plan.old, plan.onto.commit);
+  const upstreamPathChanges = plan.base ? await readChangedPaths(context.git, plan.base.commit, plan.onto.commit, paths) : [];
+  // The trial's commits are thrown away: any identity will do when the clone has none configured.
+  const trial = await withTemporaryWorktree(context, plan.old, (worktree) => runRebase(worktree, plan.onto.commit, context.identity ?? TRIAL_IDENTITY));
+  return {
+    branch: plan.branch,
+    sha: plan.old,
+    onto: plan.onto.name,
+    base: plan.base,
+    behind,
+    upstreamPathChanges,
+    ownCommits: plan.ownCommits.length,
+    merges: plan.merges,
+    refusal: null,
+    trial,
+  };
+}
+
+/** Commits of a trial rebase are never pushed; this stands in when no identity is configured. */
+const TRIAL_IDENTITY = { name: "merge-window trial rebase", email: "trial@merge-window.invalid" };
+
+export interface RealRebaseRequest extends RebaseRequest {
+  /** When the rebase happens; names the backup ref. */
+  readonly now: Date;
+}
+
+export type RebaseResult =
+  | {
+      readonly status: "rebased";
+      readonly branch: string;
+      readonly oldSha: string;
+      readonly newSha: string;
+      readonly onto: string;
+      readonly ontoCommit: string;
+      /** The remote ref holding the old next: `refs/merge-window/backup/<branch>-<YYYYMMDDTHHMMSSZ>-<12 hex>`. */
+      readonly backupRef: string;
+      /** `git range-diff` pair lines, old → new. */
+      readonly rangeDiff: readonly string[];
+    }
+  | { readonly status: "unchanged"; readonly branch: string; readonly sha: string; readonly onto: string }
+  | RebaseRefusal;
+
+/** The backup ref name for `branch` at `sha`, rebased at `now`. */
+export function buildBackupRef(branch: string, sha: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return `${BACKUP_PREFIX}${branch}-${stamp}-${sha.slice(0, 12)}`;
+}
+
+/**
+ * Rebases next onto an upstream tag (PROCESS §5): static checks, rebase in a temporary worktree, every old
+ * commit present by patch-id (or already upstream), backup ref pushed, then `--atomic` push with
+ * `--force-with-lease=refs/heads/<next>:<old>`. Every refusal leaves the remote's next untouched.
+ */
+export async function rebaseNext(context: GitContext, request: RealRebaseRequest): Promise<RebaseResult> {
+  const plan = await prepareRebase(context, request);
+  if ("status" in plan) return plan;
+  const { branch, old } = plan;
+  return withTemporaryWorktree(context, old, async (worktree): Promise<RebaseResult> => {
+    const trial = await runRebase(worktree, plan.onto.commit, context.identity);
+    if (!trial.clean || !trial.newHead) {
+      return trial.conflicts.length > 0
+        ? buildRefusal("conflict", `rebasing ${branch} onto ${plan.onto.name} conflicts in ${trial.conflicts.join(", ")}`, { conflicts: trial.conflicts })
+        : buildRefusal("rebase-failed", `rebasing ${branch} onto ${plan.onto.name} failed: ${trial.output.trim()}`);
+    }
+    const newSha = trial.newHead;
+    if (newSha === old) return { status: "unchanged", branch, sha: old, onto: plan.onto.name };
+    const missing = await findMissingCommits(context.git, old, newSha);
+    if (missing.length > 0) {
+      const listed = missing.map((commit) => `${commit.sha.slice(0, 12)} ("${commit.subject}")`).join(", ");
+      return buildRefusal("commits-missing", `after rebasing onto ${plan.onto.name}, ${missing.length} commit(s) of ${branch} are neither in the result nor upstream: ${listed}`, { missing });
+    }
+    const rangeDiff = await readRangeDiff(context.git, plan.onto.commit, old, newSha);
+    const backupRef = buildBackupRef(branch, old, request.now);
+    const backup = await pushWithLeases(context.git, context.remote, [{ sha: old, lease: { ref: backupRef, expect: "" } }]);
+    if (!backup.ok) return buildRefusal("backup-failed", `pushing the backup ${backupRef} to ${context.remote} failed, so ${branch} was not touched: ${backup.output.trim()}`);
+    const pushed = await pushWithLeases(context.git, context.remote, [{ sha: newSha, lease: { ref: `refs/heads/${branch}`, expect: old } }]);
+    if (!pushed.ok) {
+      const reason = pushed.updates.find((update) => update.flag === "!")?.summary ?? pushed.output.trim();
+      return buildRefusal("push-rejected", `${context.remote} refused the update of ${branch} from ${old.slice(0, 12)} (it moved since it was read, or the push failed): ${reason}`);
+    }
+    return { status: "rebased", branch, oldSha: old, newSha, onto: plan.onto.name, ontoCommit: plan.onto.commit, backupRef, rangeDiff };
+  });
+}

@@ -1,0 +1,58 @@
+// Creates stable-X.Y on the remote at a pinned SHA: create if absent, no-op if already there, never moved.
+import { assertSafeRefName } from "../../domain/names.ts";
+import type { GitContext } from "./context.ts";
+import { assertObjectId } from "./inputs.ts";
+import { pushWithLeases, readRemoteRef } from "./refs.ts";
+
+export interface StableBranchRequest {
+  /** The branch, e.g. `stable-6.9` (rendered by the caller from its template). */
+  readonly name: string;
+  /** The commit of next the caller decided on; never re-read here. */
+  readonly sha: string;
+}
+
+export type StableBranchResult =
+  | { readonly status: "created"; readonly name: string; readonly sha: string }
+  | { readonly status: "exists"; readonly name: string; readonly sha: string }
+  | {
+      readonly status: "refused";
+      readonly code: "exists-elsewhere" | "not-a-commit" | "push-failed";
+      readonly name: string;
+      readonly sha: string;
+      /** What the remote branch points at when it exists elsewhere. */
+      readonly existing: string | null;
+      readonly message: string;
+    };
+
+/**
+ * Copies the pinned commit to `refs/heads/<name>` on the remote with `--force-with-lease=<ref>:` (empty
+ * expectation: the ref must not exist). Same SHA already there is success; any other SHA is reported, never overwritten.
+ */
+export async function createStableBranch(context: GitContext, request: StableBranchRequest): Promise<StableBranchResult> {
+  const name = assertSafeRefName(request.name, "stable branch");
+  const sha = assertObjectId(request.sha, `commit for ${name}`);
+  const ref = `refs/heads/${name}`;
+  if ((await context.git.tryRun(["cat-file", "-t", sha]))?.trim() !== "commit") {
+    return { status: "refused", code: "not-a-commit", name, sha, existing: null, message: `${sha} is not a commit in the local repository` };
+  }
+  const before = await readRemoteRef(context.git, context.remote, ref);
+  if (before !== null) return describeExisting(name, sha, before);
+  const pushed = await pushWithLeases(context.git, context.remote, [{ sha, lease: { ref, expect: "" } }]);
+  if (pushed.ok) return { status: "created", name, sha };
+  // Someone may have created it between the read and the push: report what is there now.
+  const after = await readRemoteRef(context.git, context.remote, ref);
+  if (after !== null) return describeExisting(name, sha, after);
+  return { status: "refused", code: "push-failed", name, sha, existing: null, message: `pushing ${name} to ${context.remote} failed: ${pushed.output.trim()}` };
+}
+
+function describeExisting(name: string, sha: string, existing: string): StableBranchResult {
+  if (existing === sha) return { status: "exists", name, sha };
+  return {
+    status: "refused",
+    code: "exists-elsewhere",
+    name,
+    sha,
+    existing,
+    message: `${name} already exists at ${existing.slice(0, 12)}, not at ${sha.slice(0, 12)}; merge-window never moves an existing branch`,
+  };
+}

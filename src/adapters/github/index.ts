@@ -1,0 +1,194 @@
+// The GitHub adapter: GitHubPort over an Octokit, narrow and typed by the routes it calls; no decisions.
+import type { Endpoints } from "@octokit/types";
+import { InputError } from "../../domain/errors.ts";
+import type { Permission } from "../../domain/commands.ts";
+import { assertSafeRefName } from "../../domain/names.ts";
+import type { GitHubPort, IssueRecord } from "../../ports.ts";
+import { createRouteCaller, listAllPages, NO_RETRY, statusOf, writeAtMostTwice, type GitHubClient, type RouteCaller } from "./http.ts";
+import {
+  assertFilePath, assertIssueMarker, assertLabel, assertNumber, assertWorkflow, endsWithMarker, fitCommentBody,
+  fitIssueBody, isAppAuthored, isLogin, parseRepoName, renderCommentMarker,
+} from "./inputs.ts";
+import { createRepoWrites } from "./writes.ts";
+
+/** Every REST route the adapter calls; the route caller accepts nothing else, and `tsc` checks each exists. */
+export const ROUTES_USED = [
+  "GET /repos/{owner}/{repo}/contents/{path}",
+  "GET /repos/{owner}/{repo}/issues",
+  "POST /repos/{owner}/{repo}/issues",
+  "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
+  "GET /repos/{owner}/{repo}/labels/{name}",
+  "POST /repos/{owner}/{repo}/labels",
+  "POST /repos/{owner}/{repo}/issues/{issue_number}/labels",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+  "POST /repos/{owner}/{repo}/check-runs",
+  "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}",
+  "GET /repos/{owner}/{repo}/pulls",
+  "POST /repos/{owner}/{repo}/pulls",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
+  "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+  "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+] as const satisfies readonly (keyof Endpoints)[];
+
+export type RouteUsed = (typeof ROUTES_USED)[number];
+/** The typed request function the adapter's parts share. */
+export type Call = RouteCaller<RouteUsed>;
+
+export interface GitHubAdapterOptions {
+  readonly octokit: GitHubClient;
+  readonly owner: string;
+  readonly repo: string;
+  /** The app's slug: its comments and issues are authored by `${appSlug}[bot]`. */
+  readonly appSlug: string;
+  /** Per-request timeout; a write that times out counts as "may have landed". Default 30 s. */
+  readonly timeoutMs?: number;
+}
+
+const ROLES = new Set<Permission>(["admin", "maintain", "write", "triage", "read"]);
+
+/** Builds the adapter for one repository; throws InputError for an owner or repo GitHub cannot have. */
+export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
+  const { owner, repo } = parseRepoName(`${options.owner}/${options.repo}`);
+  const { appSlug } = options;
+  const call: Call = createRouteCaller<RouteUsed>(options.octokit, options.timeoutMs ?? 30_000);
+  const at = { owner, repo };
+
+  async function findAppComment(issue: number, marker: string): Promise<true | undefined> {
+    const comments = await listAllPages((page) => call("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...at, issue_number: issue, per_page: 100, page }));
+    return comments.some((c) => isAppAuthored(c.user, appSlug) && endsWithMarker(c.body, marker)) ? true : undefined;
+  }
+
+  async function listIssues(params: { labels: string; state: "open" | "all" }) {
+    const issues = await listAllPages((page) =>
+      call("GET /repos/{owner}/{repo}/issues", { ...at, ...params, sort: "created", direction: "desc", per_page: 100, page }),
+    );
+    return issues.filter((issue) => !issue.pull_request);
+  }
+
+  async function ensureLabel(name: string): Promise<void> {
+    try {
+      await call("GET /repos/{owner}/{repo}/labels/{name}", { ...at, name });
+      return;
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
+    try {
+      await call("POST /repos/{owner}/{repo}/labels", { ...at, name });
+    } catch (error) {
+      // 422 already_exists: created meanwhile (another delivery, a human). Either way the label is there.
+      if (statusOf(error) !== 422) throw error;
+    }
+  }
+
+  return {
+    async readConfigFile(path) {
+      assertFilePath(path);
+      let data;
+      try {
+        ({ data } = await call("GET /repos/{owner}/{repo}/contents/{path}", { ...at, path }));
+      } catch (error) {
+        if (statusOf(error) === 404) return null;
+        throw error;
+      }
+      if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
+        throw new InputError("config-not-a-file", `${path} in ${owner}/${repo} is not a file`);
+      }
+      if (data.encoding !== "base64") throw new InputError("config-too-large", `${path} in ${owner}/${repo} is too large to read (${data.size} bytes)`);
+      try {
+        return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(data.content, "base64"));
+      } catch {
+        throw new InputError("config-not-utf8", `${path} in ${owner}/${repo} is not UTF-8 text`);
+      }
+    },
+
+    async listTrackingIssues(label) {
+      const issues = await listIssues({ labels: assertLabel(label), state: "all" });
+      return issues.map((issue): IssueRecord => ({
+        number: issue.number,
+        title: issue.title,
+        body: issue.body ?? "",
+        open: issue.state === "open",
+        trusted: isAppAuthored(issue.user, appSlug),
+      }));
+    },
+
+    async openIssue(input) {
+      const label = assertLabel(input.label);
+      const marker = assertIssueMarker(input.marker);
+      const body = fitIssueBody(input.body, marker);
+      await ensureLabel(label);
+      return writeAtMostTwice(
+        `opening issue ${JSON.stringify(input.title)} in ${owner}/${repo}`,
+        async () => (await call("POST /repos/{owner}/{repo}/issues", { ...at, title: input.title, body, labels: [label], request: NO_RETRY })).data.number,
+        async () => {
+          const open = await listIssues({ labels: label, state: "open" });
+          const landed = open.find((i) => isAppAuthored(i.user, appSlug) && i.title === input.title && (i.body ?? "").includes(marker));
+          return landed?.number;
+        },
+      );
+    },
+
+    async updateIssue(number, input) {
+      const { title, body, state } = input;
+      await call("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+        ...at,
+        issue_number: assertNumber(number, "issue"),
+        ...(title === undefined ? {} : { title }),
+        ...(body === undefined ? {} : { body: fitIssueBody(body) }),
+        ...(state === undefined ? {} : { state }),
+      });
+    },
+
+    async upsertComment(issue, key, body) {
+      assertNumber(issue, "issue");
+      const marker = renderCommentMarker(key);
+      if (await findAppComment(issue, marker)) return;
+      const text = fitCommentBody(body, marker);
+      await writeAtMostTwice(
+        `commenting ${key} on issue #${issue} in ${owner}/${repo}`,
+        async () => {
+          await call("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...at, issue_number: issue, body: text, request: NO_RETRY });
+          return true as const;
+        },
+        () => findAppComment(issue, marker),
+      );
+    },
+
+    async addLabel(issue, label) {
+      await call("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { ...at, issue_number: assertNumber(issue, "issue"), labels: [assertLabel(label)] });
+    },
+
+    ...createRepoWrites(call, { owner, repo, appSlug }),
+
+    async dispatchWorkflow(workflow, ref) {
+      await call("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
+        ...at,
+        workflow_id: assertWorkflow(workflow),
+        ref: assertSafeRefName(ref, "workflow ref"),
+        request: NO_RETRY,
+      });
+    },
+
+    async getPermission(login) {
+      if (!isLogin(login)) return null; // a name GitHub cannot have: nothing to ask, fail closed
+      try {
+        const { data } = await call("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...at, username: login });
+        const role = data.role_name as Permission;
+        if (ROLES.has(role)) return role;
+        const base = data.permission as Permission;
+        return ROLES.has(base) || base === "none" ? base : null;
+      } catch (error) {
+        return statusOf(error) === 404 ? "none" : null;
+      }
+    },
+
+    async listPullRequestCommitMessages(number) {
+      const commits = await listAllPages((page) =>
+        call("GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", { ...at, pull_number: assertNumber(number, "pull request"), per_page: 100, page }),
+      );
+      return commits.map((c) => c.commit.message);
+    },
+  };
+}

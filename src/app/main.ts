@@ -1,0 +1,83 @@
+// `npm start`: the GitHub App server. Without credentials it says what is missing and how to get them.
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { run } from "probot";
+import type { SigningKey } from "../adapters/git/index.ts";
+import { assertFilePath, assertKeyId } from "../adapters/git/inputs.ts";
+import { createMergeWindowApp } from "./probot-app.ts";
+
+const REQUIRED = [
+  ["APP_ID", "the numeric App ID shown on the app's settings page"],
+  ["PRIVATE_KEY or PRIVATE_KEY_PATH", "the app's private key (.pem) generated on its settings page"],
+  ["WEBHOOK_SECRET", "the webhook secret you chose when registering the app"],
+] as const;
+
+export function findMissingCredentials(env: NodeJS.ProcessEnv): string[] {
+  const missing: string[] = [];
+  if (!env.APP_ID) missing.push("APP_ID");
+  if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) missing.push("PRIVATE_KEY or PRIVATE_KEY_PATH");
+  if (!env.WEBHOOK_SECRET) missing.push("WEBHOOK_SECRET");
+  return missing;
+}
+
+export function renderMissingCredentials(missing: readonly string[]): string {
+  return [
+    `merge-window cannot start: missing ${missing.join(", ")}.`,
+    "",
+    "It runs as a GitHub App. To get these values:",
+    "  1. Register an app from the manifest in app.yml: `npm start -- --setup` serves Probot's registration page",
+    "     on http://localhost:3000, which creates the app from app.yml and writes its credentials to .env;",
+    "     or create it by hand (Settings → Developer settings → GitHub Apps) with app.yml's permissions and events.",
+    "  2. Install it on your subsystem repository and add .github/merge-window.yml (see config/selinux.yml).",
+    "  3. Export:",
+    ...REQUIRED.map(([name, what]) => `       ${name.padEnd(32)} ${what}`),
+    "     Optional: MERGE_WINDOW_CACHE (git mirrors, default ~/.cache/merge-window), MERGE_WINDOW_GNUPGHOME",
+    "     (maintainers' public keys for tag checks), MERGE_WINDOW_SIGNING_KEY (gpg:<key id> or ssh:<key file>,",
+    "     only for signing.mode: app), GHE_HOST, PORT.",
+    "",
+    "To see what merge-window does without any of this: npm run demo",
+  ].join("\n");
+}
+
+/** MERGE_WINDOW_SIGNING_KEY, checked at start with the git layer's own rules (a key it would refuse later is refused now). */
+export function parseSigningKey(value: string | undefined): SigningKey | null {
+  if (!value) return null;
+  const colon = value.indexOf(":");
+  const [kind, rest] = colon < 0 ? ["", value] : [value.slice(0, colon), value.slice(colon + 1)];
+  try {
+    if (kind === "gpg") return { kind: "gpg", keyId: assertKeyId(rest) };
+    if (kind === "ssh" && existsSync(rest)) return { kind: "ssh", keyFile: assertFilePath(rest, "SSH signing key") };
+  } catch {
+    // reported below, naming the variable
+  }
+  throw new Error(`MERGE_WINDOW_SIGNING_KEY ${JSON.stringify(value)}: expected gpg:<16- or 40-digit hex key id> or ssh:<absolute path of an existing key file>`);
+}
+
+async function main(): Promise<number> {
+  const missing = findMissingCredentials(process.env);
+  if (missing.length > 0 && process.argv.includes("--setup")) {
+    await run(createMergeWindowApp({ cacheDir: join(homedir(), ".cache", "merge-window"), gitBaseUrl: "https://github.com" }));
+    return 0;
+  }
+  if (missing.length > 0) {
+    console.error(renderMissingCredentials(missing));
+    return 2;
+  }
+  if (!process.env.PRIVATE_KEY && process.env.PRIVATE_KEY_PATH) process.env.PRIVATE_KEY = readFileSync(process.env.PRIVATE_KEY_PATH, "utf8");
+  const host = process.env.GHE_HOST;
+  await run(createMergeWindowApp({
+    cacheDir: process.env.MERGE_WINDOW_CACHE ?? join(homedir(), ".cache", "merge-window"),
+    gitBaseUrl: host ? `https://${host}` : "https://github.com",
+    signingKey: parseSigningKey(process.env.MERGE_WINDOW_SIGNING_KEY),
+    ...(process.env.MERGE_WINDOW_GNUPGHOME ? { gnupgHome: process.env.MERGE_WINDOW_GNUPGHOME } : {}),
+  }));
+  return 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then((code) => { if (code !== 0) process.exit(code); }, (error: unknown) => {
+    console.error(`merge-window: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

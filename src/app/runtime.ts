@@ -1,0 +1,153 @@
+// The long-lived part of the app: webhooks in (deduplicated, acknowledged at once), scheduled jobs, one queue
+// per repository, and the wiring of adapters for each run. No cycle logic lives here.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Clock } from "../adapters/clock.ts";
+import { createGitLayer, type SigningKey } from "../adapters/git/index.ts";
+import { createRequestPullSource } from "../adapters/git/request-pull-source.ts";
+import { ensureUpstreamMirror, listUpstreamTags, openRepoWorkspace, syncUpstreamMirror } from "../adapters/git/workspace.ts";
+import type { Config } from "../config/load.ts";
+import { createJobQueue } from "./queue.ts";
+import type { GitHubPort } from "../ports.ts";
+import { ConfigMemory, findIgnoreReason, run, type OpenedGit, type RunOutcome } from "../run.ts";
+import type { JobName } from "./schedule.ts";
+import type { Trigger } from "../ports.ts";
+import { mapWebhook } from "./webhooks.ts";
+
+export interface RepositoryRef {
+  readonly installationId: number;
+  readonly owner: string;
+  readonly repo: string;
+}
+
+/** How the runtime reaches GitHub as the app: per installation, a client and a git token; and the repositories. */
+export interface AppAccess {
+  installation(installationId: number): Promise<{ readonly github: (owner: string, repo: string) => GitHubPort; readonly token: string }>;
+  listRepositories(): Promise<RepositoryRef[]>;
+  /** `https://github.com/OWNER/REPO.git` (or the sandbox's). */
+  cloneUrl(owner: string, repo: string): string;
+}
+
+export interface RuntimeOptions {
+  readonly access: AppAccess;
+  readonly clock: Clock;
+  /** Mirrors of repositories and upstreams (MERGE_WINDOW_CACHE). */
+  readonly cacheDir: string;
+  readonly signingKey: SigningKey | null;
+  /** A GnuPG home holding the maintainers' public keys, for tag verification. */
+  readonly gnupgHome?: string;
+  readonly log: (line: string) => void;
+  readonly onOutcome?: (repo: RepositoryRef, trigger: Trigger, outcome: RunOutcome) => void;
+}
+
+export interface Runtime {
+  /** Accepts a webhook: true when it was queued (not a duplicate, allowlisted, for an installation). */
+  handleWebhook(event: string, payload: unknown, deliveryId: string | null): boolean;
+  /** Runs a scheduled job for every repository of every installation (queued per repository). */
+  runJob(job: JobName): Promise<void>;
+  /** Queues one trigger for one repository. */
+  enqueue(repo: RepositoryRef, trigger: Trigger, extra?: { upstreamTag?: string }): void;
+  idle(): Promise<void>;
+}
+
+const REMEMBERED_DELIVERIES = 10_000;
+
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const { access, log } = options;
+  const queue = createJobQueue((key, error) => log(`${key}: run failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`));
+  const configs = new ConfigMemory();
+  const deliveries = new Set<string>();
+  const knownUpstreamTags = new Map<string, Set<string>>();
+
+  const runOne = async (ref: RepositoryRef, trigger: Trigger, extra: { upstreamTag?: string }) => {
+    // The app's own comments come back as webhooks: they must cost nothing, not even an installation token.
+    const ignored = findIgnoreReason(trigger);
+    if (ignored !== null) return options.onOutcome?.(ref, trigger, { status: "ignored", reason: ignored });
+    const installation = await access.installation(ref.installationId);
+    const github = installation.github(ref.owner, ref.repo);
+    const openGit = async (config: Config): Promise<OpenedGit> => {
+      const upstream = { dir: await ensureUpstreamMirror(config.upstream.url, config.upstream.branch, { cacheDir: options.cacheDir }) };
+      const workspace = await openRepoWorkspace(
+        { owner: ref.owner, repo: ref.repo, cloneUrl: access.cloneUrl(ref.owner, ref.repo), token: installation.token, upstreamDir: upstream.dir },
+        { cacheDir: options.cacheDir },
+      );
+      await workspace.sync();
+      const env: Record<string, string> = options.gnupgHome ? { GNUPGHOME: options.gnupgHome } : {};
+      const git = createGitLayer({ repoDir: workspace.dir, refs: "local", upstream: { kind: "url", url: upstream.dir }, upstreamBranch: config.upstream.branch, env });
+      const requestPull = createRequestPullSource(workspace.dir);
+      const signersPath = config.signing.allowedSignersFile;
+      if (!signersPath) return { git, requestPull };
+      const text = await github.readConfigFile(signersPath);
+      if (text === null) return { git, requestPull };
+      const file = join(options.cacheDir, "signers", `${ref.owner}__${ref.repo}`);
+      mkdirSync(join(options.cacheDir, "signers"), { recursive: true });
+      writeFileSync(file, text);
+      return { git, requestPull, allowedSignersFile: file };
+    };
+    const outcome = await run(trigger, {
+      github,
+      openGit,
+      clock: options.clock,
+      configs,
+      owner: ref.owner,
+      repo: ref.repo,
+      defaultPublicUrl: access.cloneUrl(ref.owner, ref.repo),
+      signingKey: options.signingKey,
+      log,
+    }, extra);
+    options.onOutcome?.(ref, trigger, outcome);
+  };
+
+  const enqueue = (ref: RepositoryRef, trigger: Trigger, extra: { upstreamTag?: string } = {}) =>
+    queue.enqueue(`${ref.owner}/${ref.repo}`, () => runOne(ref, trigger, extra));
+
+  return {
+    enqueue,
+    handleWebhook(event, payload, deliveryId) {
+      if (deliveryId !== null) {
+        if (deliveries.has(deliveryId)) return false; // GitHub redelivers; the second copy changes nothing
+        deliveries.add(deliveryId);
+        if (deliveries.size > REMEMBERED_DELIVERIES) deliveries.delete(deliveries.values().next().value!);
+      }
+      const mapped = mapWebhook(event, payload as Parameters<typeof mapWebhook>[1]);
+      if (!mapped) return false;
+      for (const fullName of mapped.repositories) {
+        const [owner = "", repo = ""] = fullName.split("/");
+        enqueue({ installationId: mapped.installationId, owner, repo }, mapped.trigger);
+      }
+      return mapped.repositories.length > 0;
+    },
+    async runJob(job) {
+      const repos = await access.listRepositories();
+      if (job !== "poll-upstream") {
+        for (const ref of repos) enqueue(ref, { kind: "tick", job });
+        return;
+      }
+      // One fetch per upstream, shared by every repository that follows it; a new tag runs each of them.
+      const byUpstream = new Map<string, { config: Config; repos: RepositoryRef[] }>();
+      for (const ref of repos) {
+        const config = configs.get(`${ref.owner}/${ref.repo}`);
+        if (!config) {
+          enqueue(ref, { kind: "tick", job }); // no config seen yet: a plain run reads it
+          continue;
+        }
+        const key = `${config.upstream.url} ${config.upstream.branch}`;
+        const group = byUpstream.get(key) ?? { config, repos: [] };
+        group.repos.push(ref);
+        byUpstream.set(key, group);
+      }
+      for (const [key, group] of byUpstream) {
+        const { url, branch } = group.config.upstream;
+        // Nothing remembered (the first poll since start): the mirror's tags, as the runs so far saw them, are
+        // the baseline; otherwise the first tag after every restart would go unnoticed until the hourly tick.
+        const known = knownUpstreamTags.get(key) ?? new Set(await listUpstreamTags(await ensureUpstreamMirror(url, branch, { cacheDir: options.cacheDir })));
+        const tags = await listUpstreamTags(await syncUpstreamMirror(url, branch, { cacheDir: options.cacheDir }));
+        knownUpstreamTags.set(key, new Set(tags));
+        const fresh = tags.filter((tag) => !known.has(tag));
+        if (fresh.length === 0) continue;
+        for (const ref of group.repos) enqueue(ref, { kind: "tick", job }, { upstreamTag: fresh.at(-1)! });
+      }
+    },
+    idle: () => queue.idle(),
+  };
+}

@@ -1,0 +1,145 @@
+// The CLI's commands, their options and usage texts, and argv parsing (node:util parseArgs, strict) with
+// validation of the values that are not passed on as they are (--at, --date, --style).
+import { parseArgs } from "node:util";
+import { InputError } from "../domain/errors.ts";
+import { isRealDateStamp } from "../domain/time.ts";
+
+export type CommandName = "status" | "advise-rebase" | "tag-name" | "check-tag" | "request-pull" | "demo";
+
+type OptionName = "repo" | "upstream" | "config" | "subsystem" | "at" | "json" | "onto" | "date" | "url" | "base" | "style" | "help";
+
+/** What one option means, for parseArgs and for the help text. */
+interface OptionSpec {
+  readonly type: "string" | "boolean";
+  readonly value?: string;
+  readonly help: string;
+}
+
+const OPTIONS: Record<OptionName, OptionSpec> = {
+  repo: { type: "string", value: "DIR", help: "the subsystem clone (default: the current directory)" },
+  upstream: { type: "string", value: "REMOTE|PATH|URL", help: "where Linus' v* tags come from: a remote of the clone, a path or a URL (default: the clone's own v* tags; only a remote or URL is fetched)" },
+  config: { type: "string", value: "FILE", help: "configuration file (default: <repo>/.github/merge-window.yml, else built-in defaults)" },
+  subsystem: { type: "string", value: "NAME", help: "subsystem for the built-in defaults (default: inferred from the newest *-pr-* tag)" },
+  at: { type: "string", value: "ISO-TIME", help: "evaluate as if it were this instant, e.g. 2024-03-12T18:00:00Z (default: now)" },
+  json: { type: "boolean", help: "print JSON" },
+  onto: { type: "string", value: "TAG", help: "upstream tag to rebase onto (default: the cycle's rebase target)" },
+  date: { type: "string", value: "YYYY-MM-DD", help: "the tag's {date} (default: today in the configured time zone)" },
+  url: { type: "string", value: "URL", help: "public URL printed in the request (default: the origin remote's URL)" },
+  base: { type: "string", value: "REV", help: "a tag or full commit id to start from (default: the previous tag on the branch, else the branch's upstream base)" },
+  style: { type: "string", value: "git|wrapped", help: "git: byte-identical to git request-pull (default); wrapped: long lines split" },
+  help: { type: "boolean", help: "show this help" },
+};
+
+const COMMON: readonly OptionName[] = ["repo", "config", "subsystem", "upstream", "at"];
+
+interface CommandSpec {
+  readonly summary: string;
+  /** The positional argument, when the command takes one. */
+  readonly argument?: "TAG";
+  readonly options: readonly OptionName[];
+}
+
+export const COMMANDS: Record<CommandName, CommandSpec> = {
+  status: { summary: "where the cycle stands: upstream phase, target version, branches, steps and what to do next", options: [...COMMON, "json"] },
+  "advise-rebase": { summary: "how far next is behind its rebase target, upstream changes in the subsystem paths, a trial rebase (changes nothing)", options: [...COMMON, "onto", "json"] },
+  "tag-name": { summary: "the next free tag name on the current stable branch, its message and the git tag -s command", options: [...COMMON, "date"] },
+  "check-tag": { summary: "checks one tag: name, date, annotated, signed by an allowed key, on a stable branch, message (exit 1 when invalid)", argument: "TAG", options: ["repo", "config", "subsystem", "at", "json"] },
+  "request-pull": { summary: "the git request-pull body for a tag", argument: "TAG", options: [...COMMON, "url", "base", "style"] },
+  demo: { summary: "runs the sandbox demo", options: [] },
+};
+
+/** Parsed options of one command. */
+export interface CommandArgs {
+  readonly command: CommandName;
+  readonly argument: string | undefined;
+  readonly values: Partial<Record<Exclude<OptionName, "json" | "help">, string>> & { readonly json?: boolean; readonly help?: boolean };
+  /** For `demo`: everything after the command, untouched. */
+  readonly rest: readonly string[];
+}
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+/** Parses `argv` (after the command name); throws InputError naming the bad flag or argument. */
+export function parseCommandArgs(command: CommandName, argv: readonly string[]): CommandArgs {
+  const spec = COMMANDS[command];
+  if (command === "demo") return { command, argument: undefined, values: argv.includes("--help") ? { help: true } : {}, rest: argv };
+  const options = Object.fromEntries([...spec.options, "help"].map((name) => [name, { type: OPTIONS[name as OptionName].type }]));
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split(". ")[0]!.replace(/\.$/, "") : String(error);
+    throw new InputError("bad-arguments", `${message} (see merge-window ${command} --help)`);
+  }
+  const values = parsed.values as CommandArgs["values"];
+  if (values.help) return { command, argument: undefined, values, rest: [] };
+  for (const [name, value] of Object.entries(values)) {
+    if (value === "") throw new InputError("bad-arguments", `--${name} needs a non-empty value`);
+  }
+  const [argument, ...extra] = parsed.positionals;
+  if (spec.argument && argument === undefined) {
+    throw new InputError("missing-argument", `missing ${spec.argument} (usage: merge-window ${command} ${spec.argument} [options])`);
+  }
+  const unexpected = spec.argument ? extra[0] : argument;
+  if (unexpected !== undefined) throw new InputError("bad-arguments", `unexpected argument ${JSON.stringify(unexpected)} (see merge-window ${command} --help)`);
+  if (values.style !== undefined && values.style !== "git" && values.style !== "wrapped") {
+    throw new InputError("bad-style", `--style ${JSON.stringify(values.style)}: use git or wrapped`);
+  }
+  return { command, argument, values, rest: [] };
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** `--at`: an ISO 8601 instant with a zone (`Z` or `±HH:MM`) and a real calendar day. */
+export function parseAtOption(text: string): Date {
+  const instant = new Date(text);
+  if (!ISO_TIME.test(text) || Number.isNaN(instant.getTime()) || !isRealDateStamp(text.slice(0, 10).replaceAll("-", ""))) {
+    throw new InputError("bad-time", `--at ${JSON.stringify(text)} is not an ISO time with a zone, e.g. 2024-03-12T18:00:00Z`);
+  }
+  return instant;
+}
+
+/** `--date YYYY-MM-DD` → the `{date}` stamp `YYYYMMDD`. */
+export function parseDateOption(text: string): string {
+  const stamp = text.replaceAll("-", "");
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || !isRealDateStamp(stamp)) {
+    throw new InputError("bad-date", `--date ${JSON.stringify(text)} is not a real day written YYYY-MM-DD`);
+  }
+  return stamp;
+}
+
+/** `merge-window --help`. */
+export function renderUsage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  return [
+    "usage: merge-window <command> [options]",
+    "",
+    "The merge-window core on a local clone of a kernel subsystem tree; no GitHub, no network unless --upstream asks.",
+    "",
+    "commands:",
+    ...Object.entries(COMMANDS).map(([name, spec]) => `  ${name.padEnd(width)}  ${spec.summary}`),
+    "",
+    "merge-window <command> --help shows a command's options.",
+    "exit status: 0 done, 1 failed (or check-tag: invalid), 2 bad input",
+    "",
+  ].join("\n");
+}
+
+/** `merge-window <command> --help`. */
+export function renderCommandHelp(command: CommandName): string {
+  const spec = COMMANDS[command];
+  const names = [...spec.options, "help"] as OptionName[];
+  const label = (name: OptionName) => `--${name}${OPTIONS[name].value ? ` ${OPTIONS[name].value}` : ""}`;
+  const width = Math.max(...names.map((name) => label(name).length));
+  return [
+    `usage: merge-window ${command}${spec.argument ? ` ${spec.argument}` : ""} [options]`,
+    "",
+    spec.summary,
+    "",
+    "options:",
+    ...names.map((name) => `  ${label(name).padEnd(width)}  ${OPTIONS[name].help}`),
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,77 @@
+// The `merge-window` command line (PROCESS.md C13): the app's core on a local clone, without GitHub.
+// Exit status: 0 done, 1 failed (check-tag: the tag is invalid), 2 bad input (one line on stderr naming it).
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { isCommandName, parseCommandArgs, renderCommandHelp, renderUsage, type CommandArgs, type CommandName } from "./args.ts";
+import { CliFailure, resolveCliIo, type CliIo } from "./io.ts";
+import { runRequestPull } from "./request-pull.ts";
+import { runAdviseRebase, runStatus } from "./status.ts";
+import { runCheckTag, runTagName } from "./tags.ts";
+import { InputError } from "../domain/errors.ts";
+
+export type { CliIo } from "./io.ts";
+
+const HANDLERS: Record<CommandName, (args: CommandArgs, io: CliIo) => Promise<number>> = {
+  status: runStatus,
+  "advise-rebase": runAdviseRebase,
+  "tag-name": runTagName,
+  "check-tag": runCheckTag,
+  "request-pull": runRequestPull,
+  demo: runDemoCommand,
+};
+
+/**
+ * Runs `merge-window <argv>` and resolves with the exit status; never throws. `io` replaces the process's
+ * streams, directory, clock and git hooks (tests run the CLI in-process this way).
+ */
+export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Promise<number> {
+  const io = resolveCliIo(ioOverrides);
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.stderr(renderUsage());
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
+    io.stdout(renderUsage());
+    return 0;
+  }
+  if (!isCommandName(name)) {
+    io.stderr(`merge-window: unknown command ${JSON.stringify(name)} (commands: ${Object.keys(HANDLERS).join(", ")}; see merge-window --help)\n`);
+    return 2;
+  }
+  try {
+    const args = parseCommandArgs(name, rest);
+    if (args.values.help) {
+      io.stdout(renderCommandHelp(name));
+      return 0;
+    }
+    return await HANDLERS[name](args, io);
+  } catch (error) {
+    return reportError(name, error, io);
+  }
+}
+
+/** InputError: the caller's mistake (exit 2); CliFailure and anything else: exit 1. One line, except config errors. */
+function reportError(command: CommandName, error: unknown, io: CliIo): number {
+  if (error instanceof InputError) {
+    const text = error.code === "bad-config" ? error.message : error.message.replace(/\s*\n\s*/g, "; ");
+    io.stderr(`merge-window ${command}: ${text}\n`);
+    return 2;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const line = message.split("\n").find((part) => part.trim() !== "")?.trim() ?? "failed";
+  io.stderr(`merge-window ${command}: ${error instanceof CliFailure ? line : `failed: ${line}`}\n`);
+  return 1;
+}
+
+/** `merge-window demo [--variant A|B|C] [--keep]`: a whole cycle against the sandbox forge, narrated. */
+async function runDemoCommand(args: CommandArgs, io: CliIo): Promise<number> {
+  // Loaded only for the demo: the forge and Probot are not needed by the other commands.
+  const { runDemo } = await import("../sandbox/demo.ts");
+  return runDemo({ argv: args.rest, stdout: io.stdout, stderr: io.stderr });
+}
+
+// `node --import tsx src/cli/main.ts …` (npm run demo) runs the CLI; importing this module does not.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

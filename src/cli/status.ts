@@ -1,0 +1,103 @@
+// `merge-window status` and `merge-window advise-rebase`: the cycle as the app sees it, and the rebase advice.
+import type { CommandArgs } from "./args.ts";
+import { parseAtOption } from "./args.ts";
+import type { CliIo } from "./io.ts";
+import { observeCycle, openSession, type CycleSnapshot } from "./session.ts";
+import type { Config } from "../config/load.ts";
+import { InputError } from "../domain/errors.ts";
+import { currentStable } from "../domain/machine/commands.ts";
+import { deriveNextAction } from "../domain/next-action.ts";
+import { assertSafeRefName } from "../domain/names.ts";
+import type { StepState } from "../domain/steps.ts";
+import { describeUpstream } from "../domain/tracking-issue.ts";
+import { formatVersionNumber } from "../domain/version.ts";
+import { renderAdvice } from "../report-texts.ts";
+
+/** What `status --json` prints (a superset of the documented contract). */
+export interface StatusReport {
+  readonly subsystem: string;
+  readonly variant: string;
+  readonly config: string;
+  readonly now: string;
+  readonly phase: "development" | "late" | "merge-window";
+  readonly upstream: { readonly latest: string; readonly date: string; readonly release: string | null };
+  /** The release that opens this cycle's window (`6.8` for the v6.9 window). */
+  readonly cycle: string;
+  readonly target: string;
+  readonly targetCertain: boolean;
+  readonly targetAlternatives: readonly string[];
+  readonly rc: number | null;
+  readonly windowDay: number | null;
+  readonly expected: { readonly windowClose: string; readonly windowCloseRange: readonly [string, string]; readonly release: string };
+  /** The current stable branch that exists: the window's stable-X.Y, or during rcs the one taking fixes; else null. */
+  readonly stable: string | null;
+  readonly next: { readonly branch: string; readonly sha: string; readonly base: string | null; readonly ahead: number; readonly foreignMerges: boolean } | null;
+  readonly steps: readonly { readonly id: string; readonly title: string; readonly status: StepState; readonly detail: string }[];
+  readonly nextAction: string;
+}
+
+/** The report for a snapshot (pure). */
+export function buildStatusReport(snapshot: CycleSnapshot, config: Config, configSource: string, now: Date): StatusReport {
+  const { upstream, cycle, steps } = snapshot.view;
+  const source = snapshot.facts.source;
+  return {
+    subsystem: config.subsystem,
+    variant: config.variant,
+    config: configSource,
+    now: now.toISOString(),
+    phase: upstream.phase,
+    upstream: { latest: upstream.latest.name, date: upstream.latest.date.toISOString(), release: upstream.release?.name ?? null },
+    cycle: cycle.id,
+    target: formatVersionNumber(cycle.target),
+    targetCertain: cycle.targetCertain,
+    targetAlternatives: cycle.targetAlternatives.map(formatVersionNumber),
+    rc: cycle.where.rc,
+    windowDay: cycle.where.windowDay,
+    expected: { windowClose: upstream.expected.windowClose, windowCloseRange: upstream.expected.windowCloseRange, release: upstream.expected.release },
+    stable: currentStable(snapshot.context),
+    next: source && { branch: source.name, sha: source.sha, base: source.base, ahead: source.ahead, foreignMerges: source.foreignMerges },
+    steps: steps.map((step) => ({ id: step.id, title: step.title, status: step.state, detail: step.detail })),
+    nextAction: deriveNextAction(cycle, steps),
+  };
+}
+
+/** A few lines for a terminal. */
+export function renderStatusText(report: StatusReport, snapshot: CycleSnapshot): string {
+  const target = `v${report.target}${report.targetCertain ? "" : ` (not settled: ${[report.target, ...report.targetAlternatives].join(" or ")})`}`;
+  const next = report.next
+    ? `${report.next.branch} on ${report.next.base ?? "no upstream tag"}, ${report.next.ahead} commit(s) ahead${report.next.foreignMerges ? ", with merges of others' history" : ""}`
+    : "no next branch";
+  const width = Math.max(...report.steps.map((step) => step.id.length));
+  return [
+    `${report.subsystem} (${report.variant}; ${report.config})`,
+    `upstream: ${describeUpstream(snapshot.view.upstream)}`,
+    `window for ${target}; stable branch: ${report.stable ?? "none yet"}; ${next}`,
+    ...report.steps.map((step) => `  ${step.id.padEnd(width)}  ${step.status.padEnd(7)}  ${step.detail}`),
+    `next: ${report.nextAction}`,
+    "",
+  ].join("\n");
+}
+
+export async function runStatus(args: CommandArgs, io: CliIo): Promise<number> {
+  const now = args.values.at === undefined ? io.now() : parseAtOption(args.values.at);
+  const session = await openSession(args.values, io);
+  const snapshot = await observeCycle(session, now);
+  const report = buildStatusReport(snapshot, session.config, session.configSource, now);
+  io.stdout(args.values.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatusText(report, snapshot));
+  return 0;
+}
+
+/** Refusals that mean the request itself was wrong (a bad --onto, no next branch): exit 2. */
+const INPUT_REFUSALS = new Set(["not-a-version-tag", "unknown-upstream-tag", "next-missing"]);
+
+export async function runAdviseRebase(args: CommandArgs, io: CliIo): Promise<number> {
+  const now = args.values.at === undefined ? io.now() : parseAtOption(args.values.at);
+  const onto = args.values.onto === undefined ? undefined : assertSafeRefName(args.values.onto, "--onto tag");
+  const session = await openSession(args.values, io);
+  const snapshot = await observeCycle(session, now);
+  const { cycle } = snapshot.view;
+  const advice = await session.git.adviseRebase({ onto: onto ?? cycle.rebaseOnto, nextBranch: cycle.sourceBranch, paths: session.config.upstream.subsystemPaths });
+  if (advice.refusal && INPUT_REFUSALS.has(advice.refusal.code)) throw new InputError(advice.refusal.code, advice.refusal.message);
+  io.stdout(args.values.json ? `${JSON.stringify(advice, null, 2)}\n` : `${renderAdvice(advice, cycle.sourceBranch)}\n`);
+  return 0;
+}

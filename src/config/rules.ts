@@ -1,0 +1,98 @@
+// Cross-field rules of the config: distinct names, deadlines in order, safe combinations of switches.
+import type { z } from "zod";
+import { renderSampleName } from "./checks.ts";
+import type { COMMAND_PERMISSIONS, configObjectSchema } from "./schema.ts";
+
+type ConfigShape = z.output<typeof configObjectSchema>;
+type Permission = (typeof COMMAND_PERMISSIONS)[number];
+
+interface RuleIssue {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+const PERMISSION_RANK: Record<Permission, number> = { write: 0, maintain: 1, admin: 2 };
+
+/**
+ * The rules no single field can check. Decision: `branches.dev`/`devStaging` are ignored (not refused)
+ * outside dev-model, because defaults fill them for every variant; they are only checked for clashes there.
+ */
+export function deriveConfigIssues(config: ConfigShape): RuleIssue[] {
+  return [...nameClashes(config), ...deadlineIssues(config), ...switchIssues(config)];
+}
+
+/** zod superRefine adapter for deriveConfigIssues; the rules run only once every field is valid on its own. */
+export function checkConfigConsistency(config: ConfigShape, ctx: z.RefinementCtx<ConfigShape>): void {
+  if (ctx.issues.length > 0) return;
+  for (const issue of deriveConfigIssues(config)) {
+    ctx.addIssue({ code: "custom", path: [...issue.path], message: issue.message, input: config });
+  }
+}
+
+function nameClashes(config: ConfigShape): RuleIssue[] {
+  const { branches, subsystem } = config;
+  const named: [string[], string][] = [
+    [["branches", "next"], branches.next],
+    [["branches", "stable"], branches.stable],
+  ];
+  if (config.variant === "dev-model") {
+    named.push([["branches", "dev"], branches.dev], [["branches", "devStaging"], branches.devStaging]);
+  }
+  named.push([["tags", "name"], config.tags.name]);
+  const issues: RuleIssue[] = [];
+  const seen = new Map<string, string>();
+  for (const [path, template] of named) {
+    const rendered = renderSampleName(template, subsystem);
+    const earlier = seen.get(rendered);
+    if (earlier !== undefined) {
+      issues.push({ path, message: `renders ${JSON.stringify(rendered)}, the same name as ${earlier}; branch and tag names must differ` });
+    } else {
+      seen.set(rendered, path.join("."));
+    }
+  }
+  return issues;
+}
+
+function deadlineIssues(config: ConfigShape): RuleIssue[] {
+  const { cycle } = config;
+  const issues: RuleIssue[] = [];
+  if (cycle.rebaseByDay > cycle.sendByDay) {
+    issues.push({
+      path: ["cycle", "rebaseByDay"],
+      message: `is day ${cycle.rebaseByDay}, after cycle.sendByDay (day ${cycle.sendByDay}); the rebase comes before the pull request`,
+    });
+  }
+  if (config.variant === "rebase-at-rc1" && cycle.rebaseDecisionByRc > cycle.lateThreshold) {
+    issues.push({
+      path: ["cycle", "rebaseDecisionByRc"],
+      message: `is rc${cycle.rebaseDecisionByRc}, after the late threshold (rc${cycle.lateThreshold}); decide the rebase before the cycle is late`,
+    });
+  }
+  return issues;
+}
+
+function switchIssues(config: ConfigShape): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  const { signing, permissions, lateDeferral, trackingIssue } = config;
+  if (config.automation.deleteInvalidTags && signing.allowedSigners.length === 0 && signing.allowedSignersFile === null) {
+    issues.push({
+      path: ["automation", "deleteInvalidTags"],
+      message: "needs signing.allowedSigners or signing.allowedSignersFile; without them every tag would count as invalid and be deleted",
+    });
+  }
+  if (PERMISSION_RANK[permissions.destructive] < PERMISSION_RANK[permissions.commands]) {
+    issues.push({
+      path: ["permissions", "destructive"],
+      message: `is ${permissions.destructive}, weaker than permissions.commands (${permissions.commands}); destructive commands need at least as much`,
+    });
+  }
+  // GitHub lists pull requests as issues: a shared label would make deferred PRs look like tracking issues.
+  if (lateDeferral.label === trackingIssue.label) {
+    issues.push({ path: ["lateDeferral", "label"], message: `must differ from trackingIssue.label (${JSON.stringify(trackingIssue.label)})` });
+  }
+  const clash = lateDeferral.fixLabels.findIndex((name) => name === lateDeferral.label);
+  if (clash >= 0) {
+    issues.push({ path: ["lateDeferral", "fixLabels", clash], message: "must differ from lateDeferral.label: a label cannot mean both fix and deferred" });
+  }
+  return issues;
+}
