@@ -17,14 +17,22 @@ try {
     upstream,
     steps: [
       { kind: "branch", name: "next", from: "v6.8-rc1" },
-      { kind: "patches", branch: "next", patches: Array.from({ length: 50 }, (_, i) => ({ subject: `selinux: bench patch ${i + 1}` })) },
+      {
+        kind: "patches",
+        branch: "next",
+        patches: Array.from({ length: 50 }, (_, i) => ({ subject: `selinux: bench patch ${i + 1}` })),
+      },
       { kind: "branch", name: "stable-6.9", from: "next" },
       { kind: "tag", name: "selinux-pr-20240312", at: "stable-6.9", message: "selinux/stable-6.9 PR 20240312" },
     ],
   });
   const subsystemMs = performance.now() - started;
-  console.log(`upstream: ${upstream.commitCount} commits, ${upstream.tags.size} tags in ${(upstreamMs / 1000).toFixed(1)} s (fillerTouchEvery=${fillerTouchEvery})`);
-  console.log(`subsystem clone + 50 patches + tag: ${subsystem.branches.size} branches in ${(subsystemMs / 1000).toFixed(1)} s`);
+  console.log(
+    `upstream: ${upstream.commitCount} commits, ${upstream.tags.size} tags in ${(upstreamMs / 1000).toFixed(1)} s (fillerTouchEvery=${fillerTouchEvery})`,
+  );
+  console.log(
+    `subsystem clone + 50 patches + tag: ${subsystem.branches.size} branches in ${(subsystemMs / 1000).toFixed(1)} s`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

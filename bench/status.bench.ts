@@ -7,7 +7,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildGitEnv } from "../src/adapters/git/runner.ts";
 import { main } from "../src/cli/main.ts";
-import { buildLargeUpstream, buildReleaseTags, buildSubsystem, buildUpstream, PAUL, readKernelReleases, type SubsystemStep, type UpstreamRepo } from "../tests/fixtures/kernel-repo.ts";
+import {
+  buildLargeUpstream,
+  buildReleaseTags,
+  buildSubsystem,
+  buildUpstream,
+  PAUL,
+  readKernelReleases,
+  type SubsystemStep,
+  type UpstreamRepo,
+} from "../tests/fixtures/kernel-repo.ts";
 import { createGpgKey, stopGpgAgent, type GpgKey } from "../tests/fixtures/keys.ts";
 
 const RUNS = 5;
@@ -19,11 +28,33 @@ const RANGE = { from: "v5.0", to: "v6.9-rc2" };
 function subsystemSteps(key: GpgKey): SubsystemStep[] {
   return [
     { kind: "branch", name: "next", from: "v6.8-rc1" },
-    { kind: "patches", branch: "next", patches: Array.from({ length: 50 }, (_, i) => ({ subject: `selinux: bench patch ${i + 1}` })) },
+    {
+      kind: "patches",
+      branch: "next",
+      patches: Array.from({ length: 50 }, (_, i) => ({ subject: `selinux: bench patch ${i + 1}` })),
+    },
     { kind: "branch", name: "stable-6.9", from: "next" },
-    { kind: "tag", name: "selinux-pr-20240312", at: "stable-6.9", date: "2024-03-12 19:02:11 -0400", message: "selinux/stable-6.9 PR 20240312", signedBy: key },
-    { kind: "patches", branch: "stable-6.9", patches: [{ subject: "selinux: bench fix", date: "2024-03-26 10:00:00 -0400" }] },
-    { kind: "tag", name: "selinux-pr-20240327", at: "stable-6.9", date: "2024-03-27 16:30:00 -0400", message: "selinux/stable-6.9 PR 20240327", signedBy: key },
+    {
+      kind: "tag",
+      name: "selinux-pr-20240312",
+      at: "stable-6.9",
+      date: "2024-03-12 19:02:11 -0400",
+      message: "selinux/stable-6.9 PR 20240312",
+      signedBy: key,
+    },
+    {
+      kind: "patches",
+      branch: "stable-6.9",
+      patches: [{ subject: "selinux: bench fix", date: "2024-03-26 10:00:00 -0400" }],
+    },
+    {
+      kind: "tag",
+      name: "selinux-pr-20240327",
+      at: "stable-6.9",
+      date: "2024-03-27 16:30:00 -0400",
+      message: "selinux/stable-6.9 PR 20240327",
+      signedBy: key,
+    },
     { kind: "branch", name: "next", from: "v6.9-rc1" },
   ];
 }
@@ -40,7 +71,10 @@ function buildRepo(root: string, upstream: (dir: string) => UpstreamRepo): Bench
   try {
     const built = upstream(join(root, "linux.git"));
     const subsystem = buildSubsystem(join(root, "selinux"), { upstream: built, steps: subsystemSteps(key) });
-    writeFileSync(join(subsystem.dir, "..", "config.yml"), `subsystem: selinux\nsigning:\n  allowedSigners: ["${key.fingerprint}"]\n`);
+    writeFileSync(
+      join(subsystem.dir, "..", "config.yml"),
+      `subsystem: selinux\nsigning:\n  allowedSigners: ["${key.fingerprint}"]\n`,
+    );
     return { dir: subsystem.dir, commits: built.commitCount, gnupgHome: key.gnupgHome };
   } finally {
     stopGpgAgent(key);
@@ -69,12 +103,15 @@ function median(values: readonly number[]): number {
 async function runStatus(repo: BenchRepo): Promise<string[][]> {
   const spawns: string[][] = [];
   let stderr = "";
-  const code = await main(["status", "--repo", repo.dir, "--config", join(repo.dir, "..", "config.yml"), "--at", AT, "--json"], {
-    stdout: () => {},
-    stderr: (text) => void (stderr += text),
-    env: { GNUPGHOME: repo.gnupgHome },
-    onSpawn: (argv) => void spawns.push([...argv]),
-  });
+  const code = await main(
+    ["status", "--repo", repo.dir, "--config", join(repo.dir, "..", "config.yml"), "--at", AT, "--json"],
+    {
+      stdout: () => {},
+      stderr: (text) => void (stderr += text),
+      env: { GNUPGHOME: repo.gnupgHome },
+      onSpawn: (argv) => void spawns.push([...argv]),
+    },
+  );
   if (code !== 0) throw new Error(`status failed (${code}): ${stderr}`);
   return spawns;
 }
@@ -87,12 +124,20 @@ function replay(repo: BenchRepo, commands: readonly string[][]): void {
 
 /** Processes that exist once per checked tag: its refs/signature/branches and its upstream-merge lookup. */
 function isPerTag(argv: readonly string[]): boolean {
-  return argv.includes("verify-tag") || argv.some((arg) => arg.startsWith("--contains=")) || argv.includes("--ancestry-path")
-    || (argv[0] === "for-each-ref" && argv.some((arg) => arg.includes("%(contents:signature)")))
-    || (argv[0] === "for-each-ref" && argv.length === 4 && argv[3]!.startsWith("refs/merge-window/upstream/heads/"));
+  return (
+    argv.includes("verify-tag") ||
+    argv.some((arg) => arg.startsWith("--contains=")) ||
+    argv.includes("--ancestry-path") ||
+    (argv[0] === "for-each-ref" && argv.some((arg) => arg.includes("%(contents:signature)"))) ||
+    (argv[0] === "for-each-ref" && argv.length === 4 && argv[3]!.startsWith("refs/merge-window/upstream/heads/"))
+  );
 }
 
-async function measure(label: string, repo: BenchRepo, target: string): Promise<{ processes: number; perTag: number; statusMs: number; bareMs: number }> {
+async function measure(
+  label: string,
+  repo: BenchRepo,
+  target: string,
+): Promise<{ processes: number; perTag: number; statusMs: number; bareMs: number }> {
   const commands = await runStatus(repo); // warm-up: fills the upstream mirror, warms the page cache
   const statusTimes: number[] = [];
   const bareTimes: number[] = [];
@@ -104,21 +149,36 @@ async function measure(label: string, repo: BenchRepo, target: string): Promise<
     replay(repo, commands);
     bareTimes.push(performance.now() - started);
   }
-  const result = { processes: commands.length, perTag: commands.filter(isPerTag).length, statusMs: median(statusTimes), bareMs: median(bareTimes) };
-  console.log(`${label}: ${repo.commits} commits; status ${result.statusMs.toFixed(0)} ms, bare git ${result.bareMs.toFixed(0)} ms `
-    + `(ratio ${(result.statusMs / result.bareMs).toFixed(2)}×${target}); ${result.processes} git processes, ${result.perTag} of them per tag`);
+  const result = {
+    processes: commands.length,
+    perTag: commands.filter(isPerTag).length,
+    statusMs: median(statusTimes),
+    bareMs: median(bareTimes),
+  };
+  console.log(
+    `${label}: ${repo.commits} commits; status ${result.statusMs.toFixed(0)} ms, bare git ${result.bareMs.toFixed(0)} ms ` +
+      `(ratio ${(result.statusMs / result.bareMs).toFixed(2)}×${target}); ${result.processes} git processes, ${result.perTag} of them per tag`,
+  );
   return result;
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "mw-bench-status-"));
 try {
-  const small = buildRepo(scratch, (dir) => buildUpstream(dir, { releases: buildReleaseTags(readKernelReleases(), { from: "v6.7", to: RANGE.to }) }));
+  const small = buildRepo(scratch, (dir) =>
+    buildUpstream(dir, { releases: buildReleaseTags(readKernelReleases(), { from: "v6.7", to: RANGE.to }) }),
+  );
   const large = openLargeRepo();
-  console.log(`merge-window status --at ${AT}, median of ${RUNS} runs each (in-process; bare = the same git argv replayed with child_process):`);
+  console.log(
+    `merge-window status --at ${AT}, median of ${RUNS} runs each (in-process; bare = the same git argv replayed with child_process):`,
+  );
   const a = await measure("small", small, "; fixed per-process overhead dominates");
   const b = await measure("large", large, ", target ≤ 1.5×");
-  console.log(`git processes: small ${a.processes}, large ${b.processes}: ${a.processes === b.processes ? "equal (O(1) in history)" : "NOT EQUAL"}`);
-  console.log(`per-tag processes (tag verification + upstream-merge lookup): ${b.perTag}, for the 2 family tags within the cycle horizon; bounded by the cycle's tags, not by commits`);
+  console.log(
+    `git processes: small ${a.processes}, large ${b.processes}: ${a.processes === b.processes ? "equal (O(1) in history)" : "NOT EQUAL"}`,
+  );
+  console.log(
+    `per-tag processes (tag verification + upstream-merge lookup): ${b.perTag}, for the 2 family tags within the cycle horizon; bounded by the cycle's tags, not by commits`,
+  );
   if (a.processes !== b.processes) process.exitCode = 1;
 } finally {
   rmSync(scratch, { recursive: true, force: true });

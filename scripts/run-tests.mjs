@@ -19,9 +19,8 @@ if (files.length === 0) {
 }
 // The env simple-git sees must not carry EDITOR/PAGER/GIT_* (npm run sets EDITOR); tests build their own.
 const env = { ...process.env };
-const result = spawnSync(
-  process.execPath,
-  ["--test", "--test-concurrency=2", "--import", "tsx", ...files],
-  { stdio: "inherit", env },
-);
+const result = spawnSync(process.execPath, ["--test", "--test-concurrency=2", "--import", "tsx", ...files], {
+  stdio: "inherit",
+  env,
+});
 process.exit(result.status ?? 1);

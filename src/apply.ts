@@ -35,7 +35,11 @@ export interface ApplyReport {
  * tracking-issue update: without it, memory does not record what failed, and the next run tries again
  * (comments carry markers, so what did land is not repeated).
  */
-export async function applyEffects(effects: readonly Effect[], issue: number | null, deps: ApplyDeps): Promise<ApplyReport> {
+export async function applyEffects(
+  effects: readonly Effect[],
+  issue: number | null,
+  deps: ApplyDeps,
+): Promise<ApplyReport> {
   const applied: Effect[] = [];
   const failed: { effect: Effect; error: string }[] = [];
   let issueNumber = issue;
@@ -82,11 +86,20 @@ async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): 
       await github.addLabel(effect.pr, effect.label);
       return github.upsertComment(effect.pr, effect.key, effect.comment);
     case "advise-rebase": {
-      const advice = await git.adviseRebase({ nextBranch: effect.branch, onto: effect.onto, paths: config.upstream.subsystemPaths });
+      const advice = await git.adviseRebase({
+        nextBranch: effect.branch,
+        onto: effect.onto,
+        paths: config.upstream.subsystemPaths,
+      });
       return github.upsertComment(tracking(), effect.key, renderAdvice(advice, effect.branch));
     }
     case "rebase": {
-      const result = await git.rebaseNext({ nextBranch: effect.branch, onto: effect.onto, expectedSha: effect.expectedSha, now: deps.now });
+      const result = await git.rebaseNext({
+        nextBranch: effect.branch,
+        onto: effect.onto,
+        expectedSha: effect.expectedSha,
+        now: deps.now,
+      });
       return github.upsertComment(tracking(), effect.key, renderRebaseResult(result, effect.branch));
     }
     case "create-branch": {
@@ -95,8 +108,16 @@ async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): 
       return;
     }
     case "create-tag": {
-      if (!deps.signingKey) throw new Error("signing.mode is app but no signing key is configured (MERGE_WINDOW_SIGNING_KEY)");
-      const note = renderTagResult(await git.createSignedTag({ name: effect.name, message: effect.message, sha: effect.sha, signing: deps.signingKey }));
+      if (!deps.signingKey)
+        throw new Error("signing.mode is app but no signing key is configured (MERGE_WINDOW_SIGNING_KEY)");
+      const note = renderTagResult(
+        await git.createSignedTag({
+          name: effect.name,
+          message: effect.message,
+          sha: effect.sha,
+          signing: deps.signingKey,
+        }),
+      );
       if (note) await github.upsertComment(tracking(), effect.key, note);
       return;
     }
@@ -105,14 +126,21 @@ async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): 
         sha: effect.sha,
         name: `merge-window / tag ${effect.tag}`,
         conclusion: effect.valid ? "success" : "failure",
-        title: effect.valid ? `${effect.tag} is a valid pull-request tag` : `${effect.tag}: ${effect.problems.length} problem(s)`,
+        title: effect.valid
+          ? `${effect.tag} is a valid pull-request tag`
+          : `${effect.tag}: ${effect.problems.length} problem(s)`,
         // The adapter lists `problems` under the summary itself (one line per code); listing them here too doubled them.
-        summary: effect.valid ? "Name, date, signature, branch and message all check out." : `${effect.tag} cannot be sent as a pull-request tag until these are fixed:`,
+        summary: effect.valid
+          ? "Name, date, signature, branch and message all check out."
+          : `${effect.tag} cannot be sent as a pull-request tag until these are fixed:`,
         problems: effect.problems,
       });
     case "delete-tag": {
       const result = await git.deleteTag(effect.tag, effect.object);
-      const note = result.status === "deleted" ? `Deleted the invalid tag \`${effect.tag}\` (automation.deleteInvalidTags).` : result.message;
+      const note =
+        result.status === "deleted"
+          ? `Deleted the invalid tag \`${effect.tag}\` (automation.deleteInvalidTags).`
+          : result.message;
       return github.upsertComment(tracking(), effect.key, note);
     }
     case "post-request-pull":
@@ -120,9 +148,19 @@ async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): 
     case "open-upstream-pr": {
       const target = config.pullRequest.openUpstreamPr;
       if (!target) return;
-      const stable = renderName(config.branches.stable, { subsystem: config.subsystem, version: effect.version }, "stable branch");
+      const stable = renderName(
+        config.branches.stable,
+        { subsystem: config.subsystem, version: effect.version },
+        "stable branch",
+      );
       const mail = await renderMail({ ...effect, kind: "window" }, deps, false);
-      await github.openPullRequest({ repo: target.repo, head: `${deps.owner}:${stable}`, base: target.branch, title: subjectOf(effect.tag, effect.version, deps), body: mail });
+      await github.openPullRequest({
+        repo: target.repo,
+        head: `${deps.owner}:${stable}`,
+        base: target.branch,
+        title: subjectOf(effect.tag, effect.version, deps),
+        body: mail,
+      });
       return;
     }
     case "dispatch-tests":
@@ -132,15 +170,28 @@ async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): 
 }
 
 function subjectOf(tag: string, version: string, deps: ApplyDeps): string {
-  return renderSubject(deps.config.pullRequest.subject, { subsystem: deps.config.subsystem, tag, version, date: dateStampOf(deps.now, deps.config.timeZone), rc: "" });
+  return renderSubject(deps.config.pullRequest.subject, {
+    subsystem: deps.config.subsystem,
+    tag,
+    version,
+    date: dateStampOf(deps.now, deps.config.timeZone),
+    rc: "",
+  });
 }
 
 /** The whole [GIT PULL] mail, ready to send, in a fenced block so GitHub shows it verbatim. */
-async function renderMail(effect: { tag: string; base: string; kind: "window" | "fixes"; version: string }, deps: ApplyDeps, fenced = true): Promise<string> {
+async function renderMail(
+  effect: { tag: string; base: string; kind: "window" | "fixes"; version: string },
+  deps: ApplyDeps,
+  fenced = true,
+): Promise<string> {
   const { config } = deps;
   const url = config.pullRequest.url ?? deps.defaultPublicUrl;
   const data = await deps.requestPull.collect({ base: effect.base, tag: effect.tag, url });
-  const what = effect.kind === "window" ? `the Linux v${effect.version} merge window` : `the current Linux v${effect.version} release candidate`;
+  const what =
+    effect.kind === "window"
+      ? `the Linux v${effect.version} merge window`
+      : `the current Linux v${effect.version} release candidate`;
   const mail = renderPullRequestMail({
     subject: subjectOf(effect.tag, effect.version, deps),
     to: config.pullRequest.to,
@@ -152,26 +203,44 @@ async function renderMail(effect: { tag: string; base: string; kind: "window" | 
   });
   if (!fenced) return fitBody(mail);
   const fence = mail.includes("```") ? "~~~~" : "```";
-  return fitBody(`**[GIT PULL] for \`${effect.tag}\`** (base \`${effect.base}\`), ready to send:\n\n${fence}text\n${mail}${fence}`);
+  return fitBody(
+    `**[GIT PULL] for \`${effect.tag}\`** (base \`${effect.base}\`), ready to send:\n\n${fence}text\n${mail}${fence}`,
+  );
 }
 
 export function describeEffect(effect: Effect): string {
   switch (effect.type) {
-    case "open-tracking-issue": return `open the tracking issue "${effect.title}"`;
-    case "update-tracking-issue": return "update the tracking issue";
-    case "close-tracking-issue": return "close the tracking issue";
-    case "comment": return `comment ${effect.key}`;
-    case "reply": return `reply on #${effect.issue}`;
-    case "comment-pr": return `comment on #${effect.pr} (${effect.key})`;
-    case "label-pr": return `label #${effect.pr} ${effect.label}`;
-    case "advise-rebase": return `post rebase advice for ${effect.branch} onto ${effect.onto}`;
-    case "rebase": return `rebase ${effect.branch} (${effect.expectedSha.slice(0, 12)}) onto ${effect.onto}`;
-    case "create-branch": return `create ${effect.name} at ${effect.sha.slice(0, 12)}`;
-    case "create-tag": return `sign and push ${effect.name} at ${effect.sha.slice(0, 12)}`;
-    case "report-tag-check": return `report ${effect.tag}: ${effect.valid ? "valid" : effect.problems.map((p) => p.code).join(", ")}`;
-    case "delete-tag": return `delete tag ${effect.tag}`;
-    case "post-request-pull": return `post the [GIT PULL] mail for ${effect.tag} (base ${effect.base})`;
-    case "open-upstream-pr": return `open an upstream pull request for ${effect.tag}`;
-    case "dispatch-tests": return `dispatch the test workflow for ${effect.refs.join(", ")}`;
+    case "open-tracking-issue":
+      return `open the tracking issue "${effect.title}"`;
+    case "update-tracking-issue":
+      return "update the tracking issue";
+    case "close-tracking-issue":
+      return "close the tracking issue";
+    case "comment":
+      return `comment ${effect.key}`;
+    case "reply":
+      return `reply on #${effect.issue}`;
+    case "comment-pr":
+      return `comment on #${effect.pr} (${effect.key})`;
+    case "label-pr":
+      return `label #${effect.pr} ${effect.label}`;
+    case "advise-rebase":
+      return `post rebase advice for ${effect.branch} onto ${effect.onto}`;
+    case "rebase":
+      return `rebase ${effect.branch} (${effect.expectedSha.slice(0, 12)}) onto ${effect.onto}`;
+    case "create-branch":
+      return `create ${effect.name} at ${effect.sha.slice(0, 12)}`;
+    case "create-tag":
+      return `sign and push ${effect.name} at ${effect.sha.slice(0, 12)}`;
+    case "report-tag-check":
+      return `report ${effect.tag}: ${effect.valid ? "valid" : effect.problems.map((p) => p.code).join(", ")}`;
+    case "delete-tag":
+      return `delete tag ${effect.tag}`;
+    case "post-request-pull":
+      return `post the [GIT PULL] mail for ${effect.tag} (base ${effect.base})`;
+    case "open-upstream-pr":
+      return `open an upstream pull request for ${effect.tag}`;
+    case "dispatch-tests":
+      return `dispatch the test workflow for ${effect.refs.join(", ")}`;
   }
 }

@@ -36,7 +36,12 @@ export function buildTagPolicy(config: Config): TagPolicy {
   };
 }
 
-export async function observeFacts(git: GitPort, config: Config, now: Date, options: ObserveOptions = {}): Promise<{ facts: RepoFacts; observation: GitObservation }> {
+export async function observeFacts(
+  git: GitPort,
+  config: Config,
+  now: Date,
+  options: ObserveOptions = {},
+): Promise<{ facts: RepoFacts; observation: GitObservation }> {
   const sourceBranch = config.variant === "dev-model" ? config.branches.dev : config.branches.next;
   const stableGlob = familyGlob(config.branches.stable, config.subsystem);
   const observation = await git.observe({
@@ -50,23 +55,32 @@ export async function observeFacts(git: GitPort, config: Config, now: Date, opti
   // Fail early and clearly, before any tag is checked, when upstream has no version tags at all (a wrong upstream URL).
   deriveCalendar(upstreamTags, now, { timeZone: config.timeZone, lateThreshold: config.cycle.lateThreshold });
   const horizon = now.getTime() - TAG_HORIZON_DAYS * DAY_MS;
-  const recent = observation.tags.filter((tag) => tag.commit !== null && (tag.date?.getTime() ?? now.getTime()) >= horizon);
+  const recent = observation.tags.filter(
+    (tag) => tag.commit !== null && (tag.date?.getTime() ?? now.getTime()) >= horizon,
+  );
   const policy = buildTagPolicy(config);
-  const tags: TagFacts[] = await Promise.all(recent.map(async (tag): Promise<TagFacts> => {
-    const [verdict, merge] = await Promise.all([
-      git.verifyTag(tag.name, { policy, now, stableGlob, ...(options.allowedSignersFile ? { allowedSignersFile: options.allowedSignersFile } : {}) }),
-      git.findUpstreamMerge(tag.commit!, observation.upstreamHead),
-    ]);
-    return {
-      name: tag.name,
-      sha: tag.commit!,
-      object: tag.object,
-      taggerDate: tag.date,
-      stableBranch: verdict.stableBranch,
-      check: { valid: verdict.valid, problems: verdict.problems },
-      mergedUpstream: merge.reachable ? { mergeCommit: merge.mergeCommit ?? merge.commit, at: merge.mergedAt } : null,
-    };
-  }));
+  const tags: TagFacts[] = await Promise.all(
+    recent.map(async (tag): Promise<TagFacts> => {
+      const [verdict, merge] = await Promise.all([
+        git.verifyTag(tag.name, {
+          policy,
+          now,
+          stableGlob,
+          ...(options.allowedSignersFile ? { allowedSignersFile: options.allowedSignersFile } : {}),
+        }),
+        git.findUpstreamMerge(tag.commit!, observation.upstreamHead),
+      ]);
+      return {
+        name: tag.name,
+        sha: tag.commit!,
+        object: tag.object,
+        taggerDate: tag.date,
+        stableBranch: verdict.stableBranch,
+        check: { valid: verdict.valid, problems: verdict.problems },
+        mergedUpstream: merge.reachable ? { mergeCommit: merge.mergeCommit ?? merge.commit, at: merge.mergedAt } : null,
+      };
+    }),
+  );
   const next = observation.next;
   const facts: RepoFacts = {
     upstreamTags,

@@ -47,7 +47,13 @@ export interface GitHubPort {
   reportCheckRun(report: CheckRunReport): Promise<void>;
   addLabel(issue: number, label: string): Promise<void>;
   /** Opens a pull request (possibly in another repository) unless one with the same head and base is open. */
-  openPullRequest(input: { repo: string; head: string; base: string; title: string; body: string }): Promise<PullRequestRecord>;
+  openPullRequest(input: {
+    repo: string;
+    head: string;
+    base: string;
+    title: string;
+    body: string;
+  }): Promise<PullRequestRecord>;
   dispatchWorkflow(workflow: string, ref: string): Promise<void>;
   /** The user's permission on the repository, read now; null when it cannot be read (fails closed). */
   getPermission(login: string): Promise<Permission | null>;
@@ -56,13 +62,30 @@ export interface GitHubPort {
 }
 
 /** The git operations run() uses (the git layer, minus what only the CLI needs). */
-export type GitPort = Pick<GitLayer, "observe" | "findUpstreamMerge" | "adviseRebase" | "rebaseNext" | "createStableBranch" | "createSignedTag" | "deleteTag" | "verifyTag">;
+export type GitPort = Pick<
+  GitLayer,
+  | "observe"
+  | "findUpstreamMerge"
+  | "adviseRebase"
+  | "rebaseNext"
+  | "createStableBranch"
+  | "createSignedTag"
+  | "deleteTag"
+  | "verifyTag"
+>;
 export type { RequestPullSource };
 
 export type Trigger =
   | { readonly kind: "tick"; readonly job: string }
   | { readonly kind: "push"; readonly ref: string; readonly sha: string; readonly deleted: boolean }
-  | { readonly kind: "comment"; readonly commentId: number; readonly issue: number; readonly body: string; readonly actor: string; readonly actorIsBot: boolean }
+  | {
+      readonly kind: "comment";
+      readonly commentId: number;
+      readonly issue: number;
+      readonly body: string;
+      readonly actor: string;
+      readonly actorIsBot: boolean;
+    }
   | {
       readonly kind: "pull-request";
       readonly number: number;
@@ -71,5 +94,11 @@ export type Trigger =
       readonly deletions: number;
       readonly labels: readonly string[];
     }
-  | { readonly kind: "workflow-run"; readonly path: string; readonly branch: string; readonly sha: string; readonly conclusion: string; readonly url: string };
-
+  | {
+      readonly kind: "workflow-run";
+      readonly path: string;
+      readonly branch: string;
+      readonly sha: string;
+      readonly conclusion: string;
+      readonly url: string;
+    };

@@ -2,17 +2,30 @@
 import type { RebaseAdvice, RebaseResult, SignedTagResult, StableBranchResult } from "./adapters/git/index.ts";
 
 const list = (items: readonly string[], max = 20) =>
-  [...items.slice(0, max).map((item) => `- \`${item}\``), ...(items.length > max ? [`- … and ${items.length - max} more`] : [])].join("\n");
+  [
+    ...items.slice(0, max).map((item) => `- \`${item}\``),
+    ...(items.length > max ? [`- … and ${items.length - max} more`] : []),
+  ].join("\n");
 
 /** The advice as a comment; `branch` is the one asked about (a refused advice does not name it). */
 export function renderAdvice(advice: RebaseAdvice, branch: string): string {
   const lines = [`**Rebase advice** for \`${advice.branch ?? branch}\` onto \`${advice.onto}\`:`];
-  lines.push(`- based on \`${advice.base?.name ?? "no upstream tag"}\`, ${advice.behind ?? "?"} upstream commit(s) behind \`${advice.onto}\`; ${advice.ownCommits} commit(s) of ours.`);
-  if (advice.upstreamPathChanges.length > 0) lines.push(`- upstream changed ${advice.upstreamPathChanges.length} file(s) in our paths since:`, list(advice.upstreamPathChanges));
+  lines.push(
+    `- based on \`${advice.base?.name ?? "no upstream tag"}\`, ${advice.behind ?? "?"} upstream commit(s) behind \`${advice.onto}\`; ${advice.ownCommits} commit(s) of ours.`,
+  );
+  if (advice.upstreamPathChanges.length > 0)
+    lines.push(
+      `- upstream changed ${advice.upstreamPathChanges.length} file(s) in our paths since:`,
+      list(advice.upstreamPathChanges),
+    );
   else lines.push("- upstream changed nothing in our paths since.");
   if (advice.refusal) lines.push(`- a rebase would be refused: ${advice.refusal.message}`);
   else if (advice.trial) {
-    lines.push(advice.trial.clean ? "- a trial rebase applies cleanly." : `- a trial rebase conflicts in:\n${list(advice.trial.conflicts)}`);
+    lines.push(
+      advice.trial.clean
+        ? "- a trial rebase applies cleanly."
+        : `- a trial rebase conflicts in:\n${list(advice.trial.conflicts)}`,
+    );
   }
   lines.push("", "Decide with `/merge-window rebase` or `/merge-window skip-rebase`.");
   return lines.join("\n");
@@ -38,8 +51,11 @@ export function renderRebaseResult(result: RebaseResult, branch: string): string
     case "unchanged":
       return `\`${result.branch}\` is already on \`${result.onto}\`; nothing was pushed.`;
     case "refused": {
-      const extra = result.conflicts?.length ? `\nConflicting files:\n${list(result.conflicts)}` : result.missing?.length
-        ? `\nCommits missing after the rebase:\n${list(result.missing.map((commit) => `${commit.sha.slice(0, 12)} ${commit.subject}`))}` : "";
+      const extra = result.conflicts?.length
+        ? `\nConflicting files:\n${list(result.conflicts)}`
+        : result.missing?.length
+          ? `\nCommits missing after the rebase:\n${list(result.missing.map((commit) => `${commit.sha.slice(0, 12)} ${commit.subject}`))}`
+          : "";
       return `Rebase refused (${result.code}): ${result.message}. \`${branch}\` was not changed.${extra}`;
     }
   }

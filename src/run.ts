@@ -2,7 +2,14 @@
 import { applyEffects, describeEffect, type ApplyReport } from "./apply.ts";
 import type { Clock } from "./adapters/clock.ts";
 import type { SigningKey } from "./adapters/git/index.ts";
-import { DEFAULT_CONFIG_PATH, formatConfigErrors, parseConfig, type Config, type ConfigError, type ConfigResult } from "./config/load.ts";
+import {
+  DEFAULT_CONFIG_PATH,
+  formatConfigErrors,
+  parseConfig,
+  type Config,
+  type ConfigError,
+  type ConfigResult,
+} from "./config/load.ts";
 import { findCommand } from "./domain/commands.ts";
 import { InputError } from "./domain/errors.ts";
 import type { Effect } from "./domain/effects.ts";
@@ -35,7 +42,12 @@ export interface OpenedGit {
 export type RunOutcome =
   | { readonly status: "ignored"; readonly reason: string }
   | { readonly status: "config-error"; readonly errors: readonly ConfigError[] }
-  | { readonly status: "done"; readonly effects: readonly Effect[]; readonly report: ApplyReport; readonly view: Transition["view"] };
+  | {
+      readonly status: "done";
+      readonly effects: readonly Effect[];
+      readonly report: ApplyReport;
+      readonly view: Transition["view"];
+    };
 
 /** The last good configuration per repository: a bad file is reported, and the app keeps going on the old one. */
 export class ConfigMemory {
@@ -79,7 +91,10 @@ export async function run(trigger: Trigger, deps: RunDeps, extra: { upstreamTag?
   if (!event) return { status: "ignored", reason: `nothing to do for ${trigger.kind}` };
   const { git, requestPull, allowedSignersFile } = await deps.openGit(config.config);
   const { facts } = await observeFacts(git, config.config, now, allowedSignersFile ? { allowedSignersFile } : {});
-  const issue = findCycleIssue(await deps.github.listTrackingIssues(config.config.trackingIssue.label), deriveView({ facts, memory: null, issue: null }, config.config, now).cycle.id);
+  const issue = findCycleIssue(
+    await deps.github.listTrackingIssues(config.config.trackingIssue.label),
+    deriveView({ facts, memory: null, issue: null }, config.config, now).cycle.id,
+  );
 
   const result = transition({ facts, memory: issue ? parseMeta(issue.body) : null, issue }, event, config.config, now);
   for (const effect of result.effects) deps.log(`${deps.owner}/${deps.repo}: ${describeEffect(effect)}`);
@@ -106,7 +121,16 @@ async function loadConfig(trigger: Trigger, deps: RunDeps): Promise<{ config: Co
   const key = `${deps.owner}/${deps.repo}`;
   const parsed = await readConfig(deps.github);
   if (parsed === null) {
-    return { errors: [{ file: DEFAULT_CONFIG_PATH, key: "", message: "not found on the default branch; merge-window does nothing until it exists (see config/selinux.yml)" }] };
+    return {
+      errors: [
+        {
+          file: DEFAULT_CONFIG_PATH,
+          key: "",
+          message:
+            "not found on the default branch; merge-window does nothing until it exists (see config/selinux.yml)",
+        },
+      ],
+    };
   }
   if (parsed.ok) {
     deps.configs.set(key, parsed.config);
@@ -114,7 +138,9 @@ async function loadConfig(trigger: Trigger, deps: RunDeps): Promise<{ config: Co
   }
   const message = formatConfigErrors(parsed.errors);
   const lastGood = deps.configs.get(key);
-  deps.log(`${key}: ${DEFAULT_CONFIG_PATH} is invalid; ${lastGood ? "keeping the last good configuration" : "no good configuration yet"}:\n${message}`);
+  deps.log(
+    `${key}: ${DEFAULT_CONFIG_PATH} is invalid; ${lastGood ? "keeping the last good configuration" : "no good configuration yet"}:\n${message}`,
+  );
   if (deps.configs.firstReport(key, message)) await reportConfigErrors(trigger, message, lastGood, deps);
   return lastGood ? { config: lastGood } : { errors: parsed.errors };
 }
@@ -131,15 +157,31 @@ async function readConfig(github: GitHubPort): Promise<ConfigResult | null> {
   return text === null ? null : parseConfig(text, { file: DEFAULT_CONFIG_PATH });
 }
 
-async function reportConfigErrors(trigger: Trigger, message: string, lastGood: Config | undefined, deps: RunDeps): Promise<void> {
+async function reportConfigErrors(
+  trigger: Trigger,
+  message: string,
+  lastGood: Config | undefined,
+  deps: RunDeps,
+): Promise<void> {
   const summary = `${message}\n\n${lastGood ? "merge-window keeps working with the last good configuration." : "merge-window does nothing until the file is fixed."}`;
   if (trigger.kind === "push" && trigger.ref.startsWith("refs/heads/") && /^[0-9a-f]{40}$/.test(trigger.sha)) {
-    await deps.github.reportCheckRun({ sha: trigger.sha, name: "merge-window / config", conclusion: "failure", title: `${DEFAULT_CONFIG_PATH} is invalid`, summary });
+    await deps.github.reportCheckRun({
+      sha: trigger.sha,
+      name: "merge-window / config",
+      conclusion: "failure",
+      title: `${DEFAULT_CONFIG_PATH} is invalid`,
+      summary,
+    });
   }
   if (lastGood) {
     const issues = await deps.github.listTrackingIssues(lastGood.trackingIssue.label);
     const open = issues.find((issue) => issue.trusted && issue.open);
-    if (open) await deps.github.upsertComment(open.number, `config-error:${hash(message)}`, `**${DEFAULT_CONFIG_PATH} is invalid**\n\n\`\`\`\n${summary}\n\`\`\``);
+    if (open)
+      await deps.github.upsertComment(
+        open.number,
+        `config-error:${hash(message)}`,
+        `**${DEFAULT_CONFIG_PATH} is invalid**\n\n\`\`\`\n${summary}\n\`\`\``,
+      );
   }
 }
 
@@ -149,29 +191,60 @@ function hash(text: string): string {
   return h.toString(16);
 }
 
-async function buildEvent(trigger: Trigger, deps: RunDeps, config: Config, upstreamTag?: string): Promise<MachineEvent | null> {
+async function buildEvent(
+  trigger: Trigger,
+  deps: RunDeps,
+  config: Config,
+  upstreamTag?: string,
+): Promise<MachineEvent | null> {
   switch (trigger.kind) {
     case "tick":
       return upstreamTag ? { type: "upstream-tag", tag: upstreamTag } : { type: "tick" };
     case "push": {
       const name = trigger.ref.replace(/^refs\/(heads|tags)\//, "");
       if (trigger.deleted) return { type: "tick" };
-      return trigger.ref.startsWith("refs/tags/") ? { type: "tag-pushed", tag: name, sha: trigger.sha } : { type: "branch-pushed", branch: name, sha: trigger.sha };
+      return trigger.ref.startsWith("refs/tags/")
+        ? { type: "tag-pushed", tag: name, sha: trigger.sha }
+        : { type: "branch-pushed", branch: name, sha: trigger.sha };
     }
     case "comment": {
       // Permission is read now, when the command runs, never from the payload or a cache; unknown fails closed.
       const permission = await deps.github.getPermission(trigger.actor);
-      return { type: "command", id: String(trigger.commentId), issue: trigger.issue, actor: trigger.actor, actorIsBot: trigger.actorIsBot, permission, command: findCommand(trigger.body)! };
+      return {
+        type: "command",
+        id: String(trigger.commentId),
+        issue: trigger.issue,
+        actor: trigger.actor,
+        actorIsBot: trigger.actorIsBot,
+        permission,
+        command: findCommand(trigger.body)!,
+      };
     }
     case "pull-request": {
       const messages = await deps.github.listPullRequestCommitMessages(trigger.number);
       const fixesTrailer = messages.some((message) => /^Fixes:\s+[0-9a-f]{7,40}\b/m.test(message));
-      return { type: "pull-request", pr: { number: trigger.number, base: trigger.base, additions: trigger.additions, deletions: trigger.deletions, labels: trigger.labels, fixesTrailer } };
+      return {
+        type: "pull-request",
+        pr: {
+          number: trigger.number,
+          base: trigger.base,
+          additions: trigger.additions,
+          deletions: trigger.deletions,
+          labels: trigger.labels,
+          fixesTrailer,
+        },
+      };
     }
     case "workflow-run": {
       const workflow = config.tests.workflow;
       if (!workflow || !trigger.path.endsWith(`/${workflow}`)) return null;
-      return { type: "checks-finished", ref: trigger.branch, sha: trigger.sha, conclusion: trigger.conclusion, url: trigger.url };
+      return {
+        type: "checks-finished",
+        ref: trigger.branch,
+        sha: trigger.sha,
+        conclusion: trigger.conclusion,
+        url: trigger.url,
+      };
     }
   }
 }

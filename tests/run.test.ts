@@ -20,12 +20,14 @@ function parse(yaml: string): Config {
 /** A GitHubPort whose every method fails the test unless `overrides` gives it; `calls` lists what was called. */
 function fakeGitHub(overrides: Partial<GitHubPort>, calls: string[]): GitHubPort {
   return new Proxy({} as GitHubPort, {
-    get: (_, name: string) => (...args: unknown[]) => {
-      calls.push(name);
-      const method = (overrides as Record<string, (...a: unknown[]) => unknown>)[name];
-      if (!method) throw new Error(`unexpected GitHub call ${name}`);
-      return method(...args);
-    },
+    get:
+      (_, name: string) =>
+      (...args: unknown[]) => {
+        calls.push(name);
+        const method = (overrides as Record<string, (...a: unknown[]) => unknown>)[name];
+        if (!method) throw new Error(`unexpected GitHub call ${name}`);
+        return method(...args);
+      },
   });
 }
 
@@ -48,12 +50,18 @@ function depsWith(github: GitHubPort, configs: ConfigMemory, opened: Config[]): 
   };
 }
 
-const NOT_A_FILE = () => Promise.reject(new InputError("config-not-a-file", ".github/merge-window.yml in selinuxproject/selinux-kernel is not a file"));
+const NOT_A_FILE = () =>
+  Promise.reject(
+    new InputError("config-not-a-file", ".github/merge-window.yml in selinuxproject/selinux-kernel is not a file"),
+  );
 
 test("a config file the adapter refuses to read is a config error naming the file, not a crashed run", async () => {
   const calls: string[] = [];
   const opened: Config[] = [];
-  const outcome = await run(TICK, depsWith(fakeGitHub({ readConfigFile: NOT_A_FILE }, calls), new ConfigMemory(), opened));
+  const outcome = await run(
+    TICK,
+    depsWith(fakeGitHub({ readConfigFile: NOT_A_FILE }, calls), new ConfigMemory(), opened),
+  );
   assert.equal(outcome.status, "config-error");
   assert.deepEqual(outcome.status === "config-error" && outcome.errors.map((error) => [error.file, error.message]), [
     [".github/merge-window.yml", ".github/merge-window.yml in selinuxproject/selinux-kernel is not a file"],
@@ -68,15 +76,23 @@ test("with a last good config, an unreadable file is reported once in the open t
   const configs = new ConfigMemory();
   const lastGood = parse("subsystem: selinux\n");
   configs.set("selinuxproject/selinux-kernel", lastGood);
-  const github = fakeGitHub({
-    readConfigFile: NOT_A_FILE,
-    listTrackingIssues: async () => [{ number: 7, title: "merge-window: v6.9 (selinux)", body: "", open: true, trusted: true }],
-    upsertComment: async (_issue, key, body) => void comments.push(`${key}\n${body}`),
-  }, calls);
+  const github = fakeGitHub(
+    {
+      readConfigFile: NOT_A_FILE,
+      listTrackingIssues: async () => [
+        { number: 7, title: "merge-window: v6.9 (selinux)", body: "", open: true, trusted: true },
+      ],
+      upsertComment: async (_issue, key, body) => void comments.push(`${key}\n${body}`),
+    },
+    calls,
+  );
   await assert.rejects(run(TICK, depsWith(github, configs, opened)), GitOpened);
   assert.deepEqual(opened, [lastGood], "the run went on with the last good config");
   assert.equal(comments.length, 1);
-  assert.match(comments[0]!, /^config-error:[0-9a-f]+\n\*\*\.github\/merge-window\.yml is invalid\*\*[\s\S]*is not a file[\s\S]*keeps working with the last good configuration/);
+  assert.match(
+    comments[0]!,
+    /^config-error:[0-9a-f]+\n\*\*\.github\/merge-window\.yml is invalid\*\*[\s\S]*is not a file[\s\S]*keeps working with the last good configuration/,
+  );
   await assert.rejects(run(TICK, depsWith(github, configs, opened)), GitOpened);
   assert.equal(comments.length, 1, "the same error is not reported twice");
 });
@@ -84,11 +100,24 @@ test("with a last good config, an unreadable file is reported once in the open t
 test("a finished run of another workflow is ignored before any git work; the configured one reaches git", async () => {
   const calls: string[] = [];
   const opened: Config[] = [];
-  const github = fakeGitHub({ readConfigFile: async () => "subsystem: selinux\ntests:\n  workflow: kernel-tests.yml\n" }, calls);
-  const finished = (path: string): Trigger => ({ kind: "workflow-run", path, branch: "next", sha: "a".repeat(40), conclusion: "success", url: "https://example.invalid/run" });
+  const github = fakeGitHub(
+    { readConfigFile: async () => "subsystem: selinux\ntests:\n  workflow: kernel-tests.yml\n" },
+    calls,
+  );
+  const finished = (path: string): Trigger => ({
+    kind: "workflow-run",
+    path,
+    branch: "next",
+    sha: "a".repeat(40),
+    conclusion: "success",
+    url: "https://example.invalid/run",
+  });
   const deps = depsWith(github, new ConfigMemory(), opened);
 
-  assert.deepEqual(await run(finished(".github/workflows/lint.yml"), deps), { status: "ignored", reason: "nothing to do for workflow-run" });
+  assert.deepEqual(await run(finished(".github/workflows/lint.yml"), deps), {
+    status: "ignored",
+    reason: "nothing to do for workflow-run",
+  });
   assert.deepEqual(opened, []);
   assert.deepEqual(calls, ["readConfigFile"]);
 

@@ -51,33 +51,45 @@ export function parseSigningKey(value: string | undefined): SigningKey | null {
   } catch {
     // reported below, naming the variable
   }
-  throw new Error(`MERGE_WINDOW_SIGNING_KEY ${JSON.stringify(value)}: expected gpg:<16- or 40-digit hex key id> or ssh:<absolute path of an existing key file>`);
+  throw new Error(
+    `MERGE_WINDOW_SIGNING_KEY ${JSON.stringify(value)}: expected gpg:<16- or 40-digit hex key id> or ssh:<absolute path of an existing key file>`,
+  );
 }
 
 async function main(): Promise<number> {
   const missing = findMissingCredentials(process.env);
   if (missing.length > 0 && process.argv.includes("--setup")) {
-    await run(createMergeWindowApp({ cacheDir: join(homedir(), ".cache", "merge-window"), gitBaseUrl: "https://github.com" }));
+    await run(
+      createMergeWindowApp({ cacheDir: join(homedir(), ".cache", "merge-window"), gitBaseUrl: "https://github.com" }),
+    );
     return 0;
   }
   if (missing.length > 0) {
     console.error(renderMissingCredentials(missing));
     return 2;
   }
-  if (!process.env.PRIVATE_KEY && process.env.PRIVATE_KEY_PATH) process.env.PRIVATE_KEY = readFileSync(process.env.PRIVATE_KEY_PATH, "utf8");
+  if (!process.env.PRIVATE_KEY && process.env.PRIVATE_KEY_PATH)
+    process.env.PRIVATE_KEY = readFileSync(process.env.PRIVATE_KEY_PATH, "utf8");
   const host = process.env.GHE_HOST;
-  await run(createMergeWindowApp({
-    cacheDir: process.env.MERGE_WINDOW_CACHE ?? join(homedir(), ".cache", "merge-window"),
-    gitBaseUrl: host ? `https://${host}` : "https://github.com",
-    signingKey: parseSigningKey(process.env.MERGE_WINDOW_SIGNING_KEY),
-    ...(process.env.MERGE_WINDOW_GNUPGHOME ? { gnupgHome: process.env.MERGE_WINDOW_GNUPGHOME } : {}),
-  }));
+  await run(
+    createMergeWindowApp({
+      cacheDir: process.env.MERGE_WINDOW_CACHE ?? join(homedir(), ".cache", "merge-window"),
+      gitBaseUrl: host ? `https://${host}` : "https://github.com",
+      signingKey: parseSigningKey(process.env.MERGE_WINDOW_SIGNING_KEY),
+      ...(process.env.MERGE_WINDOW_GNUPGHOME ? { gnupgHome: process.env.MERGE_WINDOW_GNUPGHOME } : {}),
+    }),
+  );
   return 0;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  main().then((code) => { if (code !== 0) process.exit(code); }, (error: unknown) => {
-    console.error(`merge-window: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
+  main().then(
+    (code) => {
+      if (code !== 0) process.exit(code);
+    },
+    (error: unknown) => {
+      console.error(`merge-window: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
 }

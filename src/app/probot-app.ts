@@ -5,10 +5,19 @@ import type { SigningKey } from "../adapters/git/index.ts";
 import { createGitHubAdapter } from "../adapters/github/index.ts";
 import { createRuntime, type AppAccess, type Runtime } from "./runtime.ts";
 import { startScheduler } from "./schedule.ts";
-import { HANDLED_EVENTS } from "./webhooks.ts";
+import { type HANDLED_EVENTS } from "./webhooks.ts";
 
 /** The events subscribed to; mapWebhook() then keeps only HANDLED_EVENTS' actions. */
-const WEBHOOK_EVENTS = ["push", "create", "delete", "pull_request", "issue_comment", "workflow_run", "installation", "installation_repositories"] as const;
+const WEBHOOK_EVENTS = [
+  "push",
+  "create",
+  "delete",
+  "pull_request",
+  "issue_comment",
+  "workflow_run",
+  "installation",
+  "installation_repositories",
+] as const;
 WEBHOOK_EVENTS satisfies readonly (keyof typeof HANDLED_EVENTS)[];
 
 export interface AppOptions {
@@ -40,7 +49,10 @@ export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
     app.on([...WEBHOOK_EVENTS], async (context) => {
       runtime.handleWebhook(context.name, context.payload, context.id);
     });
-    if (options.schedule ?? true) startScheduler(runtime.runJob, { onError: (job, error) => app.log.error({ err: error }, `scheduled job ${job} failed`) });
+    if (options.schedule ?? true)
+      startScheduler(runtime.runJob, {
+        onError: (job, error) => app.log.error({ err: error }, `scheduled job ${job} failed`),
+      });
   };
 }
 
@@ -48,10 +60,14 @@ export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
 export function createProbotAccess(app: Probot, gitBaseUrl: string): AppAccess {
   let slug: Promise<string> | null = null;
   // Asked once; a failed lookup is forgotten, or one network error would fail every later run until a restart.
-  const appSlug = () => (slug ??= app.auth().then(async (octokit) => (await octokit.request("GET /app")).data?.slug ?? "merge-window").catch((error: unknown) => {
-    slug = null;
-    throw error;
-  }));
+  const appSlug = () =>
+    (slug ??= app
+      .auth()
+      .then(async (octokit) => (await octokit.request("GET /app")).data?.slug ?? "merge-window")
+      .catch((error: unknown) => {
+        slug = null;
+        throw error;
+      }));
   return {
     async installation(installationId) {
       const octokit = await app.auth(installationId);
@@ -66,7 +82,8 @@ export function createProbotAccess(app: Probot, gitBaseUrl: string): AppAccess {
       for (const installation of installations) {
         const client = await app.auth(installation.id);
         const list = await client.paginate("GET /installation/repositories", { per_page: 100 });
-        for (const repo of list) repos.push({ installationId: installation.id, owner: repo.owner.login, repo: repo.name });
+        for (const repo of list)
+          repos.push({ installationId: installation.id, owner: repo.owner.login, repo: repo.name });
       }
       return repos;
     },

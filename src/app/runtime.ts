@@ -5,7 +5,12 @@ import { join } from "node:path";
 import type { Clock } from "../adapters/clock.ts";
 import { createGitLayer, type SigningKey } from "../adapters/git/index.ts";
 import { createRequestPullSource } from "../adapters/git/request-pull-source.ts";
-import { ensureUpstreamMirror, listUpstreamTags, openRepoWorkspace, syncUpstreamMirror } from "../adapters/git/workspace.ts";
+import {
+  ensureUpstreamMirror,
+  listUpstreamTags,
+  openRepoWorkspace,
+  syncUpstreamMirror,
+} from "../adapters/git/workspace.ts";
 import type { Config } from "../config/load.ts";
 import { createJobQueue } from "./queue.ts";
 import type { GitHubPort } from "../ports.ts";
@@ -22,7 +27,9 @@ export interface RepositoryRef {
 
 /** How the runtime reaches GitHub as the app: per installation, a client and a git token; and the repositories. */
 export interface AppAccess {
-  installation(installationId: number): Promise<{ readonly github: (owner: string, repo: string) => GitHubPort; readonly token: string }>;
+  installation(
+    installationId: number,
+  ): Promise<{ readonly github: (owner: string, repo: string) => GitHubPort; readonly token: string }>;
   listRepositories(): Promise<RepositoryRef[]>;
   /** `https://github.com/OWNER/REPO.git` (or the sandbox's). */
   cloneUrl(owner: string, repo: string): string;
@@ -54,7 +61,9 @@ const REMEMBERED_DELIVERIES = 10_000;
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const { access, log } = options;
-  const queue = createJobQueue((key, error) => log(`${key}: run failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`));
+  const queue = createJobQueue((key, error) =>
+    log(`${key}: run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  );
   const configs = new ConfigMemory();
   const deliveries = new Set<string>();
   const knownUpstreamTags = new Map<string, Set<string>>();
@@ -66,14 +75,28 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const installation = await access.installation(ref.installationId);
     const github = installation.github(ref.owner, ref.repo);
     const openGit = async (config: Config): Promise<OpenedGit> => {
-      const upstream = { dir: await ensureUpstreamMirror(config.upstream.url, config.upstream.branch, { cacheDir: options.cacheDir }) };
+      const upstream = {
+        dir: await ensureUpstreamMirror(config.upstream.url, config.upstream.branch, { cacheDir: options.cacheDir }),
+      };
       const workspace = await openRepoWorkspace(
-        { owner: ref.owner, repo: ref.repo, cloneUrl: access.cloneUrl(ref.owner, ref.repo), token: installation.token, upstreamDir: upstream.dir },
+        {
+          owner: ref.owner,
+          repo: ref.repo,
+          cloneUrl: access.cloneUrl(ref.owner, ref.repo),
+          token: installation.token,
+          upstreamDir: upstream.dir,
+        },
         { cacheDir: options.cacheDir },
       );
       await workspace.sync();
       const env: Record<string, string> = options.gnupgHome ? { GNUPGHOME: options.gnupgHome } : {};
-      const git = createGitLayer({ repoDir: workspace.dir, refs: "local", upstream: { kind: "url", url: upstream.dir }, upstreamBranch: config.upstream.branch, env });
+      const git = createGitLayer({
+        repoDir: workspace.dir,
+        refs: "local",
+        upstream: { kind: "url", url: upstream.dir },
+        upstreamBranch: config.upstream.branch,
+        env,
+      });
       const requestPull = createRequestPullSource(workspace.dir);
       const signersPath = config.signing.allowedSignersFile;
       if (!signersPath) return { git, requestPull };
@@ -84,17 +107,21 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       writeFileSync(file, text);
       return { git, requestPull, allowedSignersFile: file };
     };
-    const outcome = await run(trigger, {
-      github,
-      openGit,
-      clock: options.clock,
-      configs,
-      owner: ref.owner,
-      repo: ref.repo,
-      defaultPublicUrl: access.cloneUrl(ref.owner, ref.repo),
-      signingKey: options.signingKey,
-      log,
-    }, extra);
+    const outcome = await run(
+      trigger,
+      {
+        github,
+        openGit,
+        clock: options.clock,
+        configs,
+        owner: ref.owner,
+        repo: ref.repo,
+        defaultPublicUrl: access.cloneUrl(ref.owner, ref.repo),
+        signingKey: options.signingKey,
+        log,
+      },
+      extra,
+    );
     options.onOutcome?.(ref, trigger, outcome);
   };
 
@@ -140,7 +167,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         const { url, branch } = group.config.upstream;
         // Nothing remembered (the first poll since start): the mirror's tags, as the runs so far saw them, are
         // the baseline; otherwise the first tag after every restart would go unnoticed until the hourly tick.
-        const known = knownUpstreamTags.get(key) ?? new Set(await listUpstreamTags(await ensureUpstreamMirror(url, branch, { cacheDir: options.cacheDir })));
+        const known =
+          knownUpstreamTags.get(key) ??
+          new Set(await listUpstreamTags(await ensureUpstreamMirror(url, branch, { cacheDir: options.cacheDir })));
         const tags = await listUpstreamTags(await syncUpstreamMirror(url, branch, { cacheDir: options.cacheDir }));
         knownUpstreamTags.set(key, new Set(tags));
         const fresh = tags.filter((tag) => !known.has(tag));

@@ -39,7 +39,10 @@ export interface Scheduler {
  * Starts one node-cron task per job. Slots never overlap a still-running one; on start every job runs
  * once to catch up from state (a restart or a missed slot loses nothing: reminders are derived, not timed).
  */
-export function startScheduler(runJob: (job: JobName) => Promise<void>, options: { catchUp?: boolean; onError?: (job: JobName, error: unknown) => void } = {}): Scheduler {
+export function startScheduler(
+  runJob: (job: JobName) => Promise<void>,
+  options: { catchUp?: boolean; onError?: (job: JobName, error: unknown) => void } = {},
+): Scheduler {
   const guarded = (job: JobName) => async () => {
     try {
       await runJob(job);
@@ -47,7 +50,9 @@ export function startScheduler(runJob: (job: JobName) => Promise<void>, options:
       options.onError?.(job, error);
     }
   };
-  const tasks: ScheduledTask[] = JOBS.map((job) => cron.schedule(job.cron, guarded(job.name), { timezone: SCHEDULE_TIME_ZONE, name: job.name, noOverlap: true }));
+  const tasks: ScheduledTask[] = JOBS.map((job) =>
+    cron.schedule(job.cron, guarded(job.name), { timezone: SCHEDULE_TIME_ZONE, name: job.name, noOverlap: true }),
+  );
   if (options.catchUp ?? true) {
     void (async () => {
       for (const job of JOBS) await guarded(job.name)();

@@ -15,7 +15,10 @@ export const HANDLED_EVENTS = {
 
 export type HandledEvent = keyof typeof HANDLED_EVENTS;
 
-interface Repo { readonly name: string; readonly owner: { readonly login: string } }
+interface Repo {
+  readonly name: string;
+  readonly owner: { readonly login: string };
+}
 interface Payload {
   readonly action?: string;
   readonly installation?: { readonly id: number };
@@ -58,9 +61,19 @@ function mapTrigger(event: HandledEvent, payload: Payload): Trigger | null {
     case "push":
       return { kind: "push", ref: String(p.ref), sha: String(p.after), deleted: Boolean(p.deleted) };
     case "create":
-      return { kind: "push", ref: `refs/${p.ref_type === "tag" ? "tags" : "heads"}/${String(p.ref)}`, sha: "", deleted: false };
+      return {
+        kind: "push",
+        ref: `refs/${p.ref_type === "tag" ? "tags" : "heads"}/${String(p.ref)}`,
+        sha: "",
+        deleted: false,
+      };
     case "delete":
-      return { kind: "push", ref: `refs/${p.ref_type === "tag" ? "tags" : "heads"}/${String(p.ref)}`, sha: "", deleted: true };
+      return {
+        kind: "push",
+        ref: `refs/${p.ref_type === "tag" ? "tags" : "heads"}/${String(p.ref)}`,
+        sha: "",
+        deleted: true,
+      };
     case "pull_request": {
       const pr = p.pull_request;
       return {
@@ -81,12 +94,20 @@ function mapTrigger(event: HandledEvent, payload: Payload): Trigger | null {
         body: String(comment.body ?? ""),
         actor: String(comment.user?.login ?? sender?.login ?? ""),
         // GitHub marks apps as "Bot"; the app's own comments come back as webhooks too.
-        actorIsBot: comment.user?.type === "Bot" || sender?.type === "Bot" || String(comment.user?.login ?? "").endsWith("[bot]"),
+        actorIsBot:
+          comment.user?.type === "Bot" || sender?.type === "Bot" || String(comment.user?.login ?? "").endsWith("[bot]"),
       };
     }
     case "workflow_run": {
       const run = p.workflow_run;
-      return { kind: "workflow-run", path: String(run.path ?? ""), branch: String(run.head_branch ?? ""), sha: String(run.head_sha ?? ""), conclusion: String(run.conclusion ?? "unknown"), url: String(run.html_url ?? "") };
+      return {
+        kind: "workflow-run",
+        path: String(run.path ?? ""),
+        branch: String(run.head_branch ?? ""),
+        sha: String(run.head_sha ?? ""),
+        conclusion: String(run.conclusion ?? "unknown"),
+        url: String(run.html_url ?? ""),
+      };
     }
     case "installation":
     case "installation_repositories":

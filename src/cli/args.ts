@@ -6,7 +6,8 @@ import { isRealDateStamp } from "../domain/time.ts";
 
 export type CommandName = "status" | "advise-rebase" | "tag-name" | "check-tag" | "request-pull" | "demo";
 
-type OptionName = "repo" | "upstream" | "config" | "subsystem" | "at" | "json" | "onto" | "date" | "url" | "base" | "style" | "help";
+type OptionName =
+  "repo" | "upstream" | "config" | "subsystem" | "at" | "json" | "onto" | "date" | "url" | "base" | "style" | "help";
 
 /** What one option means, for parseArgs and for the help text. */
 interface OptionSpec {
@@ -17,16 +18,40 @@ interface OptionSpec {
 
 const OPTIONS: Record<OptionName, OptionSpec> = {
   repo: { type: "string", value: "DIR", help: "the subsystem clone (default: the current directory)" },
-  upstream: { type: "string", value: "REMOTE|PATH|URL", help: "where Linus' v* tags come from: a remote of the clone, a path or a URL (default: the clone's own v* tags; only a remote or URL is fetched)" },
-  config: { type: "string", value: "FILE", help: "configuration file (default: <repo>/.github/merge-window.yml, else built-in defaults)" },
-  subsystem: { type: "string", value: "NAME", help: "subsystem for the built-in defaults (default: inferred from the newest *-pr-* tag)" },
-  at: { type: "string", value: "ISO-TIME", help: "evaluate as if it were this instant, e.g. 2024-03-12T18:00:00Z (default: now)" },
+  upstream: {
+    type: "string",
+    value: "REMOTE|PATH|URL",
+    help: "where Linus' v* tags come from: a remote of the clone, a path or a URL (default: the clone's own v* tags; only a remote or URL is fetched)",
+  },
+  config: {
+    type: "string",
+    value: "FILE",
+    help: "configuration file (default: <repo>/.github/merge-window.yml, else built-in defaults)",
+  },
+  subsystem: {
+    type: "string",
+    value: "NAME",
+    help: "subsystem for the built-in defaults (default: inferred from the newest *-pr-* tag)",
+  },
+  at: {
+    type: "string",
+    value: "ISO-TIME",
+    help: "evaluate as if it were this instant, e.g. 2024-03-12T18:00:00Z (default: now)",
+  },
   json: { type: "boolean", help: "print JSON" },
   onto: { type: "string", value: "TAG", help: "upstream tag to rebase onto (default: the cycle's rebase target)" },
   date: { type: "string", value: "YYYY-MM-DD", help: "the tag's {date} (default: today in the configured time zone)" },
   url: { type: "string", value: "URL", help: "public URL printed in the request (default: the origin remote's URL)" },
-  base: { type: "string", value: "REV", help: "a tag or full commit id to start from (default: the previous tag on the branch, else the branch's upstream base)" },
-  style: { type: "string", value: "git|wrapped", help: "git: byte-identical to git request-pull (default); wrapped: long lines split" },
+  base: {
+    type: "string",
+    value: "REV",
+    help: "a tag or full commit id to start from (default: the previous tag on the branch, else the branch's upstream base)",
+  },
+  style: {
+    type: "string",
+    value: "git|wrapped",
+    help: "git: byte-identical to git request-pull (default); wrapped: long lines split",
+  },
   help: { type: "boolean", help: "show this help" },
 };
 
@@ -40,11 +65,30 @@ interface CommandSpec {
 }
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
-  status: { summary: "where the cycle stands: upstream phase, target version, branches, steps and what to do next", options: [...COMMON, "json"] },
-  "advise-rebase": { summary: "how far next is behind its rebase target, upstream changes in the subsystem paths, a trial rebase (changes nothing)", options: [...COMMON, "onto", "json"] },
-  "tag-name": { summary: "the next free tag name on the current stable branch, its message and the git tag -s command", options: [...COMMON, "date"] },
-  "check-tag": { summary: "checks one tag: name, date, annotated, signed by an allowed key, on a stable branch, message (exit 1 when invalid)", argument: "TAG", options: ["repo", "config", "subsystem", "at", "json"] },
-  "request-pull": { summary: "the git request-pull body for a tag", argument: "TAG", options: [...COMMON, "url", "base", "style"] },
+  status: {
+    summary: "where the cycle stands: upstream phase, target version, branches, steps and what to do next",
+    options: [...COMMON, "json"],
+  },
+  "advise-rebase": {
+    summary:
+      "how far next is behind its rebase target, upstream changes in the subsystem paths, a trial rebase (changes nothing)",
+    options: [...COMMON, "onto", "json"],
+  },
+  "tag-name": {
+    summary: "the next free tag name on the current stable branch, its message and the git tag -s command",
+    options: [...COMMON, "date"],
+  },
+  "check-tag": {
+    summary:
+      "checks one tag: name, date, annotated, signed by an allowed key, on a stable branch, message (exit 1 when invalid)",
+    argument: "TAG",
+    options: ["repo", "config", "subsystem", "at", "json"],
+  },
+  "request-pull": {
+    summary: "the git request-pull body for a tag",
+    argument: "TAG",
+    options: [...COMMON, "url", "base", "style"],
+  },
   demo: { summary: "runs the sandbox demo", options: [] },
 };
 
@@ -52,7 +96,10 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
 export interface CommandArgs {
   readonly command: CommandName;
   readonly argument: string | undefined;
-  readonly values: Partial<Record<Exclude<OptionName, "json" | "help">, string>> & { readonly json?: boolean; readonly help?: boolean };
+  readonly values: Partial<Record<Exclude<OptionName, "json" | "help">, string>> & {
+    readonly json?: boolean;
+    readonly help?: boolean;
+  };
   /** For `demo`: everything after the command, untouched. */
   readonly rest: readonly string[];
 }
@@ -64,8 +111,11 @@ export function isCommandName(name: string): name is CommandName {
 /** Parses `argv` (after the command name); throws InputError naming the bad flag or argument. */
 export function parseCommandArgs(command: CommandName, argv: readonly string[]): CommandArgs {
   const spec = COMMANDS[command];
-  if (command === "demo") return { command, argument: undefined, values: argv.includes("--help") ? { help: true } : {}, rest: argv };
-  const options = Object.fromEntries([...spec.options, "help"].map((name) => [name, { type: OPTIONS[name as OptionName].type }]));
+  if (command === "demo")
+    return { command, argument: undefined, values: argv.includes("--help") ? { help: true } : {}, rest: argv };
+  const options = Object.fromEntries(
+    [...spec.options, "help"].map((name) => [name, { type: OPTIONS[name as OptionName].type }]),
+  );
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
@@ -80,10 +130,17 @@ export function parseCommandArgs(command: CommandName, argv: readonly string[]):
   }
   const [argument, ...extra] = parsed.positionals;
   if (spec.argument && argument === undefined) {
-    throw new InputError("missing-argument", `missing ${spec.argument} (usage: merge-window ${command} ${spec.argument} [options])`);
+    throw new InputError(
+      "missing-argument",
+      `missing ${spec.argument} (usage: merge-window ${command} ${spec.argument} [options])`,
+    );
   }
   const unexpected = spec.argument ? extra[0] : argument;
-  if (unexpected !== undefined) throw new InputError("bad-arguments", `unexpected argument ${JSON.stringify(unexpected)} (see merge-window ${command} --help)`);
+  if (unexpected !== undefined)
+    throw new InputError(
+      "bad-arguments",
+      `unexpected argument ${JSON.stringify(unexpected)} (see merge-window ${command} --help)`,
+    );
   if (values.style !== undefined && values.style !== "git" && values.style !== "wrapped") {
     throw new InputError("bad-style", `--style ${JSON.stringify(values.style)}: use git or wrapped`);
   }
@@ -95,8 +152,15 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+
 /** `--at`: an ISO 8601 instant with a zone (`Z` or `±HH:MM`) and a real calendar day. */
 export function parseAtOption(text: string): Date {
   const instant = new Date(text);
-  if (!ISO_TIME.test(text) || Number.isNaN(instant.getTime()) || !isRealDateStamp(text.slice(0, 10).replaceAll("-", ""))) {
-    throw new InputError("bad-time", `--at ${JSON.stringify(text)} is not an ISO time with a zone, e.g. 2024-03-12T18:00:00Z`);
+  if (
+    !ISO_TIME.test(text) ||
+    Number.isNaN(instant.getTime()) ||
+    !isRealDateStamp(text.slice(0, 10).replaceAll("-", ""))
+  ) {
+    throw new InputError(
+      "bad-time",
+      `--at ${JSON.stringify(text)} is not an ISO time with a zone, e.g. 2024-03-12T18:00:00Z`,
+    );
   }
   return instant;
 }

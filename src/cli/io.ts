@@ -33,6 +33,9 @@ export function resolveCliIo(partial: Partial<CliIo> = {}): CliIo {
 }
 
 /** The options of createGitRunner / createGitLayer that come from the I/O. */
-export function buildGitHooks(io: CliIo): { env?: Readonly<Record<string, string>>; onSpawn?: (argv: readonly string[]) => void } {
+export function buildGitHooks(io: CliIo): {
+  env?: Readonly<Record<string, string>>;
+  onSpawn?: (argv: readonly string[]) => void;
+} {
   return { ...(io.env ? { env: io.env } : {}), ...(io.onSpawn ? { onSpawn: io.onSpawn } : {}) };
 }

@@ -2,7 +2,14 @@
 // Exit status: 0 done, 1 failed (check-tag: the tag is invalid), 2 bad input (one line on stderr naming it).
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { isCommandName, parseCommandArgs, renderCommandHelp, renderUsage, type CommandArgs, type CommandName } from "./args.ts";
+import {
+  isCommandName,
+  parseCommandArgs,
+  renderCommandHelp,
+  renderUsage,
+  type CommandArgs,
+  type CommandName,
+} from "./args.ts";
 import { CliFailure, resolveCliIo, type CliIo } from "./io.ts";
 import { runRequestPull } from "./request-pull.ts";
 import { runAdviseRebase, runStatus } from "./status.ts";
@@ -36,7 +43,9 @@ export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Pr
     return 0;
   }
   if (!isCommandName(name)) {
-    io.stderr(`merge-window: unknown command ${JSON.stringify(name)} (commands: ${Object.keys(HANDLERS).join(", ")}; see merge-window --help)\n`);
+    io.stderr(
+      `merge-window: unknown command ${JSON.stringify(name)} (commands: ${Object.keys(HANDLERS).join(", ")}; see merge-window --help)\n`,
+    );
     return 2;
   }
   try {
@@ -59,7 +68,11 @@ function reportError(command: CommandName, error: unknown, io: CliIo): number {
     return 2;
   }
   const message = error instanceof Error ? error.message : String(error);
-  const line = message.split("\n").find((part) => part.trim() !== "")?.trim() ?? "failed";
+  const line =
+    message
+      .split("\n")
+      .find((part) => part.trim() !== "")
+      ?.trim() ?? "failed";
   io.stderr(`merge-window ${command}: ${error instanceof CliFailure ? line : `failed: ${line}`}\n`);
   return 1;
 }

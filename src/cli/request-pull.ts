@@ -15,7 +15,8 @@ import { buildTagPolicy, familyGlob } from "../observe.ts";
 export async function runRequestPull(args: CommandArgs, io: CliIo): Promise<number> {
   const tag = assertSafeRefName(args.argument!, "tag");
   const { values } = args;
-  const base = values.base === undefined || isObjectId(values.base) ? values.base : assertSafeRefName(values.base, "--base");
+  const base =
+    values.base === undefined || isObjectId(values.base) ? values.base : assertSafeRefName(values.base, "--base");
   if (values.url !== undefined) assertPrintableUrl(values.url, "--url");
   const now = values.at === undefined ? io.now() : parseAtOption(values.at);
   const located = await locateRepo(values.repo, io);
@@ -34,18 +35,34 @@ export async function runRequestPull(args: CommandArgs, io: CliIo): Promise<numb
 async function chooseBase(tag: string, session: Session, now: Date, io: CliIo): Promise<string> {
   const { config } = session;
   const signers = session.allowedSignersFile ? { allowedSignersFile: session.allowedSignersFile } : {};
-  const facts = await session.git.readTagFacts(tag, { stableGlob: familyGlob(config.branches.stable, config.subsystem), ...signers });
+  const facts = await session.git.readTagFacts(tag, {
+    stableGlob: familyGlob(config.branches.stable, config.subsystem),
+    ...signers,
+  });
   if (!facts.exists) throw new InputError("unknown-tag", `tag ${tag} does not exist in ${session.repo.dir}`);
   const verdict = checkTag(facts, buildTagPolicy(config), now);
   if (!verdict.valid) {
-    io.stderr(`warning: ${tag} is not a valid pull-request tag (${verdict.problems.map((problem) => problem.code).join(", ")}); see merge-window check-tag ${tag}\n`);
+    io.stderr(
+      `warning: ${tag} is not a valid pull-request tag (${verdict.problems.map((problem) => problem.code).join(", ")}); see merge-window check-tag ${tag}\n`,
+    );
   }
   const branch = verdict.stableBranch ?? facts.containingBranches[0];
   if (!branch || !facts.commit) {
-    throw new InputError("no-base", `cannot choose a base for ${tag}: no ${config.branches.stable.replace("{version}", "X.Y")} branch contains it; give --base`);
+    throw new InputError(
+      "no-base",
+      `cannot choose a base for ${tag}: no ${config.branches.stable.replace("{version}", "X.Y")} branch contains it; give --base`,
+    );
   }
   const snapshot = await observeCycle(session, now);
-  const tagFacts = { name: tag, sha: facts.commit, object: facts.object ?? facts.commit, taggerDate: facts.taggerDate, stableBranch: branch, check: verdict, mergedUpstream: null };
+  const tagFacts = {
+    name: tag,
+    sha: facts.commit,
+    object: facts.object ?? facts.commit,
+    taggerDate: facts.taggerDate,
+    stableBranch: branch,
+    check: verdict,
+    mergedUpstream: null,
+  };
   return requestPullBase(tagFacts, branch, snapshot.context);
 }
 
@@ -59,7 +76,10 @@ async function readOriginUrl(runner: GitRunner, dir: string): Promise<string> {
 /** A URL is only printed, never fetched; it must still be one word a reader can copy. */
 function assertPrintableUrl(url: string, what: string): string {
   if (!/^[^\s\u0000-\u001f\u007f-][^\s\u0000-\u001f\u007f]*$/.test(url)) {
-    throw new InputError("bad-url", `${what} ${JSON.stringify(url)} is empty, starts with "-" or contains white space or control characters`);
+    throw new InputError(
+      "bad-url",
+      `${what} ${JSON.stringify(url)} is empty, starts with "-" or contains white space or control characters`,
+    );
   }
   return url;
 }

@@ -54,15 +54,28 @@ export async function observeCycle(session: Session, now: Date): Promise<CycleSn
   const { facts, observation } = await observeFacts(session.git, config, now, options).catch((error: unknown) => {
     if (!(error instanceof InputError && error.code === "no-upstream-tags")) throw error;
     const source = session.upstream.kind === "remote" ? `remote ${session.upstream.name}` : session.upstream.url;
-    throw new InputError(error.code, `upstream ${source}: ${error.message} (${now.toISOString()}); give --upstream, or --at a later time`);
+    throw new InputError(
+      error.code,
+      `upstream ${source}: ${error.message} (${now.toISOString()}); give --upstream, or --at a later time`,
+    );
   });
   const view = deriveView({ facts, memory: null, issue: null }, config, now);
-  const context: Context = { upstream: view.upstream, cycle: view.cycle, facts, settings: config, now, log: new EffectLog(view.memory) };
+  const context: Context = {
+    upstream: view.upstream,
+    cycle: view.cycle,
+    facts,
+    settings: config,
+    now,
+    log: new EffectLog(view.memory),
+  };
   return { facts, observation, view: { upstream: view.upstream, cycle: view.cycle, steps: view.steps }, context };
 }
 
 /** Checks --repo and asks git where the repository is (one process). */
-export async function locateRepo(repoOption: string | undefined, io: CliIo): Promise<{ repo: RepoLocation; runner: GitRunner }> {
+export async function locateRepo(
+  repoOption: string | undefined,
+  io: CliIo,
+): Promise<{ repo: RepoLocation; runner: GitRunner }> {
   const dir = resolve(io.cwd, repoOption ?? ".");
   if (!existsSync(dir)) throw new InputError("missing-repo", `--repo ${dir}: no such directory`);
   if (!statSync(dir).isDirectory()) throw new InputError("missing-repo", `--repo ${dir}: not a directory`);
@@ -74,46 +87,88 @@ export async function locateRepo(repoOption: string | undefined, io: CliIo): Pro
 }
 
 /** Locates the clone, loads the configuration, picks the upstream source and builds the git layer. */
-export async function openSession(options: SessionOptions, io: CliIo, located?: { repo: RepoLocation; runner: GitRunner }): Promise<Session> {
+export async function openSession(
+  options: SessionOptions,
+  io: CliIo,
+  located?: { repo: RepoLocation; runner: GitRunner },
+): Promise<Session> {
   const { repo, runner } = located ?? (await locateRepo(options.repo, io));
   const { config, source } = await loadCliConfig(options, repo, runner, io);
   const upstream = await resolveUpstream(options.upstream, repo, runner, io);
-  const git = createGitLayer({ repoDir: repo.dir, refs: "local", upstream, upstreamBranch: config.upstream.branch, ...buildGitHooks(io) });
+  const git = createGitLayer({
+    repoDir: repo.dir,
+    refs: "local",
+    upstream,
+    upstreamBranch: config.upstream.branch,
+    ...buildGitHooks(io),
+  });
   const signers = config.signing.allowedSignersFile;
   const signersPath = signers && repo.workTree ? join(repo.workTree, signers) : undefined;
-  return { repo, config, configSource: source, git, upstream, allowedSignersFile: signersPath && existsSync(signersPath) ? signersPath : undefined };
+  return {
+    repo,
+    config,
+    configSource: source,
+    git,
+    upstream,
+    allowedSignersFile: signersPath && existsSync(signersPath) ? signersPath : undefined,
+  };
 }
 
 /**
  * --config FILE, else `.github/merge-window.yml` in the work tree, else the built-in defaults for the subsystem
  * named by --subsystem or inferred from the newest `*-pr-*` tag. A bad file is an InputError listing every problem.
  */
-export async function loadCliConfig(options: SessionOptions, repo: RepoLocation, runner: GitRunner, io: CliIo): Promise<{ config: Config; source: string }> {
+export async function loadCliConfig(
+  options: SessionOptions,
+  repo: RepoLocation,
+  runner: GitRunner,
+  io: CliIo,
+): Promise<{ config: Config; source: string }> {
   if (options.subsystem !== undefined && !isValidSubsystem(options.subsystem)) {
-    throw new InputError("bad-subsystem", `--subsystem ${JSON.stringify(options.subsystem)}: use lowercase a-z 0-9 words joined by . _ or -, e.g. selinux`);
+    throw new InputError(
+      "bad-subsystem",
+      `--subsystem ${JSON.stringify(options.subsystem)}: use lowercase a-z 0-9 words joined by . _ or -, e.g. selinux`,
+    );
   }
   const inTree = repo.workTree ? join(repo.workTree, DEFAULT_CONFIG_PATH) : null;
-  const file = options.config !== undefined ? resolve(io.cwd, options.config) : inTree && existsSync(inTree) ? inTree : null;
+  const file =
+    options.config !== undefined ? resolve(io.cwd, options.config) : inTree && existsSync(inTree) ? inTree : null;
   if (file === null) {
     const subsystem = options.subsystem ?? (await inferSubsystem(runner));
     if (!subsystem) {
-      throw new InputError("no-config", `no configuration in ${repo.dir}: give --config FILE or --subsystem NAME, or add ${DEFAULT_CONFIG_PATH} (no *-pr-* tag to infer the subsystem from)`);
+      throw new InputError(
+        "no-config",
+        `no configuration in ${repo.dir}: give --config FILE or --subsystem NAME, or add ${DEFAULT_CONFIG_PATH} (no *-pr-* tag to infer the subsystem from)`,
+      );
     }
     return { config: defaultConfig(subsystem), source: `built-in defaults for ${subsystem}` };
   }
-  if (!existsSync(file) || !statSync(file).isFile()) throw new InputError("missing-config", `--config ${file}: no such file`);
+  if (!existsSync(file) || !statSync(file).isFile())
+    throw new InputError("missing-config", `--config ${file}: no such file`);
   const shown = file === inTree ? DEFAULT_CONFIG_PATH : file;
   const parsed = parseConfig(readFileSync(file, "utf8"), { file: shown });
   if (!parsed.ok) throw new InputError("bad-config", formatConfigErrors(parsed.errors));
   if (options.subsystem !== undefined && options.subsystem !== parsed.config.subsystem) {
-    throw new InputError("subsystem-conflict", `--subsystem ${options.subsystem} contradicts ${shown}, which says subsystem: ${parsed.config.subsystem}`);
+    throw new InputError(
+      "subsystem-conflict",
+      `--subsystem ${options.subsystem} contradicts ${shown}, which says subsystem: ${parsed.config.subsystem}`,
+    );
   }
   return { config: parsed.config, source: shown };
 }
 
 /** `selinux-pr-20240312` → `selinux`: the subsystem of the newest tag (by tagger date) named `*-pr-*`. */
 async function inferSubsystem(runner: GitRunner): Promise<string | null> {
-  const newest = (await runner.run(["for-each-ref", "--sort=-creatordate", "--count=1", "--format=%(refname:strip=2)", "--end-of-options", "refs/tags/*-pr-*"])).trim();
+  const newest = (
+    await runner.run([
+      "for-each-ref",
+      "--sort=-creatordate",
+      "--count=1",
+      "--format=%(refname:strip=2)",
+      "--end-of-options",
+      "refs/tags/*-pr-*",
+    ])
+  ).trim();
   const subsystem = newest.slice(0, Math.max(0, newest.indexOf("-pr-")));
   return isValidSubsystem(subsystem) ? subsystem : null;
 }
@@ -122,7 +177,12 @@ async function inferSubsystem(runner: GitRunner): Promise<string | null> {
  * No --upstream: the clone's own `v*` tags (a local fetch from itself into refs/merge-window/, no network).
  * Otherwise a remote of the clone, a URL, or an existing path (made absolute); the layer validates the string.
  */
-async function resolveUpstream(option: string | undefined, repo: RepoLocation, runner: GitRunner, io: CliIo): Promise<UpstreamSource> {
+async function resolveUpstream(
+  option: string | undefined,
+  repo: RepoLocation,
+  runner: GitRunner,
+  io: CliIo,
+): Promise<UpstreamSource> {
   if (option === undefined) return { kind: "url", url: repo.workTree ?? repo.gitDir };
   if (option.includes("://")) return { kind: "url", url: option };
   if (isRemoteName(option)) {
@@ -131,7 +191,10 @@ async function resolveUpstream(option: string | undefined, repo: RepoLocation, r
   }
   const path = isAbsolute(option) ? option : resolve(io.cwd, option);
   if (option.startsWith("-") || !existsSync(path)) {
-    throw new InputError("bad-upstream", `--upstream ${JSON.stringify(option)} is not a remote of ${repo.dir}, a URL or an existing path`);
+    throw new InputError(
+      "bad-upstream",
+      `--upstream ${JSON.stringify(option)} is not a remote of ${repo.dir}, a URL or an existing path`,
+    );
   }
   return { kind: "url", url: path };
 }

@@ -28,16 +28,36 @@ export interface StatusReport {
   readonly targetAlternatives: readonly string[];
   readonly rc: number | null;
   readonly windowDay: number | null;
-  readonly expected: { readonly windowClose: string; readonly windowCloseRange: readonly [string, string]; readonly release: string };
+  readonly expected: {
+    readonly windowClose: string;
+    readonly windowCloseRange: readonly [string, string];
+    readonly release: string;
+  };
   /** The current stable branch that exists: the window's stable-X.Y, or during rcs the one taking fixes; else null. */
   readonly stable: string | null;
-  readonly next: { readonly branch: string; readonly sha: string; readonly base: string | null; readonly ahead: number; readonly foreignMerges: boolean } | null;
-  readonly steps: readonly { readonly id: string; readonly title: string; readonly status: StepState; readonly detail: string }[];
+  readonly next: {
+    readonly branch: string;
+    readonly sha: string;
+    readonly base: string | null;
+    readonly ahead: number;
+    readonly foreignMerges: boolean;
+  } | null;
+  readonly steps: readonly {
+    readonly id: string;
+    readonly title: string;
+    readonly status: StepState;
+    readonly detail: string;
+  }[];
   readonly nextAction: string;
 }
 
 /** The report for a snapshot (pure). */
-export function buildStatusReport(snapshot: CycleSnapshot, config: Config, configSource: string, now: Date): StatusReport {
+export function buildStatusReport(
+  snapshot: CycleSnapshot,
+  config: Config,
+  configSource: string,
+  now: Date,
+): StatusReport {
   const { upstream, cycle, steps } = snapshot.view;
   const source = snapshot.facts.source;
   return {
@@ -46,16 +66,30 @@ export function buildStatusReport(snapshot: CycleSnapshot, config: Config, confi
     config: configSource,
     now: now.toISOString(),
     phase: upstream.phase,
-    upstream: { latest: upstream.latest.name, date: upstream.latest.date.toISOString(), release: upstream.release?.name ?? null },
+    upstream: {
+      latest: upstream.latest.name,
+      date: upstream.latest.date.toISOString(),
+      release: upstream.release?.name ?? null,
+    },
     cycle: cycle.id,
     target: formatVersionNumber(cycle.target),
     targetCertain: cycle.targetCertain,
     targetAlternatives: cycle.targetAlternatives.map(formatVersionNumber),
     rc: cycle.where.rc,
     windowDay: cycle.where.windowDay,
-    expected: { windowClose: upstream.expected.windowClose, windowCloseRange: upstream.expected.windowCloseRange, release: upstream.expected.release },
+    expected: {
+      windowClose: upstream.expected.windowClose,
+      windowCloseRange: upstream.expected.windowCloseRange,
+      release: upstream.expected.release,
+    },
     stable: currentStable(snapshot.context),
-    next: source && { branch: source.name, sha: source.sha, base: source.base, ahead: source.ahead, foreignMerges: source.foreignMerges },
+    next: source && {
+      branch: source.name,
+      sha: source.sha,
+      base: source.base,
+      ahead: source.ahead,
+      foreignMerges: source.foreignMerges,
+    },
     steps: steps.map((step) => ({ id: step.id, title: step.title, status: step.state, detail: step.detail })),
     nextAction: deriveNextAction(cycle, steps),
   };
@@ -96,8 +130,15 @@ export async function runAdviseRebase(args: CommandArgs, io: CliIo): Promise<num
   const session = await openSession(args.values, io);
   const snapshot = await observeCycle(session, now);
   const { cycle } = snapshot.view;
-  const advice = await session.git.adviseRebase({ onto: onto ?? cycle.rebaseOnto, nextBranch: cycle.sourceBranch, paths: session.config.upstream.subsystemPaths });
-  if (advice.refusal && INPUT_REFUSALS.has(advice.refusal.code)) throw new InputError(advice.refusal.code, advice.refusal.message);
-  io.stdout(args.values.json ? `${JSON.stringify(advice, null, 2)}\n` : `${renderAdvice(advice, cycle.sourceBranch)}\n`);
+  const advice = await session.git.adviseRebase({
+    onto: onto ?? cycle.rebaseOnto,
+    nextBranch: cycle.sourceBranch,
+    paths: session.config.upstream.subsystemPaths,
+  });
+  if (advice.refusal && INPUT_REFUSALS.has(advice.refusal.code))
+    throw new InputError(advice.refusal.code, advice.refusal.message);
+  io.stdout(
+    args.values.json ? `${JSON.stringify(advice, null, 2)}\n` : `${renderAdvice(advice, cycle.sourceBranch)}\n`,
+  );
   return 0;
 }

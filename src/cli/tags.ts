@@ -17,16 +17,20 @@ export async function runTagName(args: CommandArgs, io: CliIo): Promise<number> 
   if (!proposal) {
     const { cycle } = snapshot.view;
     const wanted = cycle.where.windowDay !== null ? cycle.stableBranch : cycle.fixesBranch;
-    throw new CliFailure(`nothing to tag: the current stable branch ${wanted ?? "(none)"} does not exist in ${session.repo.dir}`);
+    throw new CliFailure(
+      `nothing to tag: the current stable branch ${wanted ?? "(none)"} does not exist in ${session.repo.dir}`,
+    );
   }
-  io.stdout([
-    proposal.name,
-    proposal.message,
-    "",
-    `# on ${proposal.branch} at ${proposal.sha.slice(0, 12)}: sign, then push`,
-    ...buildTagCommandLines(proposal.name, proposal.message, proposal.branch, proposal.sha),
-    "",
-  ].join("\n"));
+  io.stdout(
+    [
+      proposal.name,
+      proposal.message,
+      "",
+      `# on ${proposal.branch} at ${proposal.sha.slice(0, 12)}: sign, then push`,
+      ...buildTagCommandLines(proposal.name, proposal.message, proposal.branch, proposal.sha),
+      "",
+    ].join("\n"),
+  );
   return 0;
 }
 
@@ -44,7 +48,9 @@ export async function runCheckTag(args: CommandArgs, io: CliIo): Promise<number>
   });
   const problems = verdict.problems.map((problem) => ({ code: problem.code, message: problem.message }));
   if (args.values.json) {
-    io.stdout(`${JSON.stringify({ tag, valid: verdict.valid, stableBranch: verdict.stableBranch, problems }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ tag, valid: verdict.valid, stableBranch: verdict.stableBranch, problems }, null, 2)}\n`,
+    );
   } else if (verdict.valid) {
     io.stdout(`${tag}: valid${verdict.stableBranch ? ` (on ${verdict.stableBranch})` : ""}\n`);
   } else {

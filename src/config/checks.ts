@@ -49,8 +49,10 @@ function describeRefTemplateProblem(template: string): string | undefined {
     for (const sample of SAMPLES) {
       const name = renderName(template, sample, "rendered");
       const parsed = parseWithTemplate(template, name);
-      const same = parsed && Object.entries(parsed.fields).every(([field, value]) => sample[field as keyof NameFields] === value);
-      if (!same) return `renders ${JSON.stringify(name)}, which cannot be read back into its fields; put a separator between fields`;
+      const same =
+        parsed && Object.entries(parsed.fields).every(([field, value]) => sample[field as keyof NameFields] === value);
+      if (!same)
+        return `renders ${JSON.stringify(name)}, which cannot be read back into its fields; put a separator between fields`;
     }
   } catch (error) {
     if (error instanceof InputError) return error.message;

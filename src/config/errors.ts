@@ -17,26 +17,41 @@ export type KnownKeys = (path: Path) => readonly string[] | undefined;
 
 /** `["upstream", "subsystemPaths", 1]` → `upstream.subsystemPaths[1]`. */
 export function renderKey(path: Path): string {
-  return path.reduce<string>((key, part) => (typeof part === "number" ? `${key}[${part}]` : key === "" ? String(part) : `${key}.${String(part)}`), "");
+  return path.reduce<string>(
+    (key, part) =>
+      typeof part === "number" ? `${key}[${part}]` : key === "" ? String(part) : `${key}.${String(part)}`,
+    "",
+  );
 }
 
 /** One line per error: `.github/merge-window.yml:12: cycle.lateThreshold: must be …`. */
 export function formatConfigErrors(errors: readonly ConfigError[]): string {
   return errors
-    .map((error) => `${error.file}${error.line === undefined ? "" : `:${error.line}`}: ${error.key === "" ? "" : `${error.key}: `}${error.message}`)
+    .map(
+      (error) =>
+        `${error.file}${error.line === undefined ? "" : `:${error.line}`}: ${error.key === "" ? "" : `${error.key}: `}${error.message}`,
+    )
     .join("\n");
 }
 
 /** A YAML syntax error: the first line of yaml's message, positioned by line, with a hint for unquoted templates. */
 export function buildSyntaxError(file: string, error: YAMLError, source: string): ConfigError {
-  const first = error.code === "MULTIPLE_DOCS"
-    ? 'the file holds more than one YAML document (a second "---"); merge-window reads exactly one'
-    : error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+  const first =
+    error.code === "MULTIPLE_DOCS"
+      ? 'the file holds more than one YAML document (a second "---"); merge-window reads exactly one'
+      : error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
   const position = error.linePos?.[0];
   const where = position ? ` (column ${position.col})` : "";
   const text = position ? (source.split("\n")[position.line - 1] ?? "") : "";
-  const hint = /:\s+\{[a-z]+\}/.test(text) ? '; quote templates that start with "{", e.g. name: "{subsystem}-pr-{date}"' : "";
-  return { file, key: "", message: `YAML syntax error: ${first}${where}${hint}`, ...(position ? { line: position.line } : {}) };
+  const hint = /:\s+\{[a-z]+\}/.test(text)
+    ? '; quote templates that start with "{", e.g. name: "{subsystem}-pr-{date}"'
+    : "";
+  return {
+    file,
+    key: "",
+    message: `YAML syntax error: ${first}${where}${hint}`,
+    ...(position ? { line: position.line } : {}),
+  };
 }
 
 /** Errors in file order (by line); errors without a line keep their order, after the others. */
@@ -48,7 +63,10 @@ export function sortConfigErrors(errors: readonly ConfigError[]): ConfigError[] 
 export const describeIssue: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === "invalid_type") {
     if (issue.input === undefined) return "is required";
-    const hint = issue.expected === "string" && isPlainMap(issue.input) ? ' (quote values that start with "{": YAML reads them as a map)' : "";
+    const hint =
+      issue.expected === "string" && isPlainMap(issue.input)
+        ? ' (quote values that start with "{": YAML reads them as a map)'
+        : "";
     return `expected ${describeExpected(issue.expected)}, got ${describeValue(issue.input)}${hint}`;
   }
   if (issue.code === "invalid_value") {
@@ -58,7 +76,12 @@ export const describeIssue: z.core.$ZodErrorMap = (issue) => {
 };
 
 /** Every zod issue as ConfigErrors; an unknown-keys issue becomes one error per key. */
-export function buildSchemaErrors(file: string, issues: readonly z.core.$ZodIssue[], knownKeys: KnownKeys, lineOf: (path: Path) => number | undefined): ConfigError[] {
+export function buildSchemaErrors(
+  file: string,
+  issues: readonly z.core.$ZodIssue[],
+  knownKeys: KnownKeys,
+  lineOf: (path: Path) => number | undefined,
+): ConfigError[] {
   const errors: ConfigError[] = [];
   const add = (path: Path, message: string) => {
     const line = lineOf(path);
@@ -76,7 +99,9 @@ export function buildSchemaErrors(file: string, issues: readonly z.core.$ZodIssu
 }
 
 function describeUnknownKey(key: string, known: readonly string[]): string {
-  const close = known.find((candidate) => candidate.toLowerCase() === key.toLowerCase() || editDistance(candidate, key) <= 2);
+  const close = known.find(
+    (candidate) => candidate.toLowerCase() === key.toLowerCase() || editDistance(candidate, key) <= 2,
+  );
   if (close !== undefined) return `unknown key; did you mean ${close}?`;
   return known.length > 0 ? `unknown key; known keys here: ${known.join(", ")}` : "unknown key";
 }
@@ -104,7 +129,14 @@ export function findLine(doc: Document, counter: LineCounter, path: Path): numbe
 }
 
 function describeExpected(expected: string): string {
-  const names: Record<string, string> = { object: "a map of keys", array: "a list", string: "text", number: "a number", boolean: "true or false", int: "a whole number" };
+  const names: Record<string, string> = {
+    object: "a map of keys",
+    array: "a list",
+    string: "text",
+    number: "a number",
+    boolean: "true or false",
+    int: "a whole number",
+  };
   return names[expected] ?? expected;
 }
 
@@ -112,7 +144,8 @@ function describeValue(value: unknown): string {
   if (value === null) return "null (an empty value)";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a map";
-  if (typeof value === "string") return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === "string")
+    return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (typeof value === "number") return `the number ${value}`;
   if (typeof value === "boolean") return `${value}`;
   return typeof value;

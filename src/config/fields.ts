@@ -1,7 +1,14 @@
 // Small zod builders shared by the config schema: checked strings, bounded integers, ref names, templates.
 import { z } from "zod";
 import { isSafeRefName, refNameProblems } from "../domain/names.ts";
-import { describeLabelProblem, describeTemplateProblem, describeTextProblem, describeUrlProblem, type TemplateRule, type UrlScheme } from "./checks.ts";
+import {
+  describeLabelProblem,
+  describeTemplateProblem,
+  describeTextProblem,
+  describeUrlProblem,
+  type TemplateRule,
+  type UrlScheme,
+} from "./checks.ts";
 
 /** A string whose problems come from `describe` (a reason sentence, or undefined when fine). */
 export function checkedString(describe: (value: string) => string | undefined) {
@@ -24,7 +31,13 @@ export function branchTemplate(rule: Omit<TemplateRule, "ref"> = { allowed: ["su
 
 /** A literal ref name (an upstream branch): passes the same allowlist every name passes before git. */
 export function refName() {
-  return checkedString((value) => (isSafeRefName(value) ? undefined : refNameProblems(value).map((p) => p.message).join("; ")));
+  return checkedString((value) =>
+    isSafeRefName(value)
+      ? undefined
+      : refNameProblems(value)
+          .map((p) => p.message)
+          .join("; "),
+  );
 }
 
 /** A non-ref template (a tag message, a mail subject, an issue title). */

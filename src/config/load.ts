@@ -2,7 +2,14 @@
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { InputError } from "../domain/errors.ts";
-import { buildSchemaErrors, buildSyntaxError, describeIssue, findLine, sortConfigErrors, type ConfigError } from "./errors.ts";
+import {
+  buildSchemaErrors,
+  buildSyntaxError,
+  describeIssue,
+  findLine,
+  sortConfigErrors,
+  type ConfigError,
+} from "./errors.ts";
 import { configObjectSchema, configSchema } from "./schema.ts";
 
 export { formatConfigErrors, type ConfigError } from "./errors.ts";
@@ -17,25 +24,39 @@ export const DEFAULT_CONFIG_PATH = ".github/merge-window.yml";
 /** Larger files are refused unread: a config is a page of YAML, not a payload. */
 export const MAX_CONFIG_LENGTH = 64 * 1024;
 
-export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: ConfigError[] };
+export type ConfigResult =
+  { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: ConfigError[] };
 
 /** Parses and validates a config file's text. Never throws on bad input: every problem becomes a ConfigError. */
 export function parseConfig(yamlText: string, options: { file?: string } = {}): ConfigResult {
   const file = options.file ?? DEFAULT_CONFIG_PATH;
   if (yamlText.length > MAX_CONFIG_LENGTH) {
-    return fail({ file, key: "", message: `the file is ${yamlText.length} characters long; at most ${MAX_CONFIG_LENGTH} are read` });
+    return fail({
+      file,
+      key: "",
+      message: `the file is ${yamlText.length} characters long; at most ${MAX_CONFIG_LENGTH} are read`,
+    });
   }
   const counter = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter: counter, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) return { ok: false, errors: doc.errors.map((error) => buildSyntaxError(file, error, yamlText)) };
+  if (doc.errors.length > 0)
+    return { ok: false, errors: doc.errors.map((error) => buildSyntaxError(file, error, yamlText)) };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 50 });
   } catch (error) {
-    return fail({ file, key: "", message: `the YAML cannot be read: ${error instanceof Error ? error.message : String(error)}` });
+    return fail({
+      file,
+      key: "",
+      message: `the YAML cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+    });
   }
   if (data === null || data === undefined) {
-    return fail({ file, key: "subsystem", message: "is required; the file is empty (write at least `subsystem: <name>`)" });
+    return fail({
+      file,
+      key: "subsystem",
+      message: "is required; the file is empty (write at least `subsystem: <name>`)",
+    });
   }
   const result = configSchema.safeParse(data, { error: describeIssue });
   if (result.success) return { ok: true, config: result.data };
@@ -47,7 +68,10 @@ export function parseConfig(yamlText: string, options: { file?: string } = {}): 
 export function defaultConfig(subsystem: string): Config {
   const result = configSchema.safeParse({ subsystem }, { error: describeIssue });
   if (!result.success) {
-    throw new InputError("bad-config", `subsystem ${JSON.stringify(subsystem)}: ${result.error.issues.map((issue) => issue.message).join("; ")}`);
+    throw new InputError(
+      "bad-config",
+      `subsystem ${JSON.stringify(subsystem)}: ${result.error.issues.map((issue) => issue.message).join("; ")}`,
+    );
   }
   return result.data;
 }

@@ -45,7 +45,10 @@ function nameClashes(config: ConfigShape): RuleIssue[] {
     const rendered = renderSampleName(template, subsystem);
     const earlier = seen.get(rendered);
     if (earlier !== undefined) {
-      issues.push({ path, message: `renders ${JSON.stringify(rendered)}, the same name as ${earlier}; branch and tag names must differ` });
+      issues.push({
+        path,
+        message: `renders ${JSON.stringify(rendered)}, the same name as ${earlier}; branch and tag names must differ`,
+      });
     } else {
       seen.set(rendered, path.join("."));
     }
@@ -74,10 +77,15 @@ function deadlineIssues(config: ConfigShape): RuleIssue[] {
 function switchIssues(config: ConfigShape): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const { signing, permissions, lateDeferral, trackingIssue } = config;
-  if (config.automation.deleteInvalidTags && signing.allowedSigners.length === 0 && signing.allowedSignersFile === null) {
+  if (
+    config.automation.deleteInvalidTags &&
+    signing.allowedSigners.length === 0 &&
+    signing.allowedSignersFile === null
+  ) {
     issues.push({
       path: ["automation", "deleteInvalidTags"],
-      message: "needs signing.allowedSigners or signing.allowedSignersFile; without them every tag would count as invalid and be deleted",
+      message:
+        "needs signing.allowedSigners or signing.allowedSignersFile; without them every tag would count as invalid and be deleted",
     });
   }
   if (PERMISSION_RANK[permissions.destructive] < PERMISSION_RANK[permissions.commands]) {
@@ -88,11 +96,17 @@ function switchIssues(config: ConfigShape): RuleIssue[] {
   }
   // GitHub lists pull requests as issues: a shared label would make deferred PRs look like tracking issues.
   if (lateDeferral.label === trackingIssue.label) {
-    issues.push({ path: ["lateDeferral", "label"], message: `must differ from trackingIssue.label (${JSON.stringify(trackingIssue.label)})` });
+    issues.push({
+      path: ["lateDeferral", "label"],
+      message: `must differ from trackingIssue.label (${JSON.stringify(trackingIssue.label)})`,
+    });
   }
   const clash = lateDeferral.fixLabels.findIndex((name) => name === lateDeferral.label);
   if (clash >= 0) {
-    issues.push({ path: ["lateDeferral", "fixLabels", clash], message: "must differ from lateDeferral.label: a label cannot mean both fix and deferred" });
+    issues.push({
+      path: ["lateDeferral", "fixLabels", clash],
+      message: "must differ from lateDeferral.label: a label cannot mean both fix and deferred",
+    });
   }
   return issues;
 }

@@ -95,7 +95,8 @@ export function deriveCalendar(tags: readonly UpstreamTag[], now: Date, options:
   const release = known.findLast((tag) => tag.version.rc === null) ?? null;
   const zone = options.timeZone;
   const today = calendarDayOf(now, zone);
-  const odds = (fromRc: number, rc1Day: CalendarDay) => lastRcOdds(options.history ?? RELEASE_HISTORY, now, fromRc, rc1Day);
+  const odds = (fromRc: number, rc1Day: CalendarDay) =>
+    lastRcOdds(options.history ?? RELEASE_HISTORY, now, fromRc, rc1Day);
   // The -rc1 of the newest series: the release's own when a window is open, else the one the rcs count from.
   const rc1 = known.find((tag) => tag.version.rc === 1 && sameSeries(tag.version, latest.version)) ?? null;
 
@@ -116,7 +117,9 @@ export function deriveCalendar(tags: readonly UpstreamTag[], now: Date, options:
     };
   }
 
-  const rc1Day = rc1 ? calendarDayOf(rc1.date, zone) : addDays(calendarDayOf(latest.date, zone), -7 * (latest.version.rc - 1));
+  const rc1Day = rc1
+    ? calendarDayOf(rc1.date, zone)
+    : addDays(calendarDayOf(latest.date, zone), -7 * (latest.version.rc - 1));
   const releaseOdds = odds(latest.version.rc, rc1Day);
   const releaseDay = pickMostLikely(releaseOdds).releaseDay;
   // The next window is for the version after the one under rc; a maintainer's override only applies to it.
@@ -135,12 +138,18 @@ export function deriveCalendar(tags: readonly UpstreamTag[], now: Date, options:
   };
 }
 
-function targetOf(prediction: VersionPrediction): Pick<UpstreamCalendar, "target" | "targetCertain" | "targetAlternatives"> {
+function targetOf(
+  prediction: VersionPrediction,
+): Pick<UpstreamCalendar, "target" | "targetCertain" | "targetAlternatives"> {
   return { target: prediction.version, targetCertain: prediction.certain, targetAlternatives: prediction.alternatives };
 }
 
 /** Expectations for a window opening on `opens`: -rc1 two weeks later (12–15 days seen), and the release after it. */
-function expectWindow(opens: CalendarDay, releaseOdds: readonly LastRcOdds[], release: CalendarDay): UpstreamCalendar["expected"] {
+function expectWindow(
+  opens: CalendarDay,
+  releaseOdds: readonly LastRcOdds[],
+  release: CalendarDay,
+): UpstreamCalendar["expected"] {
   return {
     windowClose: addDays(opens, WINDOW_DAYS.typical),
     windowCloseRange: [addDays(opens, WINDOW_DAYS.min), addDays(opens, WINDOW_DAYS.max)],
@@ -159,7 +168,12 @@ function sameSeries(a: KernelVersion, b: KernelVersion): boolean {
  * half a count added to each candidate and one rc beyond the newest always possible — the phase
  * waits for the release tag, it never assumes the newest rc was the last.
  */
-export function lastRcOdds(history: readonly ReleaseHistoryRow[], now: Date, fromRc: number, rc1Day: CalendarDay): LastRcOdds[] {
+export function lastRcOdds(
+  history: readonly ReleaseHistoryRow[],
+  now: Date,
+  fromRc: number,
+  rc1Day: CalendarDay,
+): LastRcOdds[] {
   const counts = new Map<number, number>();
   for (const row of history) {
     const version = tryParseVersion(`v${row.version}`);

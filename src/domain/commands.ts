@@ -1,13 +1,15 @@
 // `/merge-window <command>` in issue comments: found only at line start, outside quotes and code, and parsed.
 import { parseVersionNumber, type VersionNumber } from "./version.ts";
 
-export type CommandName = "status" | "rebase" | "skip-rebase" | "create-stable" | "tag" | "request-pull" | "version" | "help";
+export type CommandName =
+  "status" | "rebase" | "skip-rebase" | "create-stable" | "tag" | "request-pull" | "version" | "help";
 
 export type Command =
-  | { readonly name: Exclude<CommandName, "version"> }
-  | { readonly name: "version"; readonly version: VersionNumber };
+  { readonly name: Exclude<CommandName, "version"> } | { readonly name: "version"; readonly version: VersionNumber };
 
-export type ParsedCommand = { readonly ok: true; readonly command: Command } | { readonly ok: false; readonly text: string; readonly reason: string };
+export type ParsedCommand =
+  | { readonly ok: true; readonly command: Command }
+  | { readonly ok: false; readonly text: string; readonly reason: string };
 
 export type Permission = "none" | "read" | "triage" | "write" | "maintain" | "admin";
 export const PERMISSIONS: readonly Permission[] = ["none", "read", "triage", "write", "maintain", "admin"];
@@ -54,7 +56,8 @@ function parseCommandText(text: string): ParsedCommand {
   const shown = `/merge-window ${text}`.trim();
   if (name === "") return { ok: false, text: shown, reason: "no command given" };
   if (name === "version") {
-    if (args.length !== 1) return { ok: false, text: shown, reason: "`version` takes one argument, like `version 7.0`" };
+    if (args.length !== 1)
+      return { ok: false, text: shown, reason: "`version` takes one argument, like `version 7.0`" };
     try {
       return { ok: true, command: { name, version: parseVersionNumber(args[0]!) } };
     } catch (error) {
@@ -73,5 +76,7 @@ export function permits(has: Permission | null, needs: Permission): boolean {
 }
 
 export function renderHelp(): string {
-  return Object.entries(COMMAND_HELP).map(([name, help]) => `- \`/merge-window ${name}\`: ${help}`).join("\n");
+  return Object.entries(COMMAND_HELP)
+    .map(([name, help]) => `- \`/merge-window ${name}\`: ${help}`)
+    .join("\n");
 }

@@ -31,13 +31,18 @@ export function deriveCycleId(upstream: UpstreamCalendar): string {
 }
 
 /** Which cycle `upstream` is in, with a maintainer's version override applied to the target. */
-export function deriveCycle(upstream: UpstreamCalendar, settings: MachineSettings, versionOverride: string | null): CycleView {
+export function deriveCycle(
+  upstream: UpstreamCalendar,
+  settings: MachineSettings,
+  versionOverride: string | null,
+): CycleView {
   const inWindow = upstream.phase === "merge-window";
   const base = versionNumberOf(upstream.latest.version);
   const override = versionOverride ? parseVersionNumber(versionOverride) : null;
   const target = override ?? upstream.target;
   const definition = buildProcess(settings.variant, settings.cycle);
-  const stable = (version: VersionNumber) => renderName(settings.branches.stable, { version: formatVersionNumber(version) }, "branch");
+  const stable = (version: VersionNumber) =>
+    renderName(settings.branches.stable, { version: formatVersionNumber(version) }, "branch");
   const id = deriveCycleId(upstream);
   return {
     id,

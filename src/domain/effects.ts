@@ -16,18 +16,56 @@ export type Effect =
   | { readonly type: "reply"; readonly key: string; readonly issue: number; readonly body: string }
   /** Rebase advice computed by the git layer (trial rebase), posted in the tracking issue. */
   | { readonly type: "advise-rebase"; readonly key: string; readonly branch: string; readonly onto: string }
-  | { readonly type: "rebase"; readonly key: string; readonly branch: string; readonly onto: string; readonly expectedSha: string }
+  | {
+      readonly type: "rebase";
+      readonly key: string;
+      readonly branch: string;
+      readonly onto: string;
+      readonly expectedSha: string;
+    }
   | { readonly type: "create-branch"; readonly key: string; readonly name: string; readonly sha: string }
   /** Signs and pushes the tag with the app's configured key. */
-  | { readonly type: "create-tag"; readonly key: string; readonly name: string; readonly message: string; readonly sha: string }
+  | {
+      readonly type: "create-tag";
+      readonly key: string;
+      readonly name: string;
+      readonly message: string;
+      readonly sha: string;
+    }
   /** A check run on the tagged commit (success or failure with the problems). */
-  | { readonly type: "report-tag-check"; readonly key: string; readonly tag: string; readonly sha: string; readonly valid: boolean; readonly problems: readonly TagProblem[] }
+  | {
+      readonly type: "report-tag-check";
+      readonly key: string;
+      readonly tag: string;
+      readonly sha: string;
+      readonly valid: boolean;
+      readonly problems: readonly TagProblem[];
+    }
   /** Deletes a tag that failed its check, only if it still points at `object` (a fixed re-push is kept). */
   | { readonly type: "delete-tag"; readonly key: string; readonly tag: string; readonly object: string }
-  | { readonly type: "post-request-pull"; readonly key: string; readonly tag: string; readonly base: string; readonly kind: "window" | "fixes"; readonly version: string }
-  | { readonly type: "open-upstream-pr"; readonly key: string; readonly tag: string; readonly base: string; readonly version: string }
+  | {
+      readonly type: "post-request-pull";
+      readonly key: string;
+      readonly tag: string;
+      readonly base: string;
+      readonly kind: "window" | "fixes";
+      readonly version: string;
+    }
+  | {
+      readonly type: "open-upstream-pr";
+      readonly key: string;
+      readonly tag: string;
+      readonly base: string;
+      readonly version: string;
+    }
   | { readonly type: "dispatch-tests"; readonly key: string; readonly refs: readonly string[] }
-  | { readonly type: "label-pr"; readonly key: string; readonly pr: number; readonly label: string; readonly comment: string }
+  | {
+      readonly type: "label-pr";
+      readonly key: string;
+      readonly pr: number;
+      readonly label: string;
+      readonly comment: string;
+    }
   | { readonly type: "comment-pr"; readonly key: string; readonly pr: number; readonly body: string };
 
 export type EffectType = Effect["type"];

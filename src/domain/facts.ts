@@ -37,7 +37,10 @@ export interface TagFacts {
   readonly taggerDate: Date | null;
   /** The `stable-X.Y` its message names, when the tagged commit is on that branch (else null). */
   readonly stableBranch: string | null;
-  readonly check: { readonly valid: boolean; readonly problems: readonly { code: TagCheckCode; message: string }[] } | null;
+  readonly check: {
+    readonly valid: boolean;
+    readonly problems: readonly { code: TagCheckCode; message: string }[];
+  } | null;
   /** Set when the commit is reachable from upstream master: the merge commit that brought it in. */
   readonly mergedUpstream: { readonly mergeCommit: string; readonly at: Date | null } | null;
 }
@@ -56,13 +59,24 @@ export interface Memory {
   readonly schema: 1;
   /** The release that opens this cycle's window, `6.8` for the v6.9 window. */
   readonly cycle: string;
-  readonly rebaseDecision: { readonly choice: RebaseChoice; readonly by: string; readonly at: string; readonly sha: string | null } | null;
+  readonly rebaseDecision: {
+    readonly choice: RebaseChoice;
+    readonly by: string;
+    readonly at: string;
+    readonly sha: string | null;
+  } | null;
   /** A maintainer's `/merge-window version X.Y`. */
   readonly versionOverride: string | null;
   /** One-shot effects already done: reminders, notices, handled commands (`remind:window-open`, `command:123`). */
   readonly done: readonly string[];
   /** Latest weekly test result per ref. */
-  readonly tests: readonly { readonly ref: string; readonly sha: string; readonly conclusion: string; readonly url: string; readonly at: string }[];
+  readonly tests: readonly {
+    readonly ref: string;
+    readonly sha: string;
+    readonly conclusion: string;
+    readonly url: string;
+    readonly at: string;
+  }[];
 }
 
 export function emptyMemory(cycle: string): Memory {

@@ -57,15 +57,23 @@ export function refNameProblems(name: string): NameProblem[] {
   const shown = JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}…` : name);
   if (name.length === 0) return [{ code: "empty", message: "the name is empty" }];
   if (name.length > MAX_NAME_LENGTH) {
-    problems.push({ code: "too-long", message: `${shown} is ${name.length} characters long; at most ${MAX_NAME_LENGTH} are allowed` });
+    problems.push({
+      code: "too-long",
+      message: `${shown} is ${name.length} characters long; at most ${MAX_NAME_LENGTH} are allowed`,
+    });
   }
   if (name.startsWith("-")) {
     problems.push({ code: "leading-dash", message: `${shown} starts with "-" and would be read by git as an option` });
   }
   if (!SAFE_CHARACTERS.test(name)) {
     const bad = [...new Set([...name].filter((ch) => !/[A-Za-z0-9._/-]/.test(ch)))];
-    const listed = bad.map((ch) => `${JSON.stringify(ch)} (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")})`);
-    problems.push({ code: "bad-characters", message: `${shown} contains ${listed.join(", ")}; only A-Z a-z 0-9 . _ / - are allowed` });
+    const listed = bad.map(
+      (ch) => `${JSON.stringify(ch)} (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")})`,
+    );
+    problems.push({
+      code: "bad-characters",
+      message: `${shown} contains ${listed.join(", ")}; only A-Z a-z 0-9 . _ / - are allowed`,
+    });
   }
   const format = refFormatProblem(name);
   if (format) problems.push({ code: "bad-ref-format", message: `${shown} ${format}` });
@@ -105,7 +113,10 @@ export function templateFields(template: string): NameField[] {
   for (const match of template.matchAll(FIELD)) {
     const field = match[1]!;
     if (!(field in FIELD_PATTERNS)) {
-      throw new InputError("bad-template", `template ${JSON.stringify(template)} uses unknown field {${field}}; known: {subsystem} {date} {version} {rc}`);
+      throw new InputError(
+        "bad-template",
+        `template ${JSON.stringify(template)} uses unknown field {${field}}; known: {subsystem} {date} {version} {rc}`,
+      );
     }
     fields.push(field as NameField);
   }
@@ -117,7 +128,8 @@ export function renderTemplate(template: string, fields: NameFields): string {
   templateFields(template);
   return template.replace(FIELD, (_, field: NameField) => {
     const value = fields[field];
-    if (value === undefined) throw new InputError("missing-field", `template ${JSON.stringify(template)} needs {${field}}`);
+    if (value === undefined)
+      throw new InputError("missing-field", `template ${JSON.stringify(template)} needs {${field}}`);
     return value;
   });
 }
@@ -134,9 +146,16 @@ export interface ParsedName {
 }
 
 /** Reads the fields back out of `text`; undefined when it does not have the template's shape. */
-export function parseWithTemplate(template: string, text: string, options: { suffix?: boolean } = {}): ParsedName | undefined {
+export function parseWithTemplate(
+  template: string,
+  text: string,
+  options: { suffix?: boolean } = {},
+): ParsedName | undefined {
   const fields = templateFields(template);
-  const literal = template.split(FIELD).filter((_, i) => i % 2 === 0).map(escapeRegExp);
+  const literal = template
+    .split(FIELD)
+    .filter((_, i) => i % 2 === 0)
+    .map(escapeRegExp);
   const body = literal.map((part, i) => (i < fields.length ? `${part}(${FIELD_PATTERNS[fields[i]!]})` : part)).join("");
   const match = new RegExp(`^${body}${options.suffix ? SUFFIX : ""}$`).exec(text);
   if (!match) return undefined;
@@ -185,12 +204,25 @@ export function validateTagName(name: string, context: TagNameContext): NameProb
   if (problems.length > 0) return problems;
   const parsed = parseWithTemplate(context.template, name, { suffix: true });
   if (!parsed) {
-    const example = renderTemplate(context.template, { subsystem: context.subsystem, date: "20240312", version: "6.9", rc: "1" });
-    return [{ code: "bad-shape", message: `${JSON.stringify(name)} does not have the shape ${JSON.stringify(context.template)} (e.g. ${example})` }];
+    const example = renderTemplate(context.template, {
+      subsystem: context.subsystem,
+      date: "20240312",
+      version: "6.9",
+      rc: "1",
+    });
+    return [
+      {
+        code: "bad-shape",
+        message: `${JSON.stringify(name)} does not have the shape ${JSON.stringify(context.template)} (e.g. ${example})`,
+      },
+    ];
   }
   const { subsystem, date } = parsed.fields;
   if (subsystem !== undefined && subsystem !== context.subsystem) {
-    problems.push({ code: "wrong-subsystem", message: `${JSON.stringify(name)} is for subsystem ${JSON.stringify(subsystem)}, this repository is ${JSON.stringify(context.subsystem)}` });
+    problems.push({
+      code: "wrong-subsystem",
+      message: `${JSON.stringify(name)} is for subsystem ${JSON.stringify(subsystem)}, this repository is ${JSON.stringify(context.subsystem)}`,
+    });
   }
   if (date !== undefined) problems.push(...dateProblems(name, date, context));
   return problems;
@@ -203,14 +235,24 @@ function dateProblems(name: string, stamp: string, context: TagNameContext): Nam
   const day = dayOfDateStamp(stamp);
   const today = calendarDayOf(context.now, context.timeZone);
   if (day > today) {
-    return [{ code: "future-date", message: `${JSON.stringify(name)} is dated ${day}, after today (${today}, ${context.timeZone})` }];
+    return [
+      {
+        code: "future-date",
+        message: `${JSON.stringify(name)} is dated ${day}, after today (${today}, ${context.timeZone})`,
+      },
+    ];
   }
   if (context.taggerDate) {
     const tagged = calendarDayOf(context.taggerDate, context.timeZone);
     const skew = Math.abs(daysBetween(tagged, day));
     const allowed = context.maxDateSkewDays ?? 1;
     if (skew > allowed) {
-      return [{ code: "date-far-from-tagger", message: `${JSON.stringify(name)} is dated ${day} but was tagged on ${tagged} (${skew} days apart, at most ${allowed} allowed)` }];
+      return [
+        {
+          code: "date-far-from-tagger",
+          message: `${JSON.stringify(name)} is dated ${day} but was tagged on ${tagged} (${skew} days apart, at most ${allowed} allowed)`,
+        },
+      ];
     }
   }
   return [];

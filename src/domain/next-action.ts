@@ -5,7 +5,8 @@ import { isComplete, type StepStatus } from "./steps.ts";
 import { formatVersionNumber } from "./version.ts";
 
 const ACTION: Record<StepStatus["id"], (cycle: CycleView) => string> = {
-  "rebase-decision": (cycle) => `decide whether to rebase ${cycle.sourceBranch} onto ${cycle.rebaseOnto} (/merge-window rebase or skip-rebase)`,
+  "rebase-decision": (cycle) =>
+    `decide whether to rebase ${cycle.sourceBranch} onto ${cycle.rebaseOnto} (/merge-window rebase or skip-rebase)`,
   rebase: (cycle) => `rebase ${cycle.sourceBranch} onto ${cycle.rebaseOnto} (/merge-window rebase)`,
   "create-stable": (cycle) => `copy ${cycle.sourceBranch} to ${cycle.stableBranch} (/merge-window create-stable)`,
   tag: (cycle) => `sign a tag on ${cycle.stableBranch} (/merge-window tag shows the commands)`,

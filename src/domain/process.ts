@@ -11,7 +11,8 @@ export type StepId = "rebase-decision" | "rebase" | "create-stable" | "tag" | "r
  * A point of the cycle toward the window opened by release P:
  * `rc` N is P-rcN (the cycle starts at P-rc1); `window-day` k is day k after P's release.
  */
-export type CyclePoint = { readonly kind: "rc"; readonly rc: number } | { readonly kind: "window-day"; readonly day: number };
+export type CyclePoint =
+  { readonly kind: "rc"; readonly rc: number } | { readonly kind: "window-day"; readonly day: number };
 
 export interface StepDefinition {
   readonly id: StepId;
@@ -45,7 +46,12 @@ export interface ProcessTimings {
   readonly lateThreshold: number;
 }
 
-export const DEFAULT_TIMINGS: ProcessTimings = { rebaseByDay: 3, sendByDay: 7, rebaseDecisionByRc: 2, lateThreshold: 6 };
+export const DEFAULT_TIMINGS: ProcessTimings = {
+  rebaseByDay: 3,
+  sendByDay: 7,
+  rebaseDecisionByRc: 2,
+  lateThreshold: 6,
+};
 
 const windowDay = (day: number): CyclePoint => ({ kind: "window-day", day });
 const rc = (n: number): CyclePoint => ({ kind: "rc", rc: n });
@@ -53,8 +59,20 @@ const rc = (n: number): CyclePoint => ({ kind: "rc", rc: n });
 /** The steps shared by every variant once `stable-X.Y` exists: tag it, send it, see it merged. */
 function sendSteps(timings: ProcessTimings): StepDefinition[] {
   return [
-    { id: "tag", title: "Signed tag on stable-X.Y", due: windowDay(1), deadline: windowDay(timings.sendByDay), requires: ["create-stable"] },
-    { id: "request-pull", title: "[GIT PULL] request written", due: windowDay(1), deadline: windowDay(timings.sendByDay), requires: ["tag"] },
+    {
+      id: "tag",
+      title: "Signed tag on stable-X.Y",
+      due: windowDay(1),
+      deadline: windowDay(timings.sendByDay),
+      requires: ["create-stable"],
+    },
+    {
+      id: "request-pull",
+      title: "[GIT PULL] request written",
+      due: windowDay(1),
+      deadline: windowDay(timings.sendByDay),
+      requires: ["tag"],
+    },
     { id: "merged", title: "Merged upstream", due: windowDay(1), deadline: null, requires: ["request-pull"] },
   ];
 }
@@ -73,14 +91,26 @@ function shapeOf(variant: VariantId, timings: ProcessTimings): VariantShape {
   const atWindowOpen = { due: windowDay(1), deadline: windowDay(timings.sendByDay) };
   switch (variant) {
     case "rebase-at-window-open":
-      return { summary: "Seed process: decide the rebase when the window opens, then copy next to stable-X.Y, tag and send.",
-        sourceBranch: "next", rebaseAt: "window-open", stable: { title: "Copy next to stable-X.Y", ...atWindowOpen }, notes: [] };
+      return {
+        summary: "Seed process: decide the rebase when the window opens, then copy next to stable-X.Y, tag and send.",
+        sourceBranch: "next",
+        rebaseAt: "window-open",
+        stable: { title: "Copy next to stable-X.Y", ...atWindowOpen },
+        notes: [],
+      };
     case "rebase-at-rc1":
-      return { summary: "Rebase decision just after -rc1, before patches are merged; copy next to stable-X.Y, tag and send at window open.",
-        sourceBranch: "next", rebaseAt: "rc1", stable: { title: "Copy next to stable-X.Y", ...atWindowOpen }, notes: [] };
+      return {
+        summary:
+          "Rebase decision just after -rc1, before patches are merged; copy next to stable-X.Y, tag and send at window open.",
+        sourceBranch: "next",
+        rebaseAt: "rc1",
+        stable: { title: "Copy next to stable-X.Y", ...atWindowOpen },
+        notes: [],
+      };
     case "dev-model":
       return {
-        summary: "dev collects the window's patches (based on the newest -rc1); at window open dev is duplicated into stable-X.Y, tagged and sent.",
+        summary:
+          "dev collects the window's patches (based on the newest -rc1); at window open dev is duplicated into stable-X.Y, tagged and sent.",
         sourceBranch: "dev",
         rebaseAt: "rc1",
         stable: { title: "Duplicate dev into stable-X.Y", ...atWindowOpen },
@@ -91,8 +121,18 @@ function shapeOf(variant: VariantId, timings: ProcessTimings): VariantShape {
         ],
       };
     case "stable-before-window":
-      return { summary: "2016 form: stable-X.Y is cut from next one or two rcs before the window, then tagged and sent when it opens.",
-        sourceBranch: "next", rebaseAt: "rc1", stable: { title: "Cut stable-X.Y from next before the window", due: rc(timings.lateThreshold), deadline: windowDay(1) }, notes: [] };
+      return {
+        summary:
+          "2016 form: stable-X.Y is cut from next one or two rcs before the window, then tagged and sent when it opens.",
+        sourceBranch: "next",
+        rebaseAt: "rc1",
+        stable: {
+          title: "Cut stable-X.Y from next before the window",
+          due: rc(timings.lateThreshold),
+          deadline: windowDay(1),
+        },
+        notes: [],
+      };
   }
 }
 
@@ -101,8 +141,16 @@ export function buildProcess(variant: VariantId, timings: ProcessTimings = DEFAU
   const shape = shapeOf(variant, timings);
   const atWindow = shape.rebaseAt === "window-open";
   const rebase = atWindow
-    ? { due: windowDay(1), deadline: windowDay(timings.rebaseByDay), allowed: { from: windowDay(1), until: windowDay(timings.rebaseByDay) } }
-    : { due: rc(1), deadline: rc(timings.rebaseDecisionByRc), allowed: { from: rc(1), until: rc(timings.rebaseDecisionByRc - 1) } };
+    ? {
+        due: windowDay(1),
+        deadline: windowDay(timings.rebaseByDay),
+        allowed: { from: windowDay(1), until: windowDay(timings.rebaseByDay) },
+      }
+    : {
+        due: rc(1),
+        deadline: rc(timings.rebaseDecisionByRc),
+        allowed: { from: rc(1), until: rc(timings.rebaseDecisionByRc - 1) },
+      };
   const source = shape.sourceBranch;
   return {
     variant,
@@ -112,9 +160,27 @@ export function buildProcess(variant: VariantId, timings: ProcessTimings = DEFAU
     rebaseAllowed: rebase.allowed,
     notes: shape.notes,
     steps: [
-      { id: "rebase-decision", title: `Decide whether to rebase ${source} onto ${atWindow ? "the release" : "-rc1"}`, due: rebase.due, deadline: rebase.deadline, requires: [] },
-      { id: "rebase", title: `Rebase ${source} (if decided), ${atWindow ? "very early in the window" : "before merging patches"}`, due: rebase.due, deadline: rebase.deadline, requires: ["rebase-decision"] },
-      { id: "create-stable", title: shape.stable.title, due: shape.stable.due, deadline: shape.stable.deadline, requires: ["rebase-decision", "rebase"] },
+      {
+        id: "rebase-decision",
+        title: `Decide whether to rebase ${source} onto ${atWindow ? "the release" : "-rc1"}`,
+        due: rebase.due,
+        deadline: rebase.deadline,
+        requires: [],
+      },
+      {
+        id: "rebase",
+        title: `Rebase ${source} (if decided), ${atWindow ? "very early in the window" : "before merging patches"}`,
+        due: rebase.due,
+        deadline: rebase.deadline,
+        requires: ["rebase-decision"],
+      },
+      {
+        id: "create-stable",
+        title: shape.stable.title,
+        due: shape.stable.due,
+        deadline: shape.stable.deadline,
+        requires: ["rebase-decision", "rebase"],
+      },
       ...sendSteps(timings),
     ],
   };

@@ -37,7 +37,9 @@ export function deriveReminders(input: {
         rebaseNow
           ? `Decide now, before merging patches, whether \`${source}\` needs a rebase onto \`${cycle.rebaseOnto}\` (by ${describePoint(decision.deadline!)}): \`/merge-window rebase\` or \`/merge-window skip-rebase\`.`
           : "",
-      ].filter(Boolean).join("\n\n"),
+      ]
+        .filter(Boolean)
+        .join("\n\n"),
     });
   }
   if (upstream.phase === "late") {
@@ -48,18 +50,25 @@ export function deriveReminders(input: {
   }
   const likelyLast = pickMostLikely(upstream.expected.releaseOdds);
   if (rc !== null && likelyLast.lastRc === rc) {
-    const later = upstream.expected.releaseOdds.filter((o) => o.lastRc > rc).map((o) => `rc${o.lastRc} ${Math.round(o.probability * 100)}%`);
+    const later = upstream.expected.releaseOdds
+      .filter((o) => o.lastRc > rc)
+      .map((o) => `rc${o.lastRc} ${Math.round(o.probability * 100)}%`);
     reminders.push({
       key: "remind:window-soon",
       body: `The ${target} merge window most likely opens on ${upstream.expected.release} (if -rc${rc} is the last; ${later.join(", ") || "nothing later seen"}). merge-window waits for the v${cycle.id} tag itself.`,
     });
   }
   if (windowDay !== null && windowDay <= settings.cycle.sendByDay) {
-    const todo = steps.filter((s) => s.state === "due" || s.state === "blocked").map((s) => `- ${s.title}: ${s.detail}`);
+    const todo = steps
+      .filter((s) => s.state === "due" || s.state === "blocked")
+      .map((s) => `- ${s.title}: ${s.detail}`);
     if (todo.length > 0) {
       reminders.push({
         key: "remind:window-open",
-        body: [`v${cycle.id} is released: the ${target} merge window is open (day ${windowDay}; -rc1 expected ${upstream.expected.windowClose}).`, ...todo].join("\n"),
+        body: [
+          `v${cycle.id} is released: the ${target} merge window is open (day ${windowDay}; -rc1 expected ${upstream.expected.windowClose}).`,
+          ...todo,
+        ].join("\n"),
       });
     }
   }

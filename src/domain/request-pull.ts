@@ -55,10 +55,18 @@ export function renderRequestPull(data: RequestPullData, style: RequestPullStyle
   checkData(data);
   const wrapped = style === "wrapped";
   const lines = [
-    `The following changes since commit ${data.base.sha}:`, "", ...renderCommitLines(data.base, wrapped), "",
-    "are available in the Git repository at:", "",
-    ...(wrapped && data.ref !== "" ? [`  ${data.url}`, `    ${data.ref}`] : [`  ${data.url} ${data.ref}`]), "",
-    `for you to fetch changes up to ${data.tip.sha}:`, "", ...renderCommitLines(data.tip, wrapped), "",
+    `The following changes since commit ${data.base.sha}:`,
+    "",
+    ...renderCommitLines(data.base, wrapped),
+    "",
+    "are available in the Git repository at:",
+    "",
+    ...(wrapped && data.ref !== "" ? [`  ${data.url}`, `    ${data.ref}`] : [`  ${data.url} ${data.ref}`]),
+    "",
+    `for you to fetch changes up to ${data.tip.sha}:`,
+    "",
+    ...renderCommitLines(data.tip, wrapped),
+    "",
     REQUEST_PULL_DASHES,
   ];
   let text = `${lines.join("\n")}\n`;
@@ -99,14 +107,19 @@ function checkData(data: RequestPullData): void {
   const fail = (field: string, why: string): never => {
     throw new InputError("bad-request-pull-data", `request-pull ${field} ${why}`);
   };
-  for (const [field, commit] of [["base", data.base], ["tip", data.tip]] as const) {
+  for (const [field, commit] of [
+    ["base", data.base],
+    ["tip", data.tip],
+  ] as const) {
     if (!SHA.test(commit.sha)) fail(`${field} commit`, `${JSON.stringify(commit.sha)} is not a full commit id`);
     if (/[\r\n]/.test(commit.subject)) fail(`${field} subject`, "contains a line break");
-    if (!new RegExp(`^${CI_DATE}$`).test(commit.date)) fail(`${field} date`, `${JSON.stringify(commit.date)} is not a %ci date`);
+    if (!new RegExp(`^${CI_DATE}$`).test(commit.date))
+      fail(`${field} date`, `${JSON.stringify(commit.date)} is not a %ci date`);
   }
   if (!/^\S+$/.test(data.url)) fail("URL", `${JSON.stringify(data.url)} is empty or contains white space`);
   if (/\s/.test(data.ref)) fail("ref", `${JSON.stringify(data.ref)} contains white space`);
-  if (data.branchDescription && !/^\S+$/.test(data.branchDescription.branch)) fail("branch", "name contains white space");
+  if (data.branchDescription && !/^\S+$/.test(data.branchDescription.branch))
+    fail("branch", "name contains white space");
 }
 
 /**
@@ -117,10 +130,15 @@ function checkData(data: RequestPullData): void {
 export function parseRequestPull(text: string): ParsedRequestPull {
   const lines = text.split("\n");
   let i = lines.findIndex((line) => /^The following changes since commit [0-9a-f]+:$/i.test(line));
-  if (i < 0) throw new InputError("bad-request-pull", 'request-pull text: no "The following changes since commit <id>:" line');
+  if (i < 0)
+    throw new InputError("bad-request-pull", 'request-pull text: no "The following changes since commit <id>:" line');
   const expect = (pattern: RegExp, what: string): RegExpExecArray => {
     const match = pattern.exec(lines[i] ?? "");
-    if (!match) throw new InputError("bad-request-pull", `request-pull text, line ${i + 1}: expected ${what}, found ${JSON.stringify(lines[i] ?? "<end>")}`);
+    if (!match)
+      throw new InputError(
+        "bad-request-pull",
+        `request-pull text, line ${i + 1}: expected ${what}, found ${JSON.stringify(lines[i] ?? "<end>")}`,
+      );
     i++;
     return match;
   };
@@ -135,7 +153,10 @@ export function parseRequestPull(text: string): ParsedRequestPull {
     const date = expect(new RegExp(`^    \\((${CI_DATE})\\)$`), '"    (<date>)"')[1]!;
     return { sha, subject, date, split: true };
   };
-  const baseSha = expect(/^The following changes since commit ([0-9a-f]{40}|[0-9a-f]{64}):$/i, "a full base commit id")[1]!;
+  const baseSha = expect(
+    /^The following changes since commit ([0-9a-f]{40}|[0-9a-f]{64}):$/i,
+    "a full base commit id",
+  )[1]!;
   blank();
   const base = commit(baseSha);
   blank();
@@ -164,27 +185,46 @@ export function parseRequestPull(text: string): ParsedRequestPull {
   const style: RequestPullStyle = urlSplit || base.split || tip.split || continued ? "wrapped" : "git";
   return {
     base: { sha: base.sha, subject: base.subject, date: base.date },
-    url, ref,
+    url,
+    ref,
     tip: { sha: tip.sha, subject: tip.subject, date: tip.date },
-    tagMessage, branchDescription, shortlog, diffstat, style,
+    tagMessage,
+    branchDescription,
+    shortlog,
+    diffstat,
+    style,
   };
 }
 
 /** The region between the header's dashes and the last dashed line: a tag message and/or a branch description. */
 function parseBlocks(region: readonly string[]): Pick<RequestPullData, "tagMessage" | "branchDescription"> {
   if (region.length === 0) return { tagMessage: null, branchDescription: null };
-  const at = region.findIndex((line, j) => DESCRIPTION_HEADING.test(line) && (j === 0 || region[j - 1] === REQUEST_PULL_DASHES));
+  const at = region.findIndex(
+    (line, j) => DESCRIPTION_HEADING.test(line) && (j === 0 || region[j - 1] === REQUEST_PULL_DASHES),
+  );
   const tagLines = at < 0 ? region : region.slice(0, Math.max(0, at - 1));
   // The tag block is `<message>` + git's `echo` (one more newline); an empty message leaves just that newline.
-  const tagMessage = at === 0 ? null : tagLines.map((line) => `${line}\n`).join("").slice(0, -1);
+  const tagMessage =
+    at === 0
+      ? null
+      : tagLines
+          .map((line) => `${line}\n`)
+          .join("")
+          .slice(0, -1);
   if (at < 0) return { tagMessage, branchDescription: null };
   const branch = DESCRIPTION_HEADING.exec(region[at]!)![1]!;
-  const text = region.slice(at + 2).map((line) => `${line}\n`).join("");
+  const text = region
+    .slice(at + 2)
+    .map((line) => `${line}\n`)
+    .join("");
   return { tagMessage, branchDescription: { branch, text } };
 }
 
 /** Author blocks (`Name (N):`, entries indented by 6, a blank line); wrapped entries are joined back. */
-function parseShortlog(lines: readonly string[], start: number): { shortlog: string; next: number; continued: boolean } {
+function parseShortlog(
+  lines: readonly string[],
+  start: number,
+): { shortlog: string; next: number; continued: boolean } {
   const out: string[] = [];
   let i = start;
   let continued = false;
@@ -197,7 +237,11 @@ function parseShortlog(lines: readonly string[], start: number): { shortlog: str
         continued = true;
       } else out.push(line);
     }
-    if (lines[i] !== "") throw new InputError("bad-request-pull", `request-pull text, line ${i + 1}: expected an empty line after the shortlog block`);
+    if (lines[i] !== "")
+      throw new InputError(
+        "bad-request-pull",
+        `request-pull text, line ${i + 1}: expected an empty line after the shortlog block`,
+      );
     out.push(lines[i++]!);
   }
   return { shortlog: out.map((line) => `${line}\n`).join(""), next: i, continued };
@@ -223,12 +267,18 @@ export type SubjectFields = Partial<Record<"subsystem" | "tag" | "version" | "rc
 export function renderSubject(template: string = DEFAULT_SUBJECT_TEMPLATE, fields: SubjectFields = {}): string {
   const known = new Set(["subsystem", "tag", "version", "rc", "date", "n"]);
   const subject = template.replace(/\{([^}]*)\}/g, (_, name: string) => {
-    if (!known.has(name)) throw new InputError("bad-subject-template", `subject template ${JSON.stringify(template)} uses unknown field {${name}}; known: {subsystem} {tag} {version} {rc} {date} {n}`);
+    if (!known.has(name))
+      throw new InputError(
+        "bad-subject-template",
+        `subject template ${JSON.stringify(template)} uses unknown field {${name}}; known: {subsystem} {tag} {version} {rc} {date} {n}`,
+      );
     const value = fields[name as keyof SubjectFields];
-    if (value === undefined) throw new InputError("missing-field", `subject template ${JSON.stringify(template)} needs {${name}}`);
+    if (value === undefined)
+      throw new InputError("missing-field", `subject template ${JSON.stringify(template)} needs {${name}}`);
     return value;
   });
-  if (/[\r\n]/.test(subject)) throw new InputError("bad-subject", `subject ${JSON.stringify(subject)} contains a line break`);
+  if (/[\r\n]/.test(subject))
+    throw new InputError("bad-subject", `subject ${JSON.stringify(subject)} contains a line break`);
   return subject;
 }
 
@@ -249,10 +299,20 @@ export interface PullRequestMail {
 /** The whole mail: To/Cc/Subject headers, greeting, intro, sign-off, `--`, then the request-pull body. */
 export function renderPullRequestMail(mail: PullRequestMail): string {
   if (mail.to.length === 0) throw new InputError("missing-recipient", "pull request mail: To is empty");
-  for (const [header, value] of [["To", mail.to.join(", ")], ["Cc", mail.cc.join(", ")], ["Subject", mail.subject]] as const) {
+  for (const [header, value] of [
+    ["To", mail.to.join(", ")],
+    ["Cc", mail.cc.join(", ")],
+    ["Subject", mail.subject],
+  ] as const) {
     if (/[\r\n]/.test(value)) throw new InputError("bad-header", `pull request mail: ${header} contains a line break`);
   }
-  const headers = [`To: ${mail.to.join(", ")}`, ...(mail.cc.length > 0 ? [`Cc: ${mail.cc.join(", ")}`] : []), `Subject: ${mail.subject}`];
-  const paragraphs = [mail.greeting, mail.intro, mail.signoff].map((part) => part.replace(/\s+$/, "")).filter((part) => part !== "");
+  const headers = [
+    `To: ${mail.to.join(", ")}`,
+    ...(mail.cc.length > 0 ? [`Cc: ${mail.cc.join(", ")}`] : []),
+    `Subject: ${mail.subject}`,
+  ];
+  const paragraphs = [mail.greeting, mail.intro, mail.signoff]
+    .map((part) => part.replace(/\s+$/, ""))
+    .filter((part) => part !== "");
   return `${headers.join("\n")}\n\n${paragraphs.join("\n\n")}\n\n--\n${mail.body}`;
 }

@@ -39,8 +39,13 @@ function evidenceFor(id: StepId, cycle: CycleView, memory: Memory, known: Known)
   const { source, stable, onTarget, tag } = known;
   switch (id) {
     case "rebase-decision":
-      if (memory.rebaseDecision) return { state: "done", detail: `${memory.rebaseDecision.choice} (by @${memory.rebaseDecision.by})` };
-      if (source?.foreignMerges && !onTarget) return { state: "skipped", detail: `${cycle.sourceBranch} holds merges of others' history and cannot be rebased` };
+      if (memory.rebaseDecision)
+        return { state: "done", detail: `${memory.rebaseDecision.choice} (by @${memory.rebaseDecision.by})` };
+      if (source?.foreignMerges && !onTarget)
+        return {
+          state: "skipped",
+          detail: `${cycle.sourceBranch} holds merges of others' history and cannot be rebased`,
+        };
       if (onTarget) return { state: "done", detail: `${cycle.sourceBranch} is already based on ${cycle.rebaseOnto}` };
       if (stable) return { state: "skipped", detail: `${cycle.stableBranch} exists` };
       return null;
@@ -55,11 +60,14 @@ function evidenceFor(id: StepId, cycle: CycleView, memory: Memory, known: Known)
     case "tag":
       return tag ? { state: "done", detail: `${tag.name} (valid)` } : null;
     case "request-pull":
-      if (tag && memory.done.includes(`request-pull:${tag.name}`)) return { state: "done", detail: `[GIT PULL] for ${tag.name} posted` };
+      if (tag && memory.done.includes(`request-pull:${tag.name}`))
+        return { state: "done", detail: `[GIT PULL] for ${tag.name} posted` };
       if (tag?.mergedUpstream) return { state: "done", detail: `${tag.name} was sent` };
       return null;
     case "merged":
-      return tag?.mergedUpstream ? { state: "done", detail: `merged as ${tag.mergedUpstream.mergeCommit.slice(0, 12)}` } : null;
+      return tag?.mergedUpstream
+        ? { state: "done", detail: `merged as ${tag.mergedUpstream.mergeCommit.slice(0, 12)}` }
+        : null;
   }
 }
 
@@ -74,7 +82,10 @@ export function deriveSteps(cycle: CycleView, facts: RepoFacts, memory: Memory):
   const statuses = new Map<StepId, StepStatus>();
   for (const step of cycle.process.steps) {
     const evidence = evidenceFor(step.id, cycle, memory, known);
-    statuses.set(step.id, evidence ? { id: step.id, title: titleOf(step, cycle), ...evidence } : pendingStatus(step, cycle, statuses));
+    statuses.set(
+      step.id,
+      evidence ? { id: step.id, title: titleOf(step, cycle), ...evidence } : pendingStatus(step, cycle, statuses),
+    );
   }
   return [...statuses.values()];
 }
@@ -87,7 +98,8 @@ function titleOf(step: StepDefinition, cycle: CycleView): string {
 function pendingStatus(step: StepDefinition, cycle: CycleView, earlier: Map<StepId, StepStatus>): StepStatus {
   const base = { id: step.id, title: titleOf(step, cycle) };
   const unmet = step.requires.filter((id) => !isComplete(earlier.get(id)));
-  if (!hasReached(step.due, cycle.where)) return { ...base, state: "waiting", detail: `from ${describePoint(step.due)}` };
+  if (!hasReached(step.due, cycle.where))
+    return { ...base, state: "waiting", detail: `from ${describePoint(step.due)}` };
   if (step.deadline && hasPassed(step.deadline, cycle.where)) {
     return { ...base, state: "overdue", detail: `was due by ${describePoint(step.deadline)}` };
   }

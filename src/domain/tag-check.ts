@@ -76,7 +76,12 @@ export interface TagVerdict {
 /** Every problem with a tag: name and date, annotated, signed by an allowed key, on a stable branch, message. */
 export function checkTag(facts: TagCheckFacts, policy: TagPolicy, now: Date): TagVerdict {
   const { name } = facts;
-  if (!facts.exists) return { valid: false, problems: [{ code: "not-found", message: `tag ${name} does not exist` }], stableBranch: null };
+  if (!facts.exists)
+    return {
+      valid: false,
+      problems: [{ code: "not-found", message: `tag ${name} does not exist` }],
+      stableBranch: null,
+    };
   const problems: TagProblem[] = validateTagName(name, {
     template: policy.tagTemplate,
     subsystem: policy.subsystem,
@@ -86,7 +91,10 @@ export function checkTag(facts: TagCheckFacts, policy: TagPolicy, now: Date): Ta
     ...(policy.maxDateSkewDays === undefined ? {} : { maxDateSkewDays: policy.maxDateSkewDays }),
   });
   if (!facts.annotated) {
-    problems.push({ code: "lightweight", message: `tag ${name} is a lightweight tag; a pull request needs an annotated, signed tag (git tag -s)` });
+    problems.push({
+      code: "lightweight",
+      message: `tag ${name} is a lightweight tag; a pull request needs an annotated, signed tag (git tag -s)`,
+    });
   } else {
     problems.push(...signatureProblems(facts, policy));
   }
@@ -97,7 +105,10 @@ export function checkTag(facts: TagCheckFacts, policy: TagPolicy, now: Date): Ta
   const versions = stables.map((stable) => stable.version);
   if (versions.length === 0) {
     const example = policy.stableTemplate.replace("{version}", "X.Y");
-    problems.push({ code: "not-on-stable", message: `tag ${name} points at ${facts.commit?.slice(0, 12) ?? "no commit"}, which no ${example} branch contains` });
+    problems.push({
+      code: "not-on-stable",
+      message: `tag ${name} points at ${facts.commit?.slice(0, 12) ?? "no commit"}, which no ${example} branch contains`,
+    });
   }
   const line = facts.subject.split("\n")[0]!.trim();
   const message = parseWithTemplate(policy.messageTemplate, line);
@@ -108,7 +119,8 @@ export function checkTag(facts: TagCheckFacts, policy: TagPolicy, now: Date): Ta
 
 function signatureProblems(facts: TagCheckFacts, policy: TagPolicy): TagProblem[] {
   const { name, signature } = facts;
-  if (!facts.hasSignature || !signature) return [{ code: "unsigned", message: `tag ${name} is annotated but not signed` }];
+  if (!facts.hasSignature || !signature)
+    return [{ code: "unsigned", message: `tag ${name} is annotated but not signed` }];
   const detail = signature.detail ? ` (${signature.detail})` : "";
   switch (signature.status) {
     case "good":
@@ -122,7 +134,12 @@ function signatureProblems(facts: TagCheckFacts, policy: TagPolicy): TagProblem[
     case "unknown-key":
       return [{ code: "unknown-key", message: `tag ${name} is signed with a key that is not in the keyring${detail}` }];
     case "no-principal":
-      return [{ code: "signer-not-allowed", message: `tag ${name} is signed with an SSH key that the allowed signers file does not list${detail}` }];
+      return [
+        {
+          code: "signer-not-allowed",
+          message: `tag ${name} is signed with an SSH key that the allowed signers file does not list${detail}`,
+        },
+      ];
     case "error":
       return [{ code: "cannot-verify", message: `tag ${name}'s signature could not be checked${detail}` }];
   }
@@ -132,7 +149,12 @@ function signerProblems(name: string, signature: SignatureFacts, policy: TagPoli
   if (signature.format !== "gpg") return [];
   const allowed = new Set((policy.allowedFingerprints ?? []).map(normalizeFingerprint));
   if (signature.fingerprints.some((fingerprint) => allowed.has(normalizeFingerprint(fingerprint)))) return [];
-  return [{ code: "signer-not-allowed", message: `tag ${name} is signed by key ${signature.fingerprints[0] ?? "?"}, which is not among the allowed signers` }];
+  return [
+    {
+      code: "signer-not-allowed",
+      message: `tag ${name} is signed by key ${signature.fingerprints[0] ?? "?"}, which is not among the allowed signers`,
+    },
+  ];
 }
 
 /** Upper-case hex without spaces or `0x`, so configured fingerprints compare however they were written. */
@@ -141,21 +163,41 @@ export function normalizeFingerprint(fingerprint: string): string {
 }
 
 /** The message's first line (`line`, read as `parsed`) against the template, the subsystem, the branch and the name's date. */
-function messageProblems(name: string, line: string, parsed: ParsedName | undefined, policy: TagPolicy, versions: readonly string[]): TagProblem[] {
+function messageProblems(
+  name: string,
+  line: string,
+  parsed: ParsedName | undefined,
+  policy: TagPolicy,
+  versions: readonly string[],
+): TagProblem[] {
   if (!parsed) {
-    return [{ code: "message-mismatch", message: `tag ${name}'s message ${JSON.stringify(line)} does not have the shape ${JSON.stringify(policy.messageTemplate)}` }];
+    return [
+      {
+        code: "message-mismatch",
+        message: `tag ${name}'s message ${JSON.stringify(line)} does not have the shape ${JSON.stringify(policy.messageTemplate)}`,
+      },
+    ];
   }
   const { subsystem, version, date } = parsed.fields;
   const problems: TagProblem[] = [];
   if (subsystem !== undefined && subsystem !== policy.subsystem) {
-    problems.push({ code: "message-mismatch", message: `tag ${name}'s message names subsystem ${subsystem}, this repository is ${policy.subsystem}` });
+    problems.push({
+      code: "message-mismatch",
+      message: `tag ${name}'s message names subsystem ${subsystem}, this repository is ${policy.subsystem}`,
+    });
   }
   if (version !== undefined && versions.length > 0 && !versions.includes(version)) {
-    problems.push({ code: "message-mismatch", message: `tag ${name}'s message names version ${version}, but its commit is on ${versions.map((v) => policy.stableTemplate.replace("{version}", v)).join(", ")}` });
+    problems.push({
+      code: "message-mismatch",
+      message: `tag ${name}'s message names version ${version}, but its commit is on ${versions.map((v) => policy.stableTemplate.replace("{version}", v)).join(", ")}`,
+    });
   }
   const nameDate = parseWithTemplate(policy.tagTemplate, name, { suffix: true })?.fields.date;
   if (date !== undefined && nameDate !== undefined && date !== nameDate) {
-    problems.push({ code: "message-mismatch", message: `tag ${name}'s message is dated ${date}, the tag name ${nameDate}` });
+    problems.push({
+      code: "message-mismatch",
+      message: `tag ${name}'s message is dated ${date}, the tag name ${nameDate}`,
+    });
   }
   return problems;
 }
@@ -164,7 +206,10 @@ const STATUS_LINE = /^\[GNUPG:\] ([A-Z_]+)(?: (.*))?$/;
 
 /** Reads `git verify-tag --raw` output (GPG status lines or ssh-keygen messages) into SignatureFacts. */
 export function parseVerifyOutput(output: string): SignatureFacts {
-  const lines = output.split("\n").map((line) => line.trim()).filter(Boolean);
+  const lines = output
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
   const status = new Map<string, string>();
   for (const line of lines) {
     const match = STATUS_LINE.exec(line);
@@ -176,11 +221,23 @@ export function parseVerifyOutput(output: string): SignatureFacts {
     const fingerprint = /key (SHA256:\S+)/.exec(good)?.[1];
     const principal = /signature for (.+?) with /.exec(good)?.[1] ?? null;
     const noPrincipal = lines.some((line) => /^No principal matched/.test(line));
-    return { format: "ssh", status: noPrincipal || principal === null ? "no-principal" : "good", fingerprints: fingerprint ? [fingerprint] : [], principal, detail: good };
+    return {
+      format: "ssh",
+      status: noPrincipal || principal === null ? "no-principal" : "good",
+      fingerprints: fingerprint ? [fingerprint] : [],
+      principal,
+      detail: good,
+    };
   }
   const ssh = lines.some((line) => /ssh|principal|allowedSignersFile/i.test(line));
   const detail = lines.find((line) => !/^error: .*cannot verify a non-tag object/.test(line)) ?? "";
-  return { format: ssh ? "ssh" : "unknown", status: /signature verification failed|could not verify|incorrect signature/i.test(output) ? "bad" : "error", fingerprints: [], principal: null, detail };
+  return {
+    format: ssh ? "ssh" : "unknown",
+    status: /signature verification failed|could not verify|incorrect signature/i.test(output) ? "bad" : "error",
+    fingerprints: [],
+    principal: null,
+    detail,
+  };
 }
 
 function parseGpgStatus(status: ReadonlyMap<string, string>): SignatureFacts {
@@ -192,13 +249,16 @@ function parseGpgStatus(status: ReadonlyMap<string, string>): SignatureFacts {
     detail: line,
   });
   const valid = status.get("VALIDSIG")?.split(" ") ?? [];
-  const validFingerprints = [...new Set([valid[0], valid[9]].filter((fpr): fpr is string => Boolean(fpr)).map(normalizeFingerprint))];
+  const validFingerprints = [
+    ...new Set([valid[0], valid[9]].filter((fpr): fpr is string => Boolean(fpr)).map(normalizeFingerprint)),
+  ];
   if (status.has("BADSIG")) return fact("bad", `BADSIG ${status.get("BADSIG")}`);
   if (status.has("EXPKEYSIG")) return fact("expired-key", `EXPKEYSIG ${status.get("EXPKEYSIG")}`, validFingerprints);
   if (status.has("REVKEYSIG")) return fact("revoked-key", `REVKEYSIG ${status.get("REVKEYSIG")}`, validFingerprints);
   if (status.has("NO_PUBKEY")) return fact("unknown-key", `NO_PUBKEY ${status.get("NO_PUBKEY")}`);
   if (status.has("ERRSIG")) return fact("error", `ERRSIG ${status.get("ERRSIG")}`);
   if (status.has("EXPSIG")) return fact("bad", `EXPSIG ${status.get("EXPSIG")} (the signature itself has expired)`);
-  if (status.has("GOODSIG") && validFingerprints.length > 0) return fact("good", `GOODSIG ${status.get("GOODSIG")}`, validFingerprints);
+  if (status.has("GOODSIG") && validFingerprints.length > 0)
+    return fact("good", `GOODSIG ${status.get("GOODSIG")}`, validFingerprints);
   return fact("error", [...status.keys()].join(" "));
 }

@@ -14,7 +14,10 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
     try {
       formatter = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
     } catch {
-      throw new InputError("bad-time-zone", `${JSON.stringify(timeZone)} is not an IANA time zone (e.g. UTC, America/New_York)`);
+      throw new InputError(
+        "bad-time-zone",
+        `${JSON.stringify(timeZone)} is not an IANA time zone (e.g. UTC, America/New_York)`,
+      );
     }
     formatters.set(timeZone, formatter);
   }

@@ -12,10 +12,19 @@ const META = /<!-- merge-window:meta v1 ([A-Za-z0-9+/=]+) -->/;
 /** GitHub refuses issue and comment bodies longer than this. */
 export const MAX_BODY = 65_536;
 
-const ICON: Record<StepState, string> = { done: "✅", skipped: "➖", waiting: "⏳", due: "👉", overdue: "⚠️", blocked: "⛔" };
+const ICON: Record<StepState, string> = {
+  done: "✅",
+  skipped: "➖",
+  waiting: "⏳",
+  due: "👉",
+  overdue: "⚠️",
+  blocked: "⛔",
+};
 
 export function renderTitle(cycle: CycleView, settings: MachineSettings): string {
-  const version = formatVersionNumber(cycle.target) + (cycle.targetCertain ? "" : ` (or ${cycle.targetAlternatives.map(formatVersionNumber).join(", ")})`);
+  const version =
+    formatVersionNumber(cycle.target) +
+    (cycle.targetCertain ? "" : ` (or ${cycle.targetAlternatives.map(formatVersionNumber).join(", ")})`);
   return renderTemplate(settings.trackingIssue.titleTemplate, { version, subsystem: settings.subsystem });
 }
 
@@ -25,7 +34,9 @@ export function describeUpstream(upstream: UpstreamCalendar): string {
     const [early, late] = upstream.expected.windowCloseRange;
     return `merge window, day ${upstream.windowDay} (${when}); -rc1 expected ${upstream.expected.windowClose} (${early}…${late})`;
   }
-  const odds = upstream.expected.releaseOdds.map((o) => `rc${o.lastRc} last: ${Math.round(o.probability * 100)}%`).join(", ");
+  const odds = upstream.expected.releaseOdds
+    .map((o) => `rc${o.lastRc} last: ${Math.round(o.probability * 100)}%`)
+    .join(", ");
   return `${upstream.phase === "late" ? "late in the cycle" : "development"}, -rc${upstream.rc} (${when}); release expected ${upstream.expected.release} (${odds})`;
 }
 
@@ -49,25 +60,42 @@ export function renderBody(input: {
     ...cycle.process.notes.map((note) => `- ℹ️ ${note}`),
   ];
   // Tags still in play (checked, not merged), and every tag of this window's branch.
-  const tags = facts.tags.filter((tag) => (tag.check !== null && !tag.mergedUpstream) || tag.stableBranch === cycle.stableBranch);
+  const tags = facts.tags.filter(
+    (tag) => (tag.check !== null && !tag.mergedUpstream) || tag.stableBranch === cycle.stableBranch,
+  );
   if (tags.length > 0) {
     lines.push("", "### Tags");
     for (const tag of tags) {
-      const verdict = tag.check === null ? "not checked yet" : tag.check.valid ? "valid" : `invalid: ${tag.check.problems.map((p) => p.code).join(", ")}`;
+      const verdict =
+        tag.check === null
+          ? "not checked yet"
+          : tag.check.valid
+            ? "valid"
+            : `invalid: ${tag.check.problems.map((p) => p.code).join(", ")}`;
       const merged = tag.mergedUpstream ? `, merged upstream as ${tag.mergedUpstream.mergeCommit.slice(0, 12)}` : "";
-      lines.push(`- \`${tag.name}\` → ${tag.sha.slice(0, 12)}${tag.stableBranch ? ` on ${tag.stableBranch}` : ""}: ${verdict}${merged}`);
+      lines.push(
+        `- \`${tag.name}\` → ${tag.sha.slice(0, 12)}${tag.stableBranch ? ` on ${tag.stableBranch}` : ""}: ${verdict}${merged}`,
+      );
     }
   }
   const fixes = facts.stableBranches.find((branch) => branch.name === cycle.fixesBranch);
   if (fixes) {
     lines.push("", `### Fixes for v${cycle.id}-rcN (${fixes.name})`);
-    lines.push(fixes.unsentCommits === 0 ? "- nothing unsent" : `- ${fixes.unsentCommits} commit(s) not covered by a sent tag (oldest ${fixes.oldestUnsentAt?.toISOString().slice(0, 10) ?? "?"})`);
+    lines.push(
+      fixes.unsentCommits === 0
+        ? "- nothing unsent"
+        : `- ${fixes.unsentCommits} commit(s) not covered by a sent tag (oldest ${fixes.oldestUnsentAt?.toISOString().slice(0, 10) ?? "?"})`,
+    );
   }
   if (memory.tests.length > 0) {
     lines.push("", "### Weekly tests");
-    for (const run of memory.tests) lines.push(`- \`${run.ref}\` @ ${run.sha.slice(0, 12)}: ${run.conclusion} (${run.at.slice(0, 10)}, ${run.url})`);
+    for (const run of memory.tests)
+      lines.push(`- \`${run.ref}\` @ ${run.sha.slice(0, 12)}: ${run.conclusion} (${run.at.slice(0, 10)}, ${run.url})`);
   }
-  lines.push("", `<sub>Maintained by merge-window for ${settings.subsystem}; edits to this body are overwritten. Commands: \`/merge-window help\`.</sub>`);
+  lines.push(
+    "",
+    `<sub>Maintained by merge-window for ${settings.subsystem}; edits to this body are overwritten. Commands: \`/merge-window help\`.</sub>`,
+  );
   return fitBody(lines.join("\n"), renderMeta(memory));
 }
 
@@ -89,8 +117,16 @@ export function parseMeta(body: string): Memory | null {
   const match = META.exec(body);
   if (!match) return null;
   try {
-    const value = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(match[1]!), (ch) => ch.charCodeAt(0)))) as Partial<Memory>;
-    if (value.schema !== 1 || typeof value.cycle !== "string" || !Array.isArray(value.done) || !Array.isArray(value.tests)) return null;
+    const value = JSON.parse(
+      new TextDecoder().decode(Uint8Array.from(atob(match[1]!), (ch) => ch.charCodeAt(0))),
+    ) as Partial<Memory>;
+    if (
+      value.schema !== 1 ||
+      typeof value.cycle !== "string" ||
+      !Array.isArray(value.done) ||
+      !Array.isArray(value.tests)
+    )
+      return null;
     return {
       schema: 1,
       cycle: value.cycle,

@@ -127,7 +127,10 @@ export function predictNextVersion(
   if (release.major === 2) {
     // 2.6.X tags are read, not produced: only the last one (2.6.39, followed by 3.0) has a successor we name.
     if ((release.legacy[0] ?? 0) < 39) {
-      throw new InputError("legacy-version", `${formatVersion(release)} is a 2.6-era version; merge-window does not plan its cycles`);
+      throw new InputError(
+        "legacy-version",
+        `${formatVersion(release)} is a 2.6-era version; merge-window does not plan its cycles`,
+      );
     }
     return { version: { major: 3, minor: 0 }, certain: false, alternatives: [], basis: "default" };
   }

@@ -17,7 +17,11 @@ export function renderDetail(label: string, text: string): string {
 
 /** The first non-empty line of a comment, without markdown emphasis, cut at `max` characters. */
 export function summarizeComment(body: string, max = 110): string {
-  const line = body.split("\n").map((text) => text.trim()).find((text) => text !== "" && !text.startsWith("<!--")) ?? "";
+  const line =
+    body
+      .split("\n")
+      .map((text) => text.trim())
+      .find((text) => text !== "" && !text.startsWith("<!--")) ?? "";
   const plain = line.replace(/\*\*/g, "");
   return plain.length > max ? `${plain.slice(0, max - 1)}…` : plain;
 }
@@ -65,5 +69,7 @@ export function renderRequestTable(entries: readonly RequestLogEntry[]): string[
     const key = `${entry.method.padEnd(6)} ${entry.route ?? entry.path}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([key, count]) => `${String(count).padStart(6)}  ${key}`);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([key, count]) => `${String(count).padStart(6)}  ${key}`);
 }

@@ -38,12 +38,14 @@ export interface ReplayApp {
 
 /** A pino-shaped logger keeping every line at info and above (Probot names its children: probot, octokit…). */
 function createLineLogger(sink: (line: AppLogLine) => void, name = "probot"): Logger {
-  const keep = (level: AppLogLine["level"]) => (...args: unknown[]) => {
-    const first = args[0] as { err?: Error } | string | null;
-    const err = typeof first === "object" && first !== null ? first.err : undefined;
-    const message = String(args.at(-1));
-    sink({ level, name, message: err ? `${message}: ${err.stack ?? err.message}` : message });
-  };
+  const keep =
+    (level: AppLogLine["level"]) =>
+    (...args: unknown[]) => {
+      const first = args[0] as { err?: Error } | string | null;
+      const err = typeof first === "object" && first !== null ? first.err : undefined;
+      const message = String(args.at(-1));
+      sink({ level, name, message: err ? `${message}: ${err.stack ?? err.message}` : message });
+    };
   const logger = {
     level: "info",
     trace() {},
@@ -70,7 +72,11 @@ export async function startReplayApp(options: ReplayAppOptions): Promise<ReplayA
       logs.push(line);
       options.onLog?.(line);
     }),
-    Octokit: ProbotOctokit.defaults((octokitOptions: Record<string, unknown>) => ({ ...octokitOptions, retry: { enabled: false }, throttle: { enabled: false } })),
+    Octokit: ProbotOctokit.defaults((octokitOptions: Record<string, unknown>) => ({
+      ...octokitOptions,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    })),
   });
   let runtime: Runtime | undefined;
   const appFn = createMergeWindowApp({

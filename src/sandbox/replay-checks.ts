@@ -28,8 +28,16 @@ export function parseMailComment(body: string): MailComment | null {
  * `git request-pull <base> <url> <tag>` in `repoDir` (which has the tag and the base), in the C locale: what a
  * maintainer would paste into the mail. git contacts `url` to find the tag there.
  */
-export async function runGitRequestPull(repoDir: string, input: { base: string; url: string; tag: string }): Promise<string> {
+export async function runGitRequestPull(
+  repoDir: string,
+  input: { base: string; url: string; tag: string },
+): Promise<string> {
   const git = createGitRunner(repoDir, { env: { LC_ALL: "C" } });
   // request-pull is a shell script without --end-of-options; every argument passed an allowlist first.
-  return git.run(["request-pull", assertSafeRefName(input.base, "base"), assertUpstreamUrl(input.url), assertSafeRefName(input.tag, "tag")]);
+  return git.run([
+    "request-pull",
+    assertSafeRefName(input.base, "base"),
+    assertUpstreamUrl(input.url),
+    assertSafeRefName(input.tag, "tag"),
+  ]);
 }

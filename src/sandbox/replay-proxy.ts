@@ -25,7 +25,11 @@ function parsePushCommands(body: Buffer): PushCommand[] {
   while (at + 4 <= body.length) {
     const length = Number.parseInt(body.subarray(at, at + 4).toString("latin1"), 16);
     if (!Number.isFinite(length) || length === 0) break;
-    const line = body.subarray(at + 4, at + length).toString("utf8").split("\0")[0]!.replace(/\n$/, "");
+    const line = body
+      .subarray(at + 4, at + length)
+      .toString("utf8")
+      .split("\0")[0]!
+      .replace(/\n$/, "");
     const [old = "", next = "", ref = ""] = line.split(" ");
     commands.push({ old, new: next, ref });
     at += length;

@@ -18,8 +18,16 @@ export async function takeSnapshot(forge: Forge, owner: string, repo: string): P
 }
 
 /** The tracking issue: the app's issue labelled `merge-window` (the newest, when there are several). */
-export function findTrackingIssue(forge: Forge, owner: string, repo: string, label = "merge-window"): IssueView | undefined {
-  return forge.issues(owner, repo).filter((issue) => !issue.isPullRequest && issue.author.endsWith("[bot]") && issue.labels.includes(label)).at(-1);
+export function findTrackingIssue(
+  forge: Forge,
+  owner: string,
+  repo: string,
+  label = "merge-window",
+): IssueView | undefined {
+  return forge
+    .issues(owner, repo)
+    .filter((issue) => !issue.isPullRequest && issue.author.endsWith("[bot]") && issue.labels.includes(label))
+    .at(-1);
 }
 
 /** The hidden key a comment of the app ends with (`remind:late`, `request-pull:selinux-pr-20240311`), or null. */
@@ -29,7 +37,9 @@ function commentKey(body: string): string | null {
 
 /** The keys of the app's comments on an issue, in order (a key twice means a comment was posted twice). */
 export function listCommentKeys(issue: IssueView | undefined): string[] {
-  return (issue?.comments ?? []).filter((comment) => comment.author.endsWith("[bot]")).map((comment) => commentKey(comment.body) ?? "(no key)");
+  return (issue?.comments ?? [])
+    .filter((comment) => comment.author.endsWith("[bot]"))
+    .map((comment) => commentKey(comment.body) ?? "(no key)");
 }
 
 /** The checklist lines of the tracking issue's body (`- ✅ **Copy next to stable-6.9**: done, …`), markdown stripped. */

@@ -8,7 +8,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createManualClock, type ManualClock } from "../adapters/clock.ts";
 import type { VariantId } from "../domain/process.ts";
-import { createForge, signWebhookBody, type DeliverOptions, type DeliveryRecord, type Forge, type RequestLogEntry } from "./forge/index.ts";
+import {
+  createForge,
+  signWebhookBody,
+  type DeliverOptions,
+  type DeliveryRecord,
+  type Forge,
+  type RequestLogEntry,
+} from "./forge/index.ts";
 import { startReplayApp, type AppLogLine, type ReplayApp } from "./replay-app.ts";
 import { startGitProxy, type GitProxy } from "./replay-proxy.ts";
 import type { ScenarioSigning } from "./scenario-config.ts";
@@ -112,27 +119,52 @@ async function buildReplay(root: string, options: ReplayOptions, cleanups: Clean
   cleanups.push(() => signing.close());
   const { appKeyring } = signing;
 
-  const forge = await createForge({ clock: () => clock.now(), ...(appKeyring ? { tagKeys: { gnupgHome: appKeyring } } : {}) });
+  const forge = await createForge({
+    clock: () => clock.now(),
+    ...(appKeyring ? { tagKeys: { gnupgHome: appKeyring } } : {}),
+  });
   cleanups.push(() => forge.close());
-  const tokens = Object.fromEntries(Object.values(PEOPLE).map((person) => [person.login, forge.createUser(person.login)])) as Record<string, string>;
+  const tokens = Object.fromEntries(
+    Object.values(PEOPLE).map((person) => [person.login, forge.createUser(person.login)]),
+  ) as Record<string, string>;
   await forge.createRepo(OWNER, REPO, { defaultBranch: "main" });
   for (const person of Object.values(PEOPLE)) forge.setPermission(OWNER, REPO, person.login, person.role);
 
   const upstream = await createUpstream(join(root, "linux.git"), instantOf("v6.7"));
   const maintainer = await createMaintainer({
-    dir: join(root, "maintainer.git"), person: PAUL, login: PEOPLE.maintainer.login, token: tokens[PEOPLE.maintainer.login]!,
-    apiUrl: forge.baseUrl, cloneUrl: forge.gitUrl(OWNER, REPO), owner: OWNER, repo: REPO, upstreamDir: upstream.dir, key: signing.key,
+    dir: join(root, "maintainer.git"),
+    person: PAUL,
+    login: PEOPLE.maintainer.login,
+    token: tokens[PEOPLE.maintainer.login]!,
+    apiUrl: forge.baseUrl,
+    cloneUrl: forge.gitUrl(OWNER, REPO),
+    owner: OWNER,
+    repo: REPO,
+    upstreamDir: upstream.dir,
+    key: signing.key,
   });
-  await buildPrehistory({ variant: options.variant, upstream, maintainer, clock, releases: { v67: instantOf("v6.7"), rc1: instantOf("v6.8-rc1") }, signing: signing.signing, forgeUrl: forge.gitUrl(OWNER, REPO) });
+  await buildPrehistory({
+    variant: options.variant,
+    upstream,
+    maintainer,
+    clock,
+    releases: { v67: instantOf("v6.7"), rc1: instantOf("v6.8-rc1") },
+    signing: signing.signing,
+    forgeUrl: forge.gitUrl(OWNER, REPO),
+  });
 
   forge.installApp(OWNER, [REPO]);
   const proxy: GitProxy | null = options.interceptAppPushes ? await startGitProxy(forge.baseUrl) : null;
   if (proxy) cleanups.push(() => proxy.close());
-  const startApp = (cacheDir: string) => startReplayApp({
-    forge, clock, cacheDir, gitBaseUrl: proxy?.url ?? forge.baseUrl,
-    ...(appKeyring ? { gnupgHome: appKeyring } : {}),
-    ...(options.onLog ? { onLog: options.onLog } : {}),
-  });
+  const startApp = (cacheDir: string) =>
+    startReplayApp({
+      forge,
+      clock,
+      cacheDir,
+      gitBaseUrl: proxy?.url ?? forge.baseUrl,
+      ...(appKeyring ? { gnupgHome: appKeyring } : {}),
+      ...(options.onLog ? { onLog: options.onLog } : {}),
+    });
   let caches = 0;
   const nextCache = () => join(root, `cache-${++caches}`);
   let cacheDir = nextCache();

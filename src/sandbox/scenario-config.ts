@@ -16,16 +16,25 @@ const ALLOWED_SIGNERS_PATH = ".github/allowed_signers";
  * key, `git request-pull`'s exact text. Variants B and C copy the source branch to stable-X.Y on their own at window
  * open; A waits for `/merge-window create-stable`. C deletes tags that fail the check.
  */
-export function buildScenarioConfig(variant: VariantId, upstreamUrl: string, signing: ScenarioSigning): Record<string, unknown> {
+export function buildScenarioConfig(
+  variant: VariantId,
+  upstreamUrl: string,
+  signing: ScenarioSigning,
+): Record<string, unknown> {
   return {
     subsystem: "selinux",
     variant,
     timeZone: "UTC",
-    signing: signing.kind === "gpg"
-      ? { mode: "maintainer", allowedSigners: [signing.fingerprint] }
-      : { mode: "maintainer", allowedSignersFile: ALLOWED_SIGNERS_PATH },
+    signing:
+      signing.kind === "gpg"
+        ? { mode: "maintainer", allowedSigners: [signing.fingerprint] }
+        : { mode: "maintainer", allowedSignersFile: ALLOWED_SIGNERS_PATH },
     upstream: { url: upstreamUrl, branch: "master", subsystemPaths: ["security/selinux/"] },
-    pullRequest: { style: "git", signoff: "-Paul", cc: ["selinux@vger.kernel.org", "linux-security-module@vger.kernel.org", "linux-kernel@vger.kernel.org"] },
+    pullRequest: {
+      style: "git",
+      signoff: "-Paul",
+      cc: ["selinux@vger.kernel.org", "linux-security-module@vger.kernel.org", "linux-kernel@vger.kernel.org"],
+    },
     automation: {
       createStable: variant === "rebase-at-window-open" ? "command" : "auto",
       rebase: "command",
@@ -35,12 +44,20 @@ export function buildScenarioConfig(variant: VariantId, upstreamUrl: string, sig
 }
 
 /** The files of the default branch: a README, the config and (SSH signing) the allowed signers. */
-export function buildDefaultBranchFiles(config: Record<string, unknown>, signing: ScenarioSigning): Record<string, string> {
+export function buildDefaultBranchFiles(
+  config: Record<string, unknown>,
+  signing: ScenarioSigning,
+): Record<string, string> {
   const yaml = `# merge-window configuration of the sandbox replay\n${stringify(config)}`;
   const parsed = parseConfig(yaml, { file: ".github/merge-window.yml" });
-  if (!parsed.ok) throw new InputError("bad-config", `replay config is invalid: ${parsed.errors.map((e) => `${e.key}: ${e.message}`).join("; ")}`);
+  if (!parsed.ok)
+    throw new InputError(
+      "bad-config",
+      `replay config is invalid: ${parsed.errors.map((e) => `${e.key}: ${e.message}`).join("; ")}`,
+    );
   const files: Record<string, string> = {
-    "README.md": "# SELinux kernel tree\n\n`next` collects patches for the next merge window; `stable-X.Y` is what is sent to Linus.\n",
+    "README.md":
+      "# SELinux kernel tree\n\n`next` collects patches for the next merge window; `stable-X.Y` is what is sent to Linus.\n",
     ".github/merge-window.yml": yaml,
   };
   if (signing.kind === "ssh") files[ALLOWED_SIGNERS_PATH] = `${signing.email} namespaces="git" ${signing.publicKey}\n`;

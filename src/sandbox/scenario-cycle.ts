@@ -51,7 +51,9 @@ function trackingIssueNumber(replay: Replay): number {
 
 function patchesStep(id: string, at: string, variant: VariantId, patches: readonly PatchSpec[]): CycleStep {
   return {
-    id, at, actor: "maintainer",
+    id,
+    at,
+    actor: "maintainer",
     title: `merges ${patches.length} patch(es) into ${source(variant)} (${[...new Set(patches.map((p) => p.author.name))].join(", ")}) and pushes`,
     async run(replay, context) {
       await replay.maintainer.commitPatches(source(variant), patches, parseGitTime(at));
@@ -63,7 +65,10 @@ function patchesStep(id: string, at: string, variant: VariantId, patches: readon
 function buildUpstreamStep(tag: string, releases: readonly ReleaseTag[], extra: string): CycleStep {
   const release = findReleaseTag(releases, tag);
   return {
-    id: tag, at: new Date(parseGitTime(release.date).epoch * 1000).toISOString(), actor: "linus", title: `tags ${tag}${extra}; merge-window's upstream poll sees it 10 minutes later`,
+    id: tag,
+    at: new Date(parseGitTime(release.date).epoch * 1000).toISOString(),
+    actor: "linus",
+    title: `tags ${tag}${extra}; merge-window's upstream poll sees it 10 minutes later`,
     async run(replay, context) {
       await replay.tagUpstream(tag);
       replay.at(new Date(replay.clock.now().getTime() + 10 * 60_000));
@@ -72,15 +77,28 @@ function buildUpstreamStep(tag: string, releases: readonly ReleaseTag[], extra: 
   };
 }
 
-function commandStep(id: string, at: string, actor: "maintainer" | "contributor" | "reader", command: string): CycleStep {
+function commandStep(
+  id: string,
+  at: string,
+  actor: "maintainer" | "contributor" | "reader",
+  command: string,
+): CycleStep {
   return {
-    id, at, actor, title: `comments \`${command}\``,
+    id,
+    at,
+    actor,
+    title: `comments \`${command}\``,
     async run(replay, context) {
       const issue = trackingIssueNumber(replay);
       if (actor === "maintainer") await replay.maintainer.comment(issue, command);
       else {
         const client = actor === "contributor" ? replay.contributor : replay.reader;
-        await client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: OWNER, repo: REPO, issue_number: issue, body: command });
+        await client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          owner: OWNER,
+          repo: REPO,
+          issue_number: issue,
+          body: command,
+        });
       }
       await replay.settle(context.deliver);
     },
@@ -89,7 +107,10 @@ function commandStep(id: string, at: string, actor: "maintainer" | "contributor"
 
 function tickStep(id: string, at: string, title: string, poll = false): CycleStep {
   return {
-    id, at, actor: "schedule", title,
+    id,
+    at,
+    actor: "schedule",
+    title,
     async run(replay, context) {
       if (poll) await replay.poll(context.deliver);
       await replay.tick(context.deliver);
@@ -106,50 +127,101 @@ export interface CycleOptions {
 }
 
 /** The racing patch of `raceRebase`. */
-export const RACING_PATCH: PatchSpec = { subject: "selinux: fix a comment typo in the avc code", author: STEPHEN, file: "security/selinux/avc.c" };
+export const RACING_PATCH: PatchSpec = {
+  subject: "selinux: fix a comment typo in the avc code",
+  author: STEPHEN,
+  file: "security/selinux/avc.c",
+};
 
 /** The steps of the cycle for `variant`, in time order; upstream steps carry their tag's instant from `releases`. */
-export function buildCycleSteps(variant: VariantId, releases: readonly ReleaseTag[], options: CycleOptions = {}): CycleStep[] {
+export function buildCycleSteps(
+  variant: VariantId,
+  releases: readonly ReleaseTag[],
+  options: CycleOptions = {},
+): CycleStep[] {
   const devModel = variant === "dev-model";
   const upstreamStep = (tag: string, extra = "") => buildUpstreamStep(tag, releases, extra);
   const steps: CycleStep[] = [
-    tickStep("start", "2024-01-22T10:00:00Z", "merge-window is installed; its scheduled jobs run (upstream poll, reconcile)", true),
+    tickStep(
+      "start",
+      "2024-01-22T10:00:00Z",
+      "merge-window is installed; its scheduled jobs run (upstream poll, reconcile)",
+      true,
+    ),
   ];
-  if (variant !== "rebase-at-window-open") steps.push(commandStep("decide-rebase", "2024-01-23T14:00:00Z", "maintainer", "/merge-window rebase"));
+  if (variant !== "rebase-at-window-open")
+    steps.push(commandStep("decide-rebase", "2024-01-23T14:00:00Z", "maintainer", "/merge-window rebase"));
   steps.push(
     patchesStep("patches-1", "2024-01-25T15:00:00Z", variant, [
-      { subject: "selinux: fix style issues in security/selinux/ss/avtab.c", author: ONDREJ, file: "security/selinux/ss/services.c" },
+      {
+        subject: "selinux: fix style issues in security/selinux/ss/avtab.c",
+        author: ONDREJ,
+        file: "security/selinux/ss/services.c",
+      },
       { subject: "selinux: rename the symtab helpers", author: MICKAEL, file: "security/selinux/ss/symtab.c" },
       { subject: "selinux: add a binary policy loader test hook", author: CHRISTIAN, file: "security/selinux/hooks.c" },
     ]),
     upstreamStep("v6.8-rc2"),
     {
-      id: "fix", at: "2024-01-30T16:00:00Z", actor: "maintainer", title: "commits a fix to stable-6.8 (for v6.8-rc3) and pushes",
+      id: "fix",
+      at: "2024-01-30T16:00:00Z",
+      actor: "maintainer",
+      title: "commits a fix to stable-6.8 (for v6.8-rc3) and pushes",
       async run(replay, context) {
-        await replay.maintainer.commitPatches("stable-6.8", [
-          { subject: "selinux: fix a leak of the policy capability table", author: ONDREJ, file: "security/selinux/ss/conditional.c", body: "Fixes: 0123456789ab (\"selinux: document the policy capability bits\")" },
-        ], parseGitTime("2024-01-30T16:00:00Z"));
+        await replay.maintainer.commitPatches(
+          "stable-6.8",
+          [
+            {
+              subject: "selinux: fix a leak of the policy capability table",
+              author: ONDREJ,
+              file: "security/selinux/ss/conditional.c",
+              body: 'Fixes: 0123456789ab ("selinux: document the policy capability bits")',
+            },
+          ],
+          parseGitTime("2024-01-30T16:00:00Z"),
+        );
         await replay.settle(context.deliver);
       },
     },
     tickStep("fixes-reminder", "2024-02-03T10:17:00Z", "hourly reconcile"),
     {
-      id: "fixes-tag", at: "2024-02-03T18:00:00Z", actor: "maintainer", title: `signs ${CYCLE_TAGS.fixes} on stable-6.8 and pushes it`,
+      id: "fixes-tag",
+      at: "2024-02-03T18:00:00Z",
+      actor: "maintainer",
+      title: `signs ${CYCLE_TAGS.fixes} on stable-6.8 and pushes it`,
       async run(replay, context) {
-        await replay.maintainer.tag({ name: CYCLE_TAGS.fixes, target: "stable-6.8", at: parseGitTime("2024-02-03T18:00:00Z"), message: "selinux/stable-6.8 PR 20240203" });
+        await replay.maintainer.tag({
+          name: CYCLE_TAGS.fixes,
+          target: "stable-6.8",
+          at: parseGitTime("2024-02-03T18:00:00Z"),
+          message: "selinux/stable-6.8 PR 20240203",
+        });
         await replay.maintainer.pushTags([CYCLE_TAGS.fixes]);
         await replay.settle(context.deliver);
       },
     },
     {
-      id: "merge-fixes", at: "2024-02-04T20:00:00Z", actor: "linus", title: `merges ${CYCLE_TAGS.fixes} into master`,
+      id: "merge-fixes",
+      at: "2024-02-04T20:00:00Z",
+      actor: "linus",
+      title: `merges ${CYCLE_TAGS.fixes} into master`,
       async run(replay) {
-        await replay.upstream.merge({ fromUrl: replay.forge.gitUrl(OWNER, REPO), tag: CYCLE_TAGS.fixes, at: parseGitTime("2024-02-04T20:00:00Z"), publicUrl: PUBLIC_URL, summary: "selinux fixes from Paul Moore." });
+        await replay.upstream.merge({
+          fromUrl: replay.forge.gitUrl(OWNER, REPO),
+          tag: CYCLE_TAGS.fixes,
+          at: parseGitTime("2024-02-04T20:00:00Z"),
+          publicUrl: PUBLIC_URL,
+          summary: "selinux fixes from Paul Moore.",
+        });
       },
     },
     upstreamStep("v6.8-rc3"),
     patchesStep("patches-2", "2024-02-06T15:00:00Z", variant, [
-      { subject: "selinux: allow dontauditx and auditallowx rules without allowx", author: BAUEN1, file: "security/selinux/ss/policydb.c" },
+      {
+        subject: "selinux: allow dontauditx and auditallowx rules without allowx",
+        author: BAUEN1,
+        file: "security/selinux/ss/policydb.c",
+      },
       { subject: "selinux: cache the sid of the kernel socket", author: STEPHEN, file: "security/selinux/avc.c" },
     ]),
     upstreamStep("v6.8-rc4"),
@@ -186,14 +258,41 @@ export function buildCycleSteps(variant: VariantId, releases: readonly ReleaseTa
   if (devModel) {
     steps.push(
       {
-        id: "tags", at: "2024-03-11T15:00:00Z", actor: "maintainer", title: `pushes four tags at once (${CYCLE_TAGS.window} signed; three bad ones): GitHub sends no webhook`,
+        id: "tags",
+        at: "2024-03-11T15:00:00Z",
+        actor: "maintainer",
+        title: `pushes four tags at once (${CYCLE_TAGS.window} signed; three bad ones): GitHub sends no webhook`,
         async run(replay, context) {
           const at = parseGitTime("2024-03-11T15:00:00Z");
-          await replay.maintainer.tag({ name: CYCLE_TAGS.window, target: "stable-6.9", at, message: "selinux/stable-6.9 PR 20240311" });
-          await replay.maintainer.tag({ name: CYCLE_TAGS.impossible, target: "stable-6.9", at, message: "selinux/stable-6.9 PR 20240231" });
-          await replay.maintainer.tag({ name: CYCLE_TAGS.unsigned, target: "stable-6.9", at, message: "selinux/stable-6.9 PR 20240310", signed: false });
-          await replay.maintainer.repo.setRef(`refs/tags/${CYCLE_TAGS.lightweight}`, (await replay.maintainer.repo.resolve("refs/remotes/origin/stable-6.9"))!);
-          await replay.maintainer.pushTags([CYCLE_TAGS.window, CYCLE_TAGS.impossible, CYCLE_TAGS.unsigned, CYCLE_TAGS.lightweight]);
+          await replay.maintainer.tag({
+            name: CYCLE_TAGS.window,
+            target: "stable-6.9",
+            at,
+            message: "selinux/stable-6.9 PR 20240311",
+          });
+          await replay.maintainer.tag({
+            name: CYCLE_TAGS.impossible,
+            target: "stable-6.9",
+            at,
+            message: "selinux/stable-6.9 PR 20240231",
+          });
+          await replay.maintainer.tag({
+            name: CYCLE_TAGS.unsigned,
+            target: "stable-6.9",
+            at,
+            message: "selinux/stable-6.9 PR 20240310",
+            signed: false,
+          });
+          await replay.maintainer.repo.setRef(
+            `refs/tags/${CYCLE_TAGS.lightweight}`,
+            (await replay.maintainer.repo.resolve("refs/remotes/origin/stable-6.9"))!,
+          );
+          await replay.maintainer.pushTags([
+            CYCLE_TAGS.window,
+            CYCLE_TAGS.impossible,
+            CYCLE_TAGS.unsigned,
+            CYCLE_TAGS.lightweight,
+          ]);
           await replay.settle(context.deliver);
         },
       },
@@ -202,17 +301,33 @@ export function buildCycleSteps(variant: VariantId, releases: readonly ReleaseTa
   } else {
     steps.push(
       {
-        id: "bad-tag", at: "2024-03-11T14:00:00Z", actor: "maintainer", title: `signs and pushes ${CYCLE_TAGS.impossible} (a typo in the date)`,
+        id: "bad-tag",
+        at: "2024-03-11T14:00:00Z",
+        actor: "maintainer",
+        title: `signs and pushes ${CYCLE_TAGS.impossible} (a typo in the date)`,
         async run(replay, context) {
-          await replay.maintainer.tag({ name: CYCLE_TAGS.impossible, target: "stable-6.9", at: parseGitTime("2024-03-11T14:00:00Z"), message: "selinux/stable-6.9 PR 20240231" });
+          await replay.maintainer.tag({
+            name: CYCLE_TAGS.impossible,
+            target: "stable-6.9",
+            at: parseGitTime("2024-03-11T14:00:00Z"),
+            message: "selinux/stable-6.9 PR 20240231",
+          });
           await replay.maintainer.pushTags([CYCLE_TAGS.impossible]);
           await replay.settle(context.deliver);
         },
       },
       {
-        id: "good-tag", at: "2024-03-11T15:00:00Z", actor: "maintainer", title: `signs and pushes ${CYCLE_TAGS.window} as proposed`,
+        id: "good-tag",
+        at: "2024-03-11T15:00:00Z",
+        actor: "maintainer",
+        title: `signs and pushes ${CYCLE_TAGS.window} as proposed`,
         async run(replay, context) {
-          await replay.maintainer.tag({ name: CYCLE_TAGS.window, target: "stable-6.9", at: parseGitTime("2024-03-11T15:00:00Z"), message: "selinux/stable-6.9 PR 20240311" });
+          await replay.maintainer.tag({
+            name: CYCLE_TAGS.window,
+            target: "stable-6.9",
+            at: parseGitTime("2024-03-11T15:00:00Z"),
+            message: "selinux/stable-6.9 PR 20240311",
+          });
           await replay.maintainer.pushTags([CYCLE_TAGS.window]);
           await replay.settle(context.deliver);
         },
@@ -221,9 +336,18 @@ export function buildCycleSteps(variant: VariantId, releases: readonly ReleaseTa
   }
   steps.push(
     {
-      id: "merge-window-pr", at: "2024-03-13T20:00:00Z", actor: "linus", title: `merges ${CYCLE_TAGS.window} into master`,
+      id: "merge-window-pr",
+      at: "2024-03-13T20:00:00Z",
+      actor: "linus",
+      title: `merges ${CYCLE_TAGS.window} into master`,
       async run(replay) {
-        await replay.upstream.merge({ fromUrl: replay.forge.gitUrl(OWNER, REPO), tag: CYCLE_TAGS.window, at: parseGitTime("2024-03-13T20:00:00Z"), publicUrl: PUBLIC_URL, summary: "selinux updates from Paul Moore." });
+        await replay.upstream.merge({
+          fromUrl: replay.forge.gitUrl(OWNER, REPO),
+          tag: CYCLE_TAGS.window,
+          at: parseGitTime("2024-03-13T20:00:00Z"),
+          publicUrl: PUBLIC_URL,
+          summary: "selinux updates from Paul Moore.",
+        });
       },
     },
     tickStep("notice-merge", "2024-03-13T20:17:00Z", "upstream poll and hourly reconcile", true),
@@ -233,7 +357,12 @@ export function buildCycleSteps(variant: VariantId, releases: readonly ReleaseTa
 }
 
 /** Runs `steps` in order: the clock is set to each step's instant, then the step acts. */
-export async function runSteps(replay: Replay, steps: readonly CycleStep[], context: CycleContext, hooks: { before?: (step: CycleStep) => void | Promise<void>; after?: (step: CycleStep) => void | Promise<void> } = {}): Promise<void> {
+export async function runSteps(
+  replay: Replay,
+  steps: readonly CycleStep[],
+  context: CycleContext,
+  hooks: { before?: (step: CycleStep) => void | Promise<void>; after?: (step: CycleStep) => void | Promise<void> } = {},
+): Promise<void> {
   for (const step of steps) {
     replay.at(step.at);
     await hooks.before?.(step);

@@ -58,7 +58,8 @@ export interface ScriptedRepo {
 }
 
 function ident(person: Person, at: GitTime): string {
-  if (/[<>\n]/.test(person.name) || /[<>\n]/.test(person.email)) throw new InputError("bad-identity", `identity ${JSON.stringify(person)} has <, > or a newline`);
+  if (/[<>\n]/.test(person.name) || /[<>\n]/.test(person.email))
+    throw new InputError("bad-identity", `identity ${JSON.stringify(person)} has <, > or a newline`);
   return `${person.name} <${person.email}> ${at.epoch} ${at.tz}`;
 }
 
@@ -71,23 +72,42 @@ function assertSha(sha: string, what: string): string {
  * The text of an annotated tag object of a commit, exactly as git writes it: what a signature covers (git appends the
  * armored signature to it to make a signed tag).
  */
-export function renderTagPayload(input: { readonly target: string; readonly name: string; readonly tagger: Person; readonly at: GitTime; readonly message: string }): string {
+export function renderTagPayload(input: {
+  readonly target: string;
+  readonly name: string;
+  readonly tagger: Person;
+  readonly at: GitTime;
+  readonly message: string;
+}): string {
   return `object ${assertSha(input.target, "tag target")}\ntype commit\ntag ${input.name}\ntagger ${ident(input.tagger, input.at)}\n\n${input.message.replace(/\n*$/, "\n")}`;
 }
 
 /** `refs/heads/<safe>`, `refs/tags/<safe>` or `refs/remotes/<remote>/<safe>`. */
 export function assertFullRef(ref: string): string {
   const match = /^refs\/(heads|tags|remotes\/[a-z]+)\/(.+)$/.exec(ref);
-  if (!match) throw new InputError("bad-ref", `${JSON.stringify(ref)} is not refs/heads/<name>, refs/tags/<name> or refs/remotes/<remote>/<name>`);
+  if (!match)
+    throw new InputError(
+      "bad-ref",
+      `${JSON.stringify(ref)} is not refs/heads/<name>, refs/tags/<name> or refs/remotes/<remote>/<name>`,
+    );
   assertSafeRefName(match[2]!, match[1] === "tags" ? "tag" : "branch");
   return ref;
 }
 
 /** Opens (`init: "bare"` creates) a repository for scripted commits; a bare repository's index is scratch space. */
-export async function openScriptedRepo(dir: string, options: { init?: "bare"; initialBranch?: string; env?: Record<string, string> } = {}): Promise<ScriptedRepo> {
+export async function openScriptedRepo(
+  dir: string,
+  options: { init?: "bare"; initialBranch?: string; env?: Record<string, string> } = {},
+): Promise<ScriptedRepo> {
   mkdirSync(dir, { recursive: true });
   const git = createGitRunner(dir, options.env ? { env: options.env } : {});
-  if (options.init === "bare") await git.run(["init", "--quiet", "--bare", `--initial-branch=${assertSafeRefName(options.initialBranch ?? "main", "branch")}`]);
+  if (options.init === "bare")
+    await git.run([
+      "init",
+      "--quiet",
+      "--bare",
+      `--initial-branch=${assertSafeRefName(options.initialBranch ?? "main", "branch")}`,
+    ]);
   const scratch = () => mkdtempSync(join(tmpdir(), "mw-scripted-"));
 
   async function writeObject(type: "commit" | "tag", text: string): Promise<string> {
@@ -104,8 +124,11 @@ export async function openScriptedRepo(dir: string, options: { init?: "bare"; in
   let indexHolds: string | null = null;
 
   async function writeTree(base: string | null, files: FileEdits): Promise<string> {
-    const baseTree = base ? (await git.run(["rev-parse", "--verify", "--end-of-options", `${base}^{tree}`])).trim() : "empty";
-    if (indexHolds !== baseTree) await git.run(base ? ["read-tree", "--end-of-options", baseTree] : ["read-tree", "--empty"]);
+    const baseTree = base
+      ? (await git.run(["rev-parse", "--verify", "--end-of-options", `${base}^{tree}`])).trim()
+      : "empty";
+    if (indexHolds !== baseTree)
+      await git.run(base ? ["read-tree", "--end-of-options", baseTree] : ["read-tree", "--empty"]);
     const entries = Object.entries(files);
     const written = entries.filter((entry): entry is [string, string] => entry[1] !== null);
     const temp = scratch();
@@ -149,24 +172,45 @@ export async function openScriptedRepo(dir: string, options: { init?: "bare"; in
     async tag(input) {
       const name = assertSafeRefName(input.name, "tag");
       const payload = renderTagPayload({ ...input, name });
-      const signature = input.signWith ? signPayload(input.signWith, payload, { at: new Date(input.at.epoch * 1000) }) : "";
+      const signature = input.signWith
+        ? signPayload(input.signWith, payload, { at: new Date(input.at.epoch * 1000) })
+        : "";
       const sha = await writeObject("tag", payload + signature);
       await repo.setRef(`refs/tags/${name}`, sha);
       return sha;
     },
     async setRef(ref, sha, old) {
-      await git.run(["update-ref", "-m", "scripted", "--end-of-options", assertFullRef(ref), assertSha(sha, "new value"), ...(old ? [assertSha(old, "old value")] : [])]);
+      await git.run([
+        "update-ref",
+        "-m",
+        "scripted",
+        "--end-of-options",
+        assertFullRef(ref),
+        assertSha(sha, "new value"),
+        ...(old ? [assertSha(old, "old value")] : []),
+      ]);
     },
     async resolve(rev, peel = true) {
       const name = SHA.test(rev) ? rev : assertFullRef(rev);
-      return (await git.tryRun(["rev-parse", "--verify", "--quiet", "--end-of-options", peel ? `${name}^{commit}` : name]))?.trim() || null;
+      return (
+        (
+          await git.tryRun(["rev-parse", "--verify", "--quiet", "--end-of-options", peel ? `${name}^{commit}` : name])
+        )?.trim() || null
+      );
     },
     async readFile(commit, path) {
       if (!PATH.test(path)) throw new InputError("bad-path", `file path ${JSON.stringify(path)} refused`);
       return git.tryRun(["cat-file", "blob", "--end-of-options", `${assertSha(commit, "commit")}:${path}`]);
     },
     async mergeTree(ours, theirs) {
-      const out = await git.tryRun(["merge-tree", "--write-tree", "--no-messages", "--end-of-options", assertSha(ours, "ours"), assertSha(theirs, "theirs")]);
+      const out = await git.tryRun([
+        "merge-tree",
+        "--write-tree",
+        "--no-messages",
+        "--end-of-options",
+        assertSha(ours, "ours"),
+        assertSha(theirs, "theirs"),
+      ]);
       if (out === null) throw new Error(`merging ${theirs.slice(0, 12)} into ${ours.slice(0, 12)} conflicts`);
       return out.split("\n")[0]!.trim();
     },

@@ -59,12 +59,23 @@ export function createGpgKey(dir: string, options: GpgKeyOptions): GpgKey {
   const expire = options.expire ?? (options.expired ? "1d" : "never");
   runGpg(gnupgHome, [
     ...fakedTime(createdAt),
-    "--passphrase", "",
-    "--quick-gen-key", `${options.name} <${options.email}>`, options.algorithm ?? "ed25519", "sign", expire,
+    "--passphrase",
+    "",
+    "--quick-gen-key",
+    `${options.name} <${options.email}>`,
+    options.algorithm ?? "ed25519",
+    "sign",
+    expire,
   ]);
   const colons = runGpg(gnupgHome, ["--with-colons", "--list-keys", `<${options.email}>`]);
-  const pub = colons.split("\n").find((line) => line.startsWith("pub:"))?.split(":");
-  const fingerprint = colons.split("\n").find((line) => line.startsWith("fpr:"))?.split(":")[9];
+  const pub = colons
+    .split("\n")
+    .find((line) => line.startsWith("pub:"))
+    ?.split(":");
+  const fingerprint = colons
+    .split("\n")
+    .find((line) => line.startsWith("fpr:"))
+    ?.split(":")[9];
   if (!pub || !fingerprint) throw new Error(`gpg did not list the new key for ${options.email}:\n${colons}`);
   return {
     kind: "gpg",
@@ -121,13 +132,19 @@ export interface GitSigningConfig {
  */
 export function gitSigningConfig(key: SigningKey): GitSigningConfig {
   if (key.kind === "gpg") {
-    return { args: ["-c", "gpg.format=openpgp", "-c", `user.signingkey=${key.fingerprint}`], env: { GNUPGHOME: key.gnupgHome } };
+    return {
+      args: ["-c", "gpg.format=openpgp", "-c", `user.signingkey=${key.fingerprint}`],
+      env: { GNUPGHOME: key.gnupgHome },
+    };
   }
   return {
     args: [
-      "-c", "gpg.format=ssh",
-      "-c", `user.signingkey=${key.privateKeyPath}`,
-      "-c", `gpg.ssh.allowedSignersFile=${key.allowedSignersPath()}`,
+      "-c",
+      "gpg.format=ssh",
+      "-c",
+      `user.signingkey=${key.privateKeyPath}`,
+      "-c",
+      `gpg.ssh.allowedSignersFile=${key.allowedSignersPath()}`,
     ],
     env: {},
   };
@@ -158,7 +175,10 @@ export function signPayload(key: SigningKey, payload: string | Buffer, options: 
 export function stopGpgAgent(keyOrHome: GpgKey | string): void {
   const gnupgHome = typeof keyOrHome === "string" ? keyOrHome : keyOrHome.gnupgHome;
   try {
-    execFileSync("gpgconf", ["--kill", "gpg-agent"], { env: { ...process.env, GNUPGHOME: gnupgHome }, stdio: "ignore" });
+    execFileSync("gpgconf", ["--kill", "gpg-agent"], {
+      env: { ...process.env, GNUPGHOME: gnupgHome },
+      stdio: "ignore",
+    });
   } catch {
     // No agent was started: nothing to stop.
   }

@@ -43,7 +43,12 @@ export interface Maintainer {
    * Commits `patches` one after the other on the forge's `branch` (or on `from` when it is new), an hour apart from
    * `at` (authored a day earlier), and returns the new tip; pushes unless `push: false`.
    */
-  commitPatches(branch: string, patches: readonly PatchSpec[], at: GitTime, options?: { from?: string; push?: boolean }): Promise<string>;
+  commitPatches(
+    branch: string,
+    patches: readonly PatchSpec[],
+    at: GitTime,
+    options?: { from?: string; push?: boolean },
+  ): Promise<string>;
   /** `git push origin <sha>:refs/heads/<branch>` (a fast-forward; never forced). */
   pushBranch(branch: string, sha: string): Promise<void>;
   /** Tags `target` (a branch of the forge or a commit id) and returns the tag object id; signed unless `signed: false`. */
@@ -56,7 +61,12 @@ export interface Maintainer {
 
 /** A REST client for a scripted user of the forge (quiet, no retries). */
 export function createUserClient(apiUrl: string, token: string): Octokit {
-  return new Octokit({ baseUrl: apiUrl, auth: token, log: { debug() {}, info() {}, warn() {}, error() {} }, request: { retries: 0 } });
+  return new Octokit({
+    baseUrl: apiUrl,
+    auth: token,
+    log: { debug() {}, info() {}, warn() {}, error() {} },
+    request: { retries: 0 },
+  });
 }
 
 export async function createMaintainer(options: MaintainerOptions): Promise<Maintainer> {
@@ -79,8 +89,22 @@ export async function createMaintainer(options: MaintainerOptions): Promise<Main
     async sync() {
       // No --prune: a tag made here and not pushed yet must survive the next fetch. No --quiet either: simple-git
       // waits 50 ms after a git that prints nothing, and fetch prints what it updated.
-      await git.run(["fetch", "--no-tags", "--end-of-options", "origin", "+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"]);
-      await git.run(["fetch", "--no-tags", "--end-of-options", "upstream", "+refs/heads/master:refs/remotes/upstream/master", "+refs/tags/v*:refs/tags/v*"]);
+      await git.run([
+        "fetch",
+        "--no-tags",
+        "--end-of-options",
+        "origin",
+        "+refs/heads/*:refs/remotes/origin/*",
+        "+refs/tags/*:refs/tags/*",
+      ]);
+      await git.run([
+        "fetch",
+        "--no-tags",
+        "--end-of-options",
+        "upstream",
+        "+refs/heads/master:refs/remotes/upstream/master",
+        "+refs/tags/v*:refs/tags/v*",
+      ]);
     },
     async commitPatches(branch, patches, at, commitOptions = {}) {
       await maintainer.sync();
@@ -90,7 +114,9 @@ export async function createMaintainer(options: MaintainerOptions): Promise<Main
       for (const [i, patch] of patches.entries()) {
         const when = addSeconds(at, i * 3600);
         const current = (await repo.readFile(tip, patch.file)) ?? renderSourceFile(patch.file);
-        const trailers = [patch.author, ...(patch.author.email === options.person.email ? [] : [options.person])].map((p) => `Signed-off-by: ${p.name} <${p.email}>`);
+        const trailers = [patch.author, ...(patch.author.email === options.person.email ? [] : [options.person])].map(
+          (p) => `Signed-off-by: ${p.name} <${p.email}>`,
+        );
         tip = await repo.commit({
           parents: [tip],
           files: { [patch.file]: `${current}/* ${patch.subject} */\n` },
@@ -112,7 +138,11 @@ export async function createMaintainer(options: MaintainerOptions): Promise<Main
       const target = /^[0-9a-f]{40}$/.test(input.target) ? input.target : await tipOf(input.target);
       if (!target) throw new Error(`maintainer: nothing named ${input.target} to tag`);
       return repo.tag({
-        name: input.name, target, tagger: options.person, at: input.at, message: input.message,
+        name: input.name,
+        target,
+        tagger: options.person,
+        at: input.at,
+        message: input.message,
         ...(input.signed === false ? {} : { signWith: options.key }),
       });
     },
@@ -121,7 +151,12 @@ export async function createMaintainer(options: MaintainerOptions): Promise<Main
       await git.run(["push", "--atomic", "--end-of-options", "origin", ...refspecs]);
     },
     async comment(issue, body) {
-      await rest.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: options.owner, repo: options.repo, issue_number: issue, body });
+      await rest.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+        owner: options.owner,
+        repo: options.repo,
+        issue_number: issue,
+        body,
+      });
     },
   };
   return maintainer;

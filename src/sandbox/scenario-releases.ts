@@ -21,14 +21,20 @@ export function readKernelReleases(): KernelReleaseRow[] {
  * `-rc2`… one week apart, `vX.Y` at its real time (or 15:00 -0700 on its real day). Then cut to `from`..`to`
  * (inclusive tag names). Only rc1 and release days are real; the other rcs are synthesized weekly.
  */
-export function buildReleaseTags(rows: readonly KernelReleaseRow[], range: { from?: string; to?: string } = {}): ReleaseTag[] {
+export function buildReleaseTags(
+  rows: readonly KernelReleaseRow[],
+  range: { from?: string; to?: string } = {},
+): ReleaseTag[] {
   const tags: ReleaseTag[] = [];
   for (const row of rows) {
     const rc1 = parseGitTime(row.rc1CommitTime ?? `${row.rc1Date} 14:00:00 -0700`);
     for (let rc = 1; rc <= row.lastRc; rc++) {
       tags.push({ tag: `v${row.version}-rc${rc}`, date: formatGitTime(addSeconds(rc1, (rc - 1) * 7 * 86400)) });
     }
-    tags.push({ tag: `v${row.version}`, date: formatGitTime(parseGitTime(row.releaseCommitTime ?? `${row.releaseDate} 15:00:00 -0700`)) });
+    tags.push({
+      tag: `v${row.version}`,
+      date: formatGitTime(parseGitTime(row.releaseCommitTime ?? `${row.releaseDate} 15:00:00 -0700`)),
+    });
   }
   const start = range.from === undefined ? 0 : tags.indexOf(findReleaseTag(tags, range.from));
   const end = range.to === undefined ? tags.length - 1 : tags.indexOf(findReleaseTag(tags, range.to));

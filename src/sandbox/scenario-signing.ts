@@ -26,7 +26,11 @@ export function createMaintainerSigning(dir: string, kind: "gpg" | "ssh", person
     const ssh = createSshKey(dir, { comment: person.email });
     return { key: ssh, signing: { kind: "ssh", email: person.email, publicKey: ssh.publicKey }, close() {} };
   }
-  const gpg = createGpgKey(dir, { name: person.name, email: person.email, createdAt: new Date("2023-06-01T00:00:00Z") });
+  const gpg = createGpgKey(dir, {
+    name: person.name,
+    email: person.email,
+    createdAt: new Date("2023-06-01T00:00:00Z"),
+  });
   const appKeyring = createPublicKeyring(dir, gpg);
   return {
     key: gpg,

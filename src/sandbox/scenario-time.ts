@@ -28,7 +28,8 @@ export function parseGitTime(input: GitDateInput): GitTime {
     return { epoch: utc - offset * 60, tz: `${sign}${oh}${om}` };
   }
   const ms = Date.parse(input);
-  if (Number.isNaN(ms) || !/Z$/.test(input)) throw new Error(`date ${JSON.stringify(input)}: use "YYYY-MM-DD HH:MM:SS ±hhmm" or an ISO instant ending in Z`);
+  if (Number.isNaN(ms) || !/Z$/.test(input))
+    throw new Error(`date ${JSON.stringify(input)}: use "YYYY-MM-DD HH:MM:SS ±hhmm" or an ISO instant ending in Z`);
   return { epoch: Math.floor(ms / 1000), tz: "+0000" };
 }
 

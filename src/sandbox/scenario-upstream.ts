@@ -30,7 +30,9 @@ function toFileUrl(path: string): string {
 /** Creates the upstream at `dir` with a first commit (a small kernel tree) `startDaysBefore` days before `first`. */
 export async function createUpstream(dir: string, first: ReleaseTag, startDaysBefore = 60): Promise<Upstream> {
   const repo = await openScriptedRepo(dir, { init: "bare", initialBranch: "master" });
-  const files: Record<string, string> = Object.fromEntries(UPSTREAM_FILES.map((path) => [path, renderSourceFile(path)]));
+  const files: Record<string, string> = Object.fromEntries(
+    UPSTREAM_FILES.map((path) => [path, renderSourceFile(path)]),
+  );
   files.Makefile = renderMakefile("v2.6.12-rc2");
   let last = addSeconds(parseGitTime(first.date), -startDaysBefore * 86400);
   let count = 0;
@@ -58,12 +60,26 @@ export async function createUpstream(dir: string, first: ReleaseTag, startDaysBe
         const author = UPSTREAM_AUTHORS[k % UPSTREAM_AUTHORS.length]!;
         const touchesUs = i === filler;
         const path = touchesUs ? SUBSYSTEM_FILE : `drivers/d${k % 8}/f${k % 5}.c`;
-        const subject = touchesUs ? `lsm: upstream change ${k} seen by security modules` : `drivers: filler change ${k}`;
-        tip = await advance(tip, { [path]: `/* ${subject} */\n` }, { epoch: last.epoch + i * step, tz: at.tz }, `${subject}\n\nSigned-off-by: ${author.name} <${author.email}>`, author);
+        const subject = touchesUs
+          ? `lsm: upstream change ${k} seen by security modules`
+          : `drivers: filler change ${k}`;
+        tip = await advance(
+          tip,
+          { [path]: `/* ${subject} */\n` },
+          { epoch: last.epoch + i * step, tz: at.tz },
+          `${subject}\n\nSigned-off-by: ${author.name} <${author.email}>`,
+          author,
+        );
       }
       const commit = await advance(tip, { Makefile: renderMakefile(release.tag) }, at, `Linux ${release.tag.slice(1)}`);
       await repo.setRef("refs/heads/master", commit, before);
-      await repo.tag({ name: release.tag, target: commit, tagger: LINUS, at, message: `Linux ${release.tag.slice(1)}` });
+      await repo.tag({
+        name: release.tag,
+        target: commit,
+        tagger: LINUS,
+        at,
+        message: `Linux ${release.tag.slice(1)}`,
+      });
       last = at;
       return { commit, tag: release.tag };
     },
@@ -74,7 +90,14 @@ export async function createUpstream(dir: string, first: ReleaseTag, startDaysBe
       const ours = await head();
       const tree = await repo.mergeTree(ours, theirs);
       const message = `Merge tag '${input.tag}' of ${input.publicUrl}\n\nPull ${input.summary}`;
-      const commit = await repo.commit({ parents: [ours, theirs], files: {}, tree, author: LINUS, at: input.at, message });
+      const commit = await repo.commit({
+        parents: [ours, theirs],
+        files: {},
+        tree,
+        author: LINUS,
+        at: input.at,
+        message,
+      });
       await repo.setRef("refs/heads/master", commit, ours);
       if (input.at.epoch > last.epoch) last = input.at;
       return commit;

@@ -31,9 +31,14 @@ const WRITES = [
 export type WriteRoute = (typeof WRITES)[number];
 const READS = [
   "POST /app/installations/{installation_id}/access_tokens", // a token is a read of credentials, not a repository write
-  "GET /app", "GET /app/installations", "GET /installation/repositories",
-  "GET /repos/{owner}/{repo}/contents/{path}", "GET /repos/{owner}/{repo}/issues", "GET /repos/{owner}/{repo}/labels/{name}",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments", "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+  "GET /app",
+  "GET /app/installations",
+  "GET /installation/repositories",
+  "GET /repos/{owner}/{repo}/contents/{path}",
+  "GET /repos/{owner}/{repo}/issues",
+  "GET /repos/{owner}/{repo}/labels/{name}",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
   "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
 ] as const satisfies readonly Route[];
 
@@ -46,9 +51,27 @@ export interface ApiRequest {
   readonly body: Record<string, any>;
   readonly authorization: string;
 }
-export interface Issue { number: number; title: string; body: string; state: "open" | "closed"; labels: string[]; user: { login: string; type: string } }
-export interface Comment { id: number; body: string; user: { login: string; type: string } }
-export interface CheckRun { id: number; name: string; head_sha: string; status: string; conclusion: string; output: { title: string; summary: string } }
+export interface Issue {
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  labels: string[];
+  user: { login: string; type: string };
+}
+export interface Comment {
+  id: number;
+  body: string;
+  user: { login: string; type: string };
+}
+export interface CheckRun {
+  id: number;
+  name: string;
+  head_sha: string;
+  status: string;
+  conclusion: string;
+  output: { title: string; summary: string };
+}
 
 export interface ApiState {
   readonly owner: string;
@@ -77,7 +100,13 @@ export class ApiWorld {
   readonly unmatched: string[] = [];
   private anyWrites = false;
   private nextId = 100;
-  private readonly onNoMatch = (req: { method?: string; path?: string; href?: string; host?: string; hostname?: string }) => {
+  private readonly onNoMatch = (req: {
+    method?: string;
+    path?: string;
+    href?: string;
+    host?: string;
+    hostname?: string;
+  }) => {
     if (/^127\.0\.0\.1(:\d+)?$/.test(req.hostname ?? req.host ?? "")) return; // a test's own server (webhooks over HTTP)
     this.unmatched.push(`${req.method ?? "?"} ${req.path ?? req.href ?? "?"}`);
   };
@@ -90,7 +119,10 @@ export class ApiWorld {
     for (const route of [...READS, ...WRITES]) {
       const [method = "", template = ""] = route.split(" ");
       const isWrite = (WRITES as readonly string[]).includes(route);
-      scope.intercept((uri) => this.matches(uri, template) && (!isWrite || this.anyWrites), method).query(true).optionally()
+      scope
+        .intercept((uri) => this.matches(uri, template) && (!isWrite || this.anyWrites), method)
+        .query(true)
+        .optionally()
         .reply(function (uri, body) {
           return world.answer(route, method, uri, body, this.req.headers);
         });
@@ -112,10 +144,13 @@ export class ApiWorld {
       const { route, landedThen } = typeof write === "string" ? { route: write, landedThen: 0 } : write;
       const [method = "", template = ""] = route.split(" ");
       const world = this;
-      nock(API).intercept((uri) => this.matches(uri, template), method).query(true).reply(function (uri, body) {
-        const [status, data] = world.answer(route, method, uri, body, this.req.headers);
-        return landedThen ? [landedThen, { message: "Bad Gateway" }] : [status, data];
-      });
+      nock(API)
+        .intercept((uri) => this.matches(uri, template), method)
+        .query(true)
+        .reply(function (uri, body) {
+          const [status, data] = world.answer(route, method, uri, body, this.req.headers);
+          return landedThen ? [landedThen, { message: "Bad Gateway" }] : [status, data];
+        });
     }
   }
 
@@ -133,7 +168,9 @@ export class ApiWorld {
       assert.ok(matchRoute(request.method, request.path), `${request.method} ${request.path} is not a declared route`);
       // App routes authenticate as the app (a JWT); everything else as the installation (its token).
       const asApp = request.path === "/app" || request.path.startsWith("/app/");
-      const expected = asApp ? /^bearer [\w-]+\.[\w-]+\.[\w-]+$/ : new RegExp(`^token ghs_installation${this.state.installationId}$`);
+      const expected = asApp
+        ? /^bearer [\w-]+\.[\w-]+\.[\w-]+$/
+        : new RegExp(`^token ghs_installation${this.state.installationId}$`);
       assert.match(request.authorization, expected, `${request.method} ${request.path} authenticated wrongly`);
     }
   }
@@ -152,10 +189,26 @@ export class ApiWorld {
   }
 
   /** Records the request and answers it from the state (public for nock's reply functions). */
-  answer(route: Route, method: string, uri: string, rawBody: unknown, headers: Record<string, string>): [number, unknown] {
+  answer(
+    route: Route,
+    method: string,
+    uri: string,
+    rawBody: unknown,
+    headers: Record<string, string>,
+  ): [number, unknown] {
     const url = new URL(uri, API);
-    const body = (typeof rawBody === "string" && rawBody !== "" ? JSON.parse(rawBody) : rawBody ?? {}) as Record<string, any>;
-    this.requests.push({ method, path: url.pathname, query: url.searchParams, route, body, authorization: String(headers.authorization ?? "") });
+    const body = (typeof rawBody === "string" && rawBody !== "" ? JSON.parse(rawBody) : (rawBody ?? {})) as Record<
+      string,
+      any
+    >;
+    this.requests.push({
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      route,
+      body,
+      authorization: String(headers.authorization ?? ""),
+    });
     const parts = url.pathname.split("/").map(decodeURIComponent);
     const last = parts.at(-1)!;
     const item = parts[5]!; // /repos/{owner}/{repo}/{kind}/{item}/…: an issue number, a commit, a user
@@ -164,33 +217,62 @@ export class ApiWorld {
     const shape = (issue: Issue) => ({ ...issue, labels: issue.labels.map((name) => ({ name })) });
     switch (route) {
       case "POST /app/installations/{installation_id}/access_tokens":
-        return [201, { token: `ghs_installation${parts[3]}`, expires_at: "2999-01-01T00:00:00Z", permissions: {}, repository_selection: "all" }];
+        return [
+          201,
+          {
+            token: `ghs_installation${parts[3]}`,
+            expires_at: "2999-01-01T00:00:00Z",
+            permissions: {},
+            repository_selection: "all",
+          },
+        ];
       case "GET /app":
         return [200, { id: 1, slug: APP_SLUG, name: "merge-window" }];
       case "GET /app/installations":
         return [200, [{ id: s.installationId, account: { login: s.owner } }]];
       case "GET /installation/repositories":
-        return [200, { total_count: 1, repositories: [{ name: s.repo, full_name: `${s.owner}/${s.repo}`, owner: { login: s.owner } }] }];
+        return [
+          200,
+          {
+            total_count: 1,
+            repositories: [{ name: s.repo, full_name: `${s.owner}/${s.repo}`, owner: { login: s.owner } }],
+          },
+        ];
       case "GET /repos/{owner}/{repo}/contents/{path}": {
         const text = s.files.get(parts.slice(5).join("/"));
         if (text === undefined) return [404, { message: "Not Found" }];
-        return [200, { type: "file", encoding: "base64", size: text.length, content: Buffer.from(text).toString("base64") }];
+        return [
+          200,
+          { type: "file", encoding: "base64", size: text.length, content: Buffer.from(text).toString("base64") },
+        ];
       }
       case "GET /repos/{owner}/{repo}/issues": {
         const label = url.searchParams.get("labels");
         const state = url.searchParams.get("state") ?? "open";
-        const found = s.issues.filter((i) => (!label || i.labels.includes(label)) && (state === "all" || i.state === state));
+        const found = s.issues.filter(
+          (i) => (!label || i.labels.includes(label)) && (state === "all" || i.state === state),
+        );
         return [200, found.sort((a, b) => b.number - a.number).map(shape)];
       }
       case "POST /repos/{owner}/{repo}/issues": {
-        const issue: Issue = { number: s.issues.length + 1, title: body.title, body: body.body ?? "", state: "open", labels: body.labels ?? [], user: BOT };
+        const issue: Issue = {
+          number: s.issues.length + 1,
+          title: body.title,
+          body: body.body ?? "",
+          state: "open",
+          labels: body.labels ?? [],
+          user: BOT,
+        };
         s.issues.push(issue);
         return [201, shape(issue)];
       }
       case "PATCH /repos/{owner}/{repo}/issues/{issue_number}": {
         const issue = issueOf(last);
         if (!issue) return [404, { message: "Not Found" }];
-        Object.assign(issue, Object.fromEntries(Object.entries(body).filter(([key]) => ["title", "body", "state"].includes(key))));
+        Object.assign(
+          issue,
+          Object.fromEntries(Object.entries(body).filter(([key]) => ["title", "body", "state"].includes(key))),
+        );
         return [200, shape(issue)];
       }
       case "GET /repos/{owner}/{repo}/labels/{name}":
@@ -206,11 +288,23 @@ export class ApiWorld {
         return [201, comment];
       }
       case "GET /repos/{owner}/{repo}/commits/{ref}/check-runs": {
-        const runs = s.checkRuns.filter((run) => run.head_sha === item && run.name === (url.searchParams.get("check_name") ?? run.name));
-        return [200, { total_count: runs.length, check_runs: runs.map((run) => ({ ...run, app: { slug: APP_SLUG } })) }];
+        const runs = s.checkRuns.filter(
+          (run) => run.head_sha === item && run.name === (url.searchParams.get("check_name") ?? run.name),
+        );
+        return [
+          200,
+          { total_count: runs.length, check_runs: runs.map((run) => ({ ...run, app: { slug: APP_SLUG } })) },
+        ];
       }
       case "POST /repos/{owner}/{repo}/check-runs": {
-        const run: CheckRun = { id: this.nextId++, name: body.name, head_sha: body.head_sha, status: body.status, conclusion: body.conclusion, output: body.output };
+        const run: CheckRun = {
+          id: this.nextId++,
+          name: body.name,
+          head_sha: body.head_sha,
+          status: body.status,
+          conclusion: body.conclusion,
+          output: body.output,
+        };
         s.checkRuns.push(run);
         return [201, run];
       }

@@ -14,7 +14,14 @@ import { buildGitEnv } from "../../src/adapters/git/runner.ts";
 import type { Runtime } from "../../src/app/runtime.ts";
 import { createMergeWindowApp } from "../../src/app/probot-app.ts";
 import {
-  addBareRemote, buildKernelScenario, buildReleaseTags, extendUpstream, PAUL, readKernelReleases, type KernelScenario, type ScenarioStage,
+  addBareRemote,
+  buildKernelScenario,
+  buildReleaseTags,
+  extendUpstream,
+  PAUL,
+  readKernelReleases,
+  type KernelScenario,
+  type ScenarioStage,
 } from "../fixtures/kernel-repo.ts";
 import { ApiWorld } from "./api-world.ts";
 import type { PayloadTarget } from "./payload-world.ts";
@@ -72,7 +79,9 @@ export function fileUrl(path: string): string {
 let appKey: string | undefined;
 /** One throwaway RSA key per test process: the app's JWTs are signed with it (GitHub, here nock, never checks). */
 function readAppKey(): string {
-  appKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  appKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 })
+    .privateKey.export({ type: "pkcs1", format: "pem" })
+    .toString();
   return appKey;
 }
 
@@ -80,12 +89,20 @@ type Logger = NonNullable<NonNullable<ConstructorParameters<typeof Probot>[0]>["
 
 /** A pino-shaped logger that keeps `name level: message` lines (Probot names its children: probot, github, octokit…). */
 function createTestLogger(lines: string[], name = ""): Logger {
-  const keep = (level: string) => (...args: unknown[]) => {
-    const err = (args[0] as { err?: Error } | null)?.err;
-    lines.push(`${name} ${level}: ${String(args.at(-1))}${err ? ` ${err.stack ?? err.message}` : ""}`);
-  };
+  const keep =
+    (level: string) =>
+    (...args: unknown[]) => {
+      const err = (args[0] as { err?: Error } | null)?.err;
+      lines.push(`${name} ${level}: ${String(args.at(-1))}${err ? ` ${err.stack ?? err.message}` : ""}`);
+    };
   const logger = {
-    level: "info", trace() {}, debug() {}, info: keep("info"), warn: keep("warn"), error: keep("error"), fatal: keep("fatal"),
+    level: "info",
+    trace() {},
+    debug() {},
+    info: keep("info"),
+    warn: keep("warn"),
+    error: keep("error"),
+    fatal: keep("fatal"),
     child: (bindings: { name?: string }) => createTestLogger(lines, bindings.name ?? name),
   };
   return logger as unknown as Logger;
@@ -98,7 +115,11 @@ export function createTestProbot(lines: string[] = []): Probot {
     privateKey: readAppKey(),
     secret: SECRET,
     log: createTestLogger(lines),
-    Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } })),
+    Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    })),
   });
 }
 
@@ -117,7 +138,12 @@ export async function openAppWorld(options: AppWorldOptions): Promise<AppWorld> 
   }
 }
 
-async function buildWorld(dir: string, options: AppWorldOptions, closers: (() => void)[], close: () => void): Promise<AppWorld> {
+async function buildWorld(
+  dir: string,
+  options: AppWorldOptions,
+  closers: (() => void)[],
+  close: () => void,
+): Promise<AppWorld> {
   const git = (cwd: string, args: readonly string[], input?: string) =>
     execFileSync("git", args, { cwd, env: buildGitEnv(), input: input ?? "", encoding: "utf8" }).trim();
   const scenario = buildKernelScenario(dir, { stage: options.stage });
@@ -132,13 +158,21 @@ async function buildWorld(dir: string, options: AppWorldOptions, closers: (() =>
   addBareRemote(scenario.subsystem.dir, originDir);
   for (const tag of options.unpushedTags ?? []) git(originDir, ["update-ref", "-d", `refs/tags/${tag}`]);
 
-  const config = parse(readFileSync(new URL("../../config/selinux.yml", import.meta.url), "utf8")) as Record<string, any>;
+  const config = parse(readFileSync(new URL("../../config/selinux.yml", import.meta.url), "utf8")) as Record<
+    string,
+    any
+  >;
   config.upstream.url = fileUrl(scenario.upstream.dir);
   config.signing.allowedSigners = [scenario.gpgKey.fingerprint];
   const api = new ApiWorld({
-    owner: OWNER, repo: REPO, installationId: INSTALLATION_ID,
+    owner: OWNER,
+    repo: REPO,
+    installationId: INSTALLATION_ID,
     files: new Map([[".github/merge-window.yml", stringify(config)]]),
-    issues: [], comments: new Map(), checkRuns: [], labels: new Set(),
+    issues: [],
+    comments: new Map(),
+    checkRuns: [],
+    labels: new Set(),
     permissions: new Map(Object.entries(options.permissions ?? {})),
   });
   closers.push(() => api.close());
@@ -155,7 +189,9 @@ async function buildWorld(dir: string, options: AppWorldOptions, closers: (() =>
     schedule: false,
     onRuntime: (built) => (runtime = built),
   });
-  const middleware = options.middleware ? await createNodeMiddleware(appFn, { probot }) : (await probot.load(appFn), null);
+  const middleware = options.middleware
+    ? await createNodeMiddleware(appFn, { probot })
+    : (await probot.load(appFn), null);
   if (!runtime) throw new Error("the app did not hand out its runtime");
   const app = runtime;
 
@@ -163,7 +199,14 @@ async function buildWorld(dir: string, options: AppWorldOptions, closers: (() =>
     owner: OWNER,
     repo: REPO,
     installationId: INSTALLATION_ID,
-    dir, scenario, api, clock, runtime: app, originDir, logs, middleware,
+    dir,
+    scenario,
+    api,
+    clock,
+    runtime: app,
+    originDir,
+    logs,
+    middleware,
     async deliver(name, payload, id = randomUUID()) {
       await probot.receive({ id, name, payload } as Parameters<Probot["receive"]>[0]);
       await app.idle();
@@ -191,14 +234,25 @@ async function buildWorld(dir: string, options: AppWorldOptions, closers: (() =>
 /** The app logged no failed run (the queue's "run failed") and no failed effect ("failed to …"). */
 function assertNoFailure(logs: readonly string[]): void {
   const app = logs.filter((line) => line.startsWith("probot "));
-  assert.deepEqual(app.filter((line) => / (error|fatal): |failed/.test(line)), [], "a run or an effect failed");
+  assert.deepEqual(
+    app.filter((line) => / (error|fatal): |failed/.test(line)),
+    [],
+    "a run or an effect failed",
+  );
 }
 
 /** A tag the fixture did not make, in its work tree only (push it with pushTag): annotated, unsigned, by Paul, at `date`. */
-export function addUnsignedTag(world: AppWorld, input: { name: string; at: string; date: Date; message: string }): void {
+export function addUnsignedTag(
+  world: AppWorld,
+  input: { name: string; at: string; date: Date; message: string },
+): void {
   const repo = world.scenario.subsystem.dir;
   const commit = world.git(repo, ["rev-parse", "--verify", "--end-of-options", `${input.at}^{commit}`]);
   const seconds = Math.floor(input.date.getTime() / 1000);
-  const object = world.git(repo, ["mktag"], `object ${commit}\ntype commit\ntag ${input.name}\ntagger ${PAUL.name} <${PAUL.email}> ${seconds} +0000\n\n${input.message}\n`);
+  const object = world.git(
+    repo,
+    ["mktag"],
+    `object ${commit}\ntype commit\ntag ${input.name}\ntagger ${PAUL.name} <${PAUL.email}> ${seconds} +0000\n\n${input.message}\n`,
+  );
   world.git(repo, ["update-ref", `refs/tags/${input.name}`, object]);
 }

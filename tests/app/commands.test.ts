@@ -29,7 +29,13 @@ async function openWindow(t: { after: (fn: () => void) => void }, settle = true)
 }
 
 /** Delivers one comment on issue #1 expecting exactly `writes`; returns the requests it caused. */
-async function comment(world: AppWorld, commentId: number, body: string, author: Person, writes: Parameters<AppWorld["api"]["expectWrites"]>): Promise<ApiRequest[]> {
+async function comment(
+  world: AppWorld,
+  commentId: number,
+  body: string,
+  author: Person,
+  writes: Parameters<AppWorld["api"]["expectWrites"]>,
+): Promise<ApiRequest[]> {
   const from = world.api.requests.length;
   world.api.expectWrites(...writes);
   await world.deliver("issue_comment", buildCommentPayload(world, { issue: 1, commentId, body, author }));
@@ -47,20 +53,38 @@ test("a writer's skip-rebase is recorded; a maintainer's create-stable pushes st
   const world = await openWindow(t);
   const next = world.git(world.originDir, ["rev-parse", "--verify", "--end-of-options", "refs/heads/next"]);
 
-  const skipped = await comment(world, 9001, "Tests pass on next.\n/merge-window skip-rebase\n", CONTRIBUTOR, [COMMENTS, UPDATE]);
-  assert.ok(skipped.some((r) => r.method === "GET" && r.path.endsWith(`/collaborators/${CONTRIBUTOR.login}/permission`)), "permission read at execution time");
+  const skipped = await comment(world, 9001, "Tests pass on next.\n/merge-window skip-rebase\n", CONTRIBUTOR, [
+    COMMENTS,
+    UPDATE,
+  ]);
+  assert.ok(
+    skipped.some((r) => r.method === "GET" && r.path.endsWith(`/collaborators/${CONTRIBUTOR.login}/permission`)),
+    "permission read at execution time",
+  );
   const [reply, update] = skipped.filter((r) => r.method !== "GET");
-  assert.equal(reply!.body.body, "@omosnace recorded: `next` is not rebased this cycle.\n\n<!-- merge-window:reply:9001 -->");
-  assert.match(update!.body.body, /^- ✅ \*\*Decide whether to rebase next onto the release\*\*: done, skip \(by @omosnace\)\n- ➖ \*\*Rebase next[^\n]*: skipped/m);
+  assert.equal(
+    reply!.body.body,
+    "@omosnace recorded: `next` is not rebased this cycle.\n\n<!-- merge-window:reply:9001 -->",
+  );
+  assert.match(
+    update!.body.body,
+    /^- ✅ \*\*Decide whether to rebase next onto the release\*\*: done, skip \(by @omosnace\)\n- ➖ \*\*Rebase next[^\n]*: skipped/m,
+  );
   assert.match(update!.body.body, /^- 👉 \*\*Copy next to stable-6\.9\*\*: due/m);
-  assert.deepEqual({ ...parseMeta(update!.body.body)?.rebaseDecision, at: "…" }, { choice: "skip", by: "omosnace", at: "…", sha: next });
+  assert.deepEqual(
+    { ...parseMeta(update!.body.body)?.rebaseDecision, at: "…" },
+    { choice: "skip", by: "omosnace", at: "…", sha: next },
+  );
   assert.ok(!/stable-6\.9/.test(refsOf(world)), "skip-rebase creates nothing");
 
   const created = await comment(world, 9002, "/merge-window create-stable", MAINTAINER, [COMMENTS, UPDATE]);
   const stable = world.git(world.originDir, ["rev-parse", "--verify", "--end-of-options", "refs/heads/stable-6.9"]);
   assert.equal(stable, next, "stable-6.9 is next's commit, pinned when the command ran");
   const writes = created.filter((r) => r.method !== "GET");
-  assert.equal(writes[0]!.body.body, `@pcmoore creating \`stable-6.9\` from \`next\` at ${next.slice(0, 12)}.\n\n<!-- merge-window:reply:9002 -->`);
+  assert.equal(
+    writes[0]!.body.body,
+    `@pcmoore creating \`stable-6.9\` from \`next\` at ${next.slice(0, 12)}.\n\n<!-- merge-window:reply:9002 -->`,
+  );
 });
 
 test("a reader's command gets exactly one denial comment; nothing is created and the issue changes only in its hidden memory", async (t) => {
@@ -71,10 +95,19 @@ test("a reader's command gets exactly one denial comment; nothing is created and
   const requests = await comment(world, 9100, "/merge-window create-stable", READER, [COMMENTS, UPDATE]);
 
   const writes = requests.filter((r) => r.method !== "GET");
-  assert.deepEqual(writes.map((r) => r.route), [COMMENTS, UPDATE]);
-  assert.equal(writes[0]!.body.body, "@curious `/merge-window create-stable` needs maintain permission on this repository; yours is read. Nothing was done.\n\n<!-- merge-window:reply:9100 -->");
+  assert.deepEqual(
+    writes.map((r) => r.route),
+    [COMMENTS, UPDATE],
+  );
+  assert.equal(
+    writes[0]!.body.body,
+    "@curious `/merge-window create-stable` needs maintain permission on this repository; yours is read. Nothing was done.\n\n<!-- merge-window:reply:9100 -->",
+  );
   assert.equal(visible(writes[1]!.body.body), visible(before), "the checklist is unchanged");
-  assert.deepEqual(parseMeta(writes[1]!.body.body)?.done.filter((key) => !parseMeta(before)?.done.includes(key)), ["command:9100", "reply:9100"]);
+  assert.deepEqual(
+    parseMeta(writes[1]!.body.body)?.done.filter((key) => !parseMeta(before)?.done.includes(key)),
+    ["command:9100", "reply:9100"],
+  );
   assert.equal(refsOf(world), refs, "no ref moved or appeared in the origin");
   assert.equal(world.api.state.comments.get(1)?.filter((c) => c.body.includes("curious")).length, 1);
 });
@@ -83,8 +116,14 @@ test("a comment by the app itself, or by another bot, costs no request at all an
   const world = await openWindow(t, false);
   world.api.expectWrites();
   const dependabot: Person = { login: "dependabot[bot]", type: "Bot" };
-  await world.deliver("issue_comment", buildCommentPayload(world, { issue: 1, commentId: 9200, body: "/merge-window create-stable", author: BOT }));
-  await world.deliver("issue_comment", buildCommentPayload(world, { issue: 1, commentId: 9201, body: "/merge-window rebase", author: dependabot }));
+  await world.deliver(
+    "issue_comment",
+    buildCommentPayload(world, { issue: 1, commentId: 9200, body: "/merge-window create-stable", author: BOT }),
+  );
+  await world.deliver(
+    "issue_comment",
+    buildCommentPayload(world, { issue: 1, commentId: 9201, body: "/merge-window rebase", author: dependabot }),
+  );
   world.assertDone();
   assert.deepEqual(world.api.requests, []);
   assert.ok(!existsSync(join(world.dir, "cache", "repos")), "no workspace was opened");

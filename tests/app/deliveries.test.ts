@@ -10,17 +10,28 @@ const UPDATE = "PATCH /repos/{owner}/{repo}/issues/{issue_number}";
 const WRITER = { login: "omosnace", type: "User" } as const;
 
 async function openWindow(t: { after: (fn: () => void) => void }): Promise<AppWorld> {
-  const world = await openAppWorld({ stage: "development", now: "2024-03-11T10:00:00Z", upstreamTags: ["v6.8-rc7", "v6.8"], permissions: { omosnace: "write" } });
+  const world = await openAppWorld({
+    stage: "development",
+    now: "2024-03-11T10:00:00Z",
+    upstreamTags: ["v6.8-rc7", "v6.8"],
+    permissions: { omosnace: "write" },
+  });
   t.after(() => world.close());
   await world.settle();
   return world;
 }
 
-const replies = (world: AppWorld, id: number) => (world.api.state.comments.get(1) ?? []).filter((c) => c.body.endsWith(`<!-- merge-window:reply:${id} -->`));
+const replies = (world: AppWorld, id: number) =>
+  (world.api.state.comments.get(1) ?? []).filter((c) => c.body.endsWith(`<!-- merge-window:reply:${id} -->`));
 
 test("the same delivery id twice: the second copy makes no request; the same comment in a new delivery writes nothing", async (t) => {
   const world = await openWindow(t);
-  const payload = buildCommentPayload(world, { issue: 1, commentId: 9300, body: "/merge-window skip-rebase", author: WRITER });
+  const payload = buildCommentPayload(world, {
+    issue: 1,
+    commentId: 9300,
+    body: "/merge-window skip-rebase",
+    author: WRITER,
+  });
   world.api.expectWrites(COMMENTS, UPDATE);
   await world.deliver("issue_comment", payload, "delivery-9300");
   world.assertDone();
@@ -43,12 +54,19 @@ test("a 502 on a comment POST that landed: the adapter re-reads, finds it, and t
   const world = await openWindow(t);
   const before = world.api.requests.length;
   world.api.expectWrites({ route: COMMENTS, landedThen: 502 }, UPDATE);
-  await world.deliver("issue_comment", buildCommentPayload(world, { issue: 1, commentId: 9400, body: "/merge-window skip-rebase", author: WRITER }));
+  await world.deliver(
+    "issue_comment",
+    buildCommentPayload(world, { issue: 1, commentId: 9400, body: "/merge-window skip-rebase", author: WRITER }),
+  );
 
   world.assertDone();
   const requests = world.api.requests.slice(before).map((r) => r.route);
   assert.equal(requests.filter((r) => r === COMMENTS).length, 1, "posted once");
-  assert.equal(requests[requests.indexOf(COMMENTS) + 1], "GET /repos/{owner}/{repo}/issues/{issue_number}/comments", "then re-read");
+  assert.equal(
+    requests[requests.indexOf(COMMENTS) + 1],
+    "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+    "then re-read",
+  );
   assert.equal(replies(world, 9400).length, 1);
   assert.match(replies(world, 9400)[0]!.body, /^@omosnace recorded: `next` is not rebased this cycle\./);
   assert.ok(requests.includes(UPDATE), "the decision is still recorded: the comment did land");

@@ -9,10 +9,21 @@ test("jobs of one repository run one at a time, in order; other repositories do 
   const queue = createJobQueue((key, error) => errors.push(`${key}: ${(error as Error).message}`));
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  queue.enqueue("a/x", async () => { events.push("x1 start"); await gate; events.push("x1 end"); });
-  queue.enqueue("a/x", async () => { events.push("x2"); throw new Error("boom"); });
-  queue.enqueue("a/x", async () => { events.push("x3"); });
-  queue.enqueue("a/y", async () => { events.push("y1"); });
+  queue.enqueue("a/x", async () => {
+    events.push("x1 start");
+    await gate;
+    events.push("x1 end");
+  });
+  queue.enqueue("a/x", async () => {
+    events.push("x2");
+    throw new Error("boom");
+  });
+  queue.enqueue("a/x", async () => {
+    events.push("x3");
+  });
+  queue.enqueue("a/y", async () => {
+    events.push("y1");
+  });
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(events, ["x1 start", "y1"]);
   release();

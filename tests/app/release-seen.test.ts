@@ -21,12 +21,19 @@ function bodyOf(writes: readonly ApiRequest[], route: string): string {
 function assertWindowOpenReminder(writes: readonly ApiRequest[]): void {
   const reminder = writes.find((request) => request.route === COMMENTS)!;
   assert.equal(reminder.path, "/repos/selinuxproject/selinux-kernel/issues/1/comments");
-  assert.match(reminder.body.body, /^v6\.8 is released: the v6\.9 merge window is open \(day 2; -rc1 expected 2024-03-24\)\.\n- Copy next to stable-6\.9: by window day 7\n/);
+  assert.match(
+    reminder.body.body,
+    /^v6\.8 is released: the v6\.9 merge window is open \(day 2; -rc1 expected 2024-03-24\)\.\n- Copy next to stable-6\.9: by window day 7\n/,
+  );
   assert.match(reminder.body.body, /\n<!-- merge-window:remind:window-open -->$/);
 }
 
 test("the first run after v6.8 is out opens the v6.9 tracking issue (label, checklist) and posts the window-open reminder", async (t) => {
-  const world = await openAppWorld({ stage: "development", now: "2024-03-11T10:00:00Z", upstreamTags: ["v6.8-rc7", "v6.8"] });
+  const world = await openAppWorld({
+    stage: "development",
+    now: "2024-03-11T10:00:00Z",
+    upstreamTags: ["v6.8-rc7", "v6.8"],
+  });
   t.after(() => world.close());
   world.api.expectWrites(LABELS, ISSUES, COMMENTS, DISPATCH, UPDATE);
 
@@ -35,21 +42,41 @@ test("the first run after v6.8 is out opens the v6.9 tracking issue (label, chec
 
   world.assertDone();
   const writes = world.api.writes();
-  assert.deepEqual(writes.map((request) => request.route), [LABELS, ISSUES, COMMENTS, DISPATCH, UPDATE], "issue first, then what refers to it");
+  assert.deepEqual(
+    writes.map((request) => request.route),
+    [LABELS, ISSUES, COMMENTS, DISPATCH, UPDATE],
+    "issue first, then what refers to it",
+  );
   const opened = writes[1]!.body;
-  assert.deepEqual([opened.title, opened.labels, writes[0]!.body.name], ["merge-window: v6.9 (selinux)", ["merge-window"], "merge-window"]);
+  assert.deepEqual(
+    [opened.title, opened.labels, writes[0]!.body.name],
+    ["merge-window: v6.9 (selinux)", ["merge-window"], "merge-window"],
+  );
   const body = String(opened.body);
   assert.ok(body.startsWith(`${TRACKING_MARKER}\n**Upstream:** merge window, day 2 (v6.8 tagged 2024-03-10)`), body);
   // The fixture's next holds a merge of another tree: no rebase is possible, so copying it is what is due.
-  for (const step of ["➖ **Decide whether to rebase next onto the release**: skipped, next holds merges of others' history", "👉 **Copy next to stable-6.9**: due", "⛔ **Signed tag on stable-6.9**: blocked", "⛔ **[GIT PULL] request written**: blocked"]) {
+  for (const step of [
+    "➖ **Decide whether to rebase next onto the release**: skipped, next holds merges of others' history",
+    "👉 **Copy next to stable-6.9**: due",
+    "⛔ **Signed tag on stable-6.9**: blocked",
+    "⛔ **[GIT PULL] request written**: blocked",
+  ]) {
     assert.ok(body.includes(`- ${step}`), `checklist line ${step}`);
   }
   assertWindowOpenReminder(writes);
-  assert.deepEqual(parseMeta(bodyOf(writes, UPDATE))?.done, ["remind:window-open", "tests:week-of-2024-03-11"], "what was done is remembered in the issue");
+  assert.deepEqual(
+    parseMeta(bodyOf(writes, UPDATE))?.done,
+    ["remind:window-open", "tests:week-of-2024-03-11"],
+    "what was done is remembered in the issue",
+  );
 });
 
 test("a poll that sees v6.8 appear runs the repository at once: the reminder in the existing issue, once", async (t) => {
-  const world = await openAppWorld({ stage: "development", now: "2024-03-05T10:00:00Z", upstreamTags: ["v6.8-rc7", "v6.8-rc7"] });
+  const world = await openAppWorld({
+    stage: "development",
+    now: "2024-03-05T10:00:00Z",
+    upstreamTags: ["v6.8-rc7", "v6.8-rc7"],
+  });
   t.after(() => world.close());
   world.api.allowAnyWrites();
   await world.runtime.runJob("poll-upstream"); // the app starts during rc7: it opens the issue, reminds "late" and "window soon"
@@ -65,7 +92,10 @@ test("a poll that sees v6.8 appear runs the repository at once: the reminder in 
 
   world.assertDone();
   const writes = world.api.writes(from);
-  assert.deepEqual(writes.map((request) => request.route), [COMMENTS, UPDATE]);
+  assert.deepEqual(
+    writes.map((request) => request.route),
+    [COMMENTS, UPDATE],
+  );
   assertWindowOpenReminder(writes);
   assert.match(bodyOf(writes, UPDATE), /^\*\*Upstream:\*\* merge window, day 2 \(v6\.8 tagged 2024-03-10\)/m);
 
@@ -74,5 +104,9 @@ test("a poll that sees v6.8 appear runs the repository at once: the reminder in 
   await world.runtime.runJob("poll-upstream");
   await world.runtime.idle();
   world.assertDone();
-  assert.deepEqual(world.api.requests.slice(again).map((request) => request.route), ["GET /app/installations", "GET /installation/repositories"], "no new tag: no run");
+  assert.deepEqual(
+    world.api.requests.slice(again).map((request) => request.route),
+    ["GET /app/installations", "GET /installation/repositories"],
+    "no new tag: no run",
+  );
 });

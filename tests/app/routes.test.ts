@@ -17,7 +17,9 @@ ROUTES_USED satisfies readonly (keyof Endpoints)[];
 function readOctokitRoutes(): Set<string> {
   const known = new Set<string>();
   for (const scope of Object.values(new Octokit().rest)) {
-    for (const method of Object.values(scope as Record<string, { endpoint?: { DEFAULTS?: { method: string; url: string } } }>)) {
+    for (const method of Object.values(
+      scope as Record<string, { endpoint?: { DEFAULTS?: { method: string; url: string } } }>,
+    )) {
       const defaults = method.endpoint?.DEFAULTS;
       if (defaults) known.add(`${defaults.method} ${defaults.url}`);
     }
@@ -28,7 +30,10 @@ function readOctokitRoutes(): Set<string> {
 test("every route the app declares is one Octokit knows from GitHub's OpenAPI description", () => {
   const known = readOctokitRoutes();
   assert.ok(known.size > 500, "Octokit's endpoint list was read");
-  assert.deepEqual([...ROUTES_USED, ...APP_ROUTES].filter((route) => !known.has(route)), []);
+  assert.deepEqual(
+    [...ROUTES_USED, ...APP_ROUTES].filter((route) => !known.has(route)),
+    [],
+  );
 });
 
 test("APP_ROUTES are the routes src/app/probot-app.ts calls, plus the token exchange @octokit/auth-app makes for it", () => {
@@ -40,8 +45,16 @@ test("APP_ROUTES are the routes src/app/probot-app.ts calls, plus the token exch
 
 test("the request matcher accepts the declared routes as Octokit sends them and nothing else", () => {
   const accepted: Array<[string, string, string]> = [
-    ["GET", "/repos/selinuxproject/selinux-kernel/contents/.github%2Fmerge-window.yml", "GET /repos/{owner}/{repo}/contents/{path}"],
-    ["GET", "/repos/selinuxproject/selinux-kernel/labels/merge-window%3A%20deferred", "GET /repos/{owner}/{repo}/labels/{name}"],
+    [
+      "GET",
+      "/repos/selinuxproject/selinux-kernel/contents/.github%2Fmerge-window.yml",
+      "GET /repos/{owner}/{repo}/contents/{path}",
+    ],
+    [
+      "GET",
+      "/repos/selinuxproject/selinux-kernel/labels/merge-window%3A%20deferred",
+      "GET /repos/{owner}/{repo}/labels/{name}",
+    ],
     ["PATCH", "/repos/selinuxproject/selinux-kernel/issues/1", "PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
     ["POST", "/app/installations/4242/access_tokens", "POST /app/installations/{installation_id}/access_tokens"],
     ["GET", "/installation/repositories", "GET /installation/repositories"],

@@ -19,7 +19,15 @@ test("MERGE_WINDOW_SIGNING_KEY: what the signer would refuse later is refused at
   assert.equal(parseSigningKey(undefined), null);
   assert.deepEqual(parseSigningKey("gpg:0x0123456789abcdef"), { kind: "gpg", keyId: "0123456789ABCDEF" });
   assert.deepEqual(parseSigningKey(`ssh:${key}`), { kind: "ssh", keyFile: key });
-  for (const bad of ["gpg:DEADBEEF", "gpg:", "DEADBEEFDEADBEEF", "ssh:relative/key", `ssh:${join(dir, "missing")}`, `ssh:${spaced}`, "pgp:0123456789ABCDEF"]) {
+  for (const bad of [
+    "gpg:DEADBEEF",
+    "gpg:",
+    "DEADBEEFDEADBEEF",
+    "ssh:relative/key",
+    `ssh:${join(dir, "missing")}`,
+    `ssh:${spaced}`,
+    "pgp:0123456789ABCDEF",
+  ]) {
     assert.throws(() => parseSigningKey(bad), /^Error: MERGE_WINDOW_SIGNING_KEY /, bad);
   }
 });

@@ -39,13 +39,28 @@ test("a valid signed tag gets a success check run on its commit, and the [GIT PU
   const check = only(writes, CHECK_RUNS).body;
   assert.notEqual(tagObject, stableTip, "the push names the tag object; the check run belongs to the commit");
   assert.deepEqual(
-    { name: check.name, head_sha: check.head_sha, status: check.status, conclusion: check.conclusion, title: check.output.title },
-    { name: `merge-window / tag ${MERGE_WINDOW_TAG.name}`, head_sha: stableTip, status: "completed", conclusion: "success", title: `${MERGE_WINDOW_TAG.name} is a valid pull-request tag` },
+    {
+      name: check.name,
+      head_sha: check.head_sha,
+      status: check.status,
+      conclusion: check.conclusion,
+      title: check.output.title,
+    },
+    {
+      name: `merge-window / tag ${MERGE_WINDOW_TAG.name}`,
+      head_sha: stableTip,
+      status: "completed",
+      conclusion: "success",
+      title: `${MERGE_WINDOW_TAG.name} is a valid pull-request tag`,
+    },
   );
   const mail = only(writes, COMMENTS);
   assert.equal(mail.path, `/repos/${world.owner}/${world.repo}/issues/1/comments`);
   assert.match(mail.body.body, /^Subject: \[GIT PULL\] selinux\/selinux-pr-20240312$/m);
-  assert.match(mail.body.body, /^ {2}https:\/\/git\.kernel\.org\/pub\/scm\/linux\/kernel\/git\/pcmoore\/selinux\.git\n {4}tags\/selinux-pr-20240312$/m);
+  assert.match(
+    mail.body.body,
+    /^ {2}https:\/\/git\.kernel\.org\/pub\/scm\/linux\/kernel\/git\/pcmoore\/selinux\.git\n {4}tags\/selinux-pr-20240312$/m,
+  );
   assert.match(mail.body.body, /<!-- merge-window:request-pull:selinux-pr-20240312 -->$/);
   assert.match(only(writes, ISSUE).body.body, /`selinux-pr-20240312` → [0-9a-f]{12} on stable-6\.9: valid/);
 });
@@ -53,8 +68,18 @@ test("a valid signed tag gets a success check run on its commit, and the [GIT PU
 test("unsigned and impossibly dated tags get failure check runs whose summary names each problem code", async (t) => {
   const world = await openWindow(t, []);
   const stableTip = world.git(world.originDir, ["rev-parse", "--verify", "--end-of-options", "refs/heads/stable-6.9"]);
-  addUnsignedTag(world, { name: "selinux-pr-20240313", at: "stable-6.9", date: new Date("2024-03-13T00:10:00Z"), message: "selinux/stable-6.9 PR 20240313" });
-  addUnsignedTag(world, { name: "selinux-pr-20240230", at: "stable-6.9", date: new Date("2024-03-13T00:20:00Z"), message: "selinux/stable-6.9 PR 20240230" });
+  addUnsignedTag(world, {
+    name: "selinux-pr-20240313",
+    at: "stable-6.9",
+    date: new Date("2024-03-13T00:10:00Z"),
+    message: "selinux/stable-6.9 PR 20240313",
+  });
+  addUnsignedTag(world, {
+    name: "selinux-pr-20240230",
+    at: "stable-6.9",
+    date: new Date("2024-03-13T00:20:00Z"),
+    message: "selinux/stable-6.9 PR 20240230",
+  });
 
   const verdicts: Record<string, unknown>[] = [];
   for (const name of ["selinux-pr-20240313", "selinux-pr-20240230"]) {
@@ -64,16 +89,36 @@ test("unsigned and impossibly dated tags get failure check runs whose summary na
     world.assertDone();
     const check = only(world.api.writes(from), CHECK_RUNS).body;
     assert.equal(check.head_sha, stableTip);
-    verdicts.push({ name: check.name, conclusion: check.conclusion, title: check.output.title, summary: check.output.summary.split("\n") });
+    verdicts.push({
+      name: check.name,
+      conclusion: check.conclusion,
+      title: check.output.title,
+      summary: check.output.summary.split("\n"),
+    });
   }
   const [unsigned, impossible] = verdicts as { summary: string[] }[];
-  assert.deepEqual(verdicts.map(({ summary, ...rest }) => rest), [
-    { name: "merge-window / tag selinux-pr-20240313", conclusion: "failure", title: "selinux-pr-20240313: 1 problem(s)" },
-    { name: "merge-window / tag selinux-pr-20240230", conclusion: "failure", title: "selinux-pr-20240230: 2 problem(s)" },
-  ]);
+  assert.deepEqual(
+    verdicts.map(({ summary, ...rest }) => rest),
+    [
+      {
+        name: "merge-window / tag selinux-pr-20240313",
+        conclusion: "failure",
+        title: "selinux-pr-20240313: 1 problem(s)",
+      },
+      {
+        name: "merge-window / tag selinux-pr-20240230",
+        conclusion: "failure",
+        title: "selinux-pr-20240230: 2 problem(s)",
+      },
+    ],
+  );
   // Each problem once, as `- code: message`, under one lead sentence.
-  const codes = (summary: string[]) => summary.filter((line) => line.startsWith("- ")).map((line) => line.slice(2, line.indexOf(":")));
-  assert.deepEqual([codes(unsigned!.summary), codes(impossible!.summary)], [["unsigned"], ["impossible-date", "unsigned"]]);
+  const codes = (summary: string[]) =>
+    summary.filter((line) => line.startsWith("- ")).map((line) => line.slice(2, line.indexOf(":")));
+  assert.deepEqual(
+    [codes(unsigned!.summary), codes(impossible!.summary)],
+    [["unsigned"], ["impossible-date", "unsigned"]],
+  );
   assert.equal(unsigned!.summary[0], "selinux-pr-20240313 cannot be sent as a pull-request tag until these are fixed:");
   assert.match(impossible!.summary.join("\n"), /- impossible-date: .*20240230/);
 });

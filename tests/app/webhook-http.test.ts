@@ -26,7 +26,12 @@ async function serve(world: AppWorld, t: { after: (fn: () => Promise<void>) => v
 async function post(url: string, event: string, delivery: string, body: string, signature: string): Promise<number> {
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-github-event": event, "x-github-delivery": delivery, "x-hub-signature-256": signature },
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": event,
+      "x-github-delivery": delivery,
+      "x-hub-signature-256": signature,
+    },
     body,
   });
   await response.arrayBuffer();
@@ -36,10 +41,17 @@ async function post(url: string, event: string, delivery: string, body: string, 
 const sign = (body: string, secret = SECRET) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 
 test("a correctly signed push is accepted and runs the app; a wrongly signed one gets 400 and does nothing", async (t) => {
-  const world = await openAppWorld({ stage: "window", now: "2024-03-13T00:30:00Z", unpushedTags: [MERGE_WINDOW_TAG.name], middleware: true });
+  const world = await openAppWorld({
+    stage: "window",
+    now: "2024-03-13T00:30:00Z",
+    unpushedTags: [MERGE_WINDOW_TAG.name],
+    middleware: true,
+  });
   t.after(() => world.close());
   const url = await serve(world, t);
-  const body = JSON.stringify(buildPushPayload(world, `refs/tags/${MERGE_WINDOW_TAG.name}`, world.pushTag(MERGE_WINDOW_TAG.name)));
+  const body = JSON.stringify(
+    buildPushPayload(world, `refs/tags/${MERGE_WINDOW_TAG.name}`, world.pushTag(MERGE_WINDOW_TAG.name)),
+  );
 
   world.api.expectWrites();
   assert.equal(await post(url, "push", "forged-1", body, sign(body, "not-the-secret")), 400);
@@ -48,13 +60,21 @@ test("a correctly signed push is accepted and runs the app; a wrongly signed one
   world.api.assertDone();
   assert.deepEqual(world.api.requests, [], "no GitHub request");
   const refused = world.logs.splice(0).filter((line) => line.startsWith("probot "));
-  assert.deepEqual(refused, Array(2).fill("probot error: AggregateError: [@octokit/webhooks] signature does not match event payload and secret"));
+  assert.deepEqual(
+    refused,
+    Array(2).fill(
+      "probot error: AggregateError: [@octokit/webhooks] signature does not match event payload and secret",
+    ),
+  );
   assert.ok(!existsSync(join(world.dir, "cache", "repos")), "no run: no workspace was opened");
 
   world.api.allowAnyWrites();
   assert.equal(await post(url, "push", "signed-1", body, sign(body)), 200);
   await world.runtime.idle();
   world.assertDone();
-  const checks = world.api.writes().filter((r) => r.route === "POST /repos/{owner}/{repo}/check-runs").map((r) => [r.body.name, r.body.conclusion]);
+  const checks = world.api
+    .writes()
+    .filter((r) => r.route === "POST /repos/{owner}/{repo}/check-runs")
+    .map((r) => [r.body.name, r.body.conclusion]);
   assert.deepEqual(checks, [[`merge-window / tag ${MERGE_WINDOW_TAG.name}`, "success"]]);
 });

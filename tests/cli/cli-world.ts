@@ -5,7 +5,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildGitEnv } from "../../src/adapters/git/runner.ts";
 import { main } from "../../src/cli/main.ts";
-import { buildReleaseTags, buildSubsystem, buildUpstream, readKernelReleases, type SubsystemRepo, type SubsystemStep, type UpstreamRepo } from "../fixtures/kernel-repo.ts";
+import {
+  buildReleaseTags,
+  buildSubsystem,
+  buildUpstream,
+  readKernelReleases,
+  type SubsystemRepo,
+  type SubsystemStep,
+  type UpstreamRepo,
+} from "../fixtures/kernel-repo.ts";
 
 export interface CliResult {
   readonly code: number;
@@ -40,7 +48,10 @@ export async function runCli(argv: readonly string[], options: CliRunOptions = {
 /** Runs git in `dir` with a GIT_*-free environment and a fixed identity (test setup only). */
 export function git(dir: string, args: readonly string[]): string {
   return execFileSync("git", ["-c", "user.name=Paul Moore", "-c", "user.email=paul@paul-moore.com", ...args], {
-    cwd: dir, env: buildGitEnv(), encoding: "utf8", stdio: ["pipe", "pipe", "pipe"],
+    cwd: dir,
+    env: buildGitEnv(),
+    encoding: "utf8",
+    stdio: ["pipe", "pipe", "pipe"],
   }).trim();
 }
 
@@ -61,7 +72,11 @@ export function writeRepoFile(repo: string, path: string, text: string): string 
 }
 
 /** An upstream with the real release tags `from`…`to` and a subsystem clone built by `steps`. */
-export function buildWorld(dir: string, range: { from: string; to: string }, steps: readonly SubsystemStep[]): { upstream: UpstreamRepo; subsystem: SubsystemRepo } {
+export function buildWorld(
+  dir: string,
+  range: { from: string; to: string },
+  steps: readonly SubsystemStep[],
+): { upstream: UpstreamRepo; subsystem: SubsystemRepo } {
   const releases = buildReleaseTags(readKernelReleases(), range);
   const upstream = buildUpstream(join(dir, "linux.git"), { releases, filler: 2 * releases.length });
   return { upstream, subsystem: buildSubsystem(join(dir, "subsystem"), { upstream, steps }) };

@@ -34,19 +34,48 @@ describe("request-pull", () => {
     key = createGpgKey(join(dir, "keys"), { name: PAUL.name, email: PAUL.email });
     const { subsystem } = buildWorld(dir, { from: "v6.7", to: "v6.9-rc2" }, [
       { kind: "branch", name: "next", from: "v6.8-rc1" },
-      { kind: "patches", branch: "next", patches: [
-        { subject: "selinux: reduce the object class calculations at inode init time", date: "2024-01-25 17:55:45 -0500" },
-        { subject: "selinux: fix style issues in security/selinux/ss/avtab.c", date: "2024-02-20 17:00:00 -0500" },
-      ] },
+      {
+        kind: "patches",
+        branch: "next",
+        patches: [
+          {
+            subject: "selinux: reduce the object class calculations at inode init time",
+            date: "2024-01-25 17:55:45 -0500",
+          },
+          { subject: "selinux: fix style issues in security/selinux/ss/avtab.c", date: "2024-02-20 17:00:00 -0500" },
+        ],
+      },
       { kind: "branch", name: "stable-6.9", from: "next" },
-      { kind: "tag", name: WINDOW_TAG, at: "stable-6.9", date: "2024-03-12 19:02:11 -0400", message: "selinux/stable-6.9 PR 20240312", signedBy: key },
-      { kind: "patches", branch: "stable-6.9", patches: [{ subject: "selinux: fix a leak of the policy capability table", date: "2024-03-26 10:11:12 -0400" }] },
-      { kind: "tag", name: FIXES_TAG, at: "stable-6.9", date: "2024-03-27 16:30:00 -0400", message: "selinux/stable-6.9 PR 20240327", signedBy: key },
+      {
+        kind: "tag",
+        name: WINDOW_TAG,
+        at: "stable-6.9",
+        date: "2024-03-12 19:02:11 -0400",
+        message: "selinux/stable-6.9 PR 20240312",
+        signedBy: key,
+      },
+      {
+        kind: "patches",
+        branch: "stable-6.9",
+        patches: [{ subject: "selinux: fix a leak of the policy capability table", date: "2024-03-26 10:11:12 -0400" }],
+      },
+      {
+        kind: "tag",
+        name: FIXES_TAG,
+        at: "stable-6.9",
+        date: "2024-03-27 16:30:00 -0400",
+        message: "selinux/stable-6.9 PR 20240327",
+        signedBy: key,
+      },
     ]);
     repo = subsystem.dir;
     origin = addBareRemote(repo, join(dir, "selinux.git"));
     env = { GNUPGHOME: key.gnupgHome };
-    writeRepoFile(repo, ".github/merge-window.yml", `subsystem: selinux\nsigning:\n  allowedSigners: ["${key.fingerprint}"]\n`);
+    writeRepoFile(
+      repo,
+      ".github/merge-window.yml",
+      `subsystem: selinux\nsigning:\n  allowedSigners: ["${key.fingerprint}"]\n`,
+    );
   });
   after(() => {
     stopGpgAgent(key);
@@ -73,12 +102,29 @@ describe("request-pull", () => {
 
   it("--base and --url override the choice; --style wrapped splits the URL line; nothing needs a config then", async () => {
     const url = "https://git.kernel.org/pub/scm/linux/kernel/git/pcmoore/selinux.git";
-    const result = await runCli(["request-pull", FIXES_TAG, "--repo", repo, "--base", "v6.8-rc1", "--url", url, "--config", join(dir, "missing.yml")], { env });
+    const result = await runCli(
+      [
+        "request-pull",
+        FIXES_TAG,
+        "--repo",
+        repo,
+        "--base",
+        "v6.8-rc1",
+        "--url",
+        url,
+        "--config",
+        join(dir, "missing.yml"),
+      ],
+      { env },
+    );
     assert.equal(result.code, 0, result.stderr);
     // git request-pull checks that the URL has the tag; the local origin does, so compare on it and swap the URL line.
     const expected = gitRequestPull(repo, "v6.8-rc1", origin, FIXES_TAG).replace(`  ${origin} tags/`, `  ${url} tags/`);
     assert.equal(result.stdout, expected);
-    const wrapped = await runCli(["request-pull", FIXES_TAG, "--repo", repo, "--base", "v6.8-rc1", "--url", url, "--style", "wrapped"], { env });
+    const wrapped = await runCli(
+      ["request-pull", FIXES_TAG, "--repo", repo, "--base", "v6.8-rc1", "--url", url, "--style", "wrapped"],
+      { env },
+    );
     assert.match(wrapped.stdout, new RegExp(`^  ${url}\\n    tags/${FIXES_TAG}$`, "m"));
   });
 

@@ -20,12 +20,24 @@ describe("status during development and late in the cycle (upstream at v6.8-rc6)
   });
 
   it("after -rc3: development, the v6.9 window ahead, no stable branch, next's base and own commits", async () => {
-    const result = await runCli(["status", "--repo", scenario.subsystem.dir, "--subsystem", "selinux", "--at", "2024-02-06T12:00:00Z", "--json"]);
+    const result = await runCli([
+      "status",
+      "--repo",
+      scenario.subsystem.dir,
+      "--subsystem",
+      "selinux",
+      "--at",
+      "2024-02-06T12:00:00Z",
+      "--json",
+    ]);
     assert.equal(result.code, 0, result.stderr);
     const status = parseJson(result);
     assert.equal(status.phase, "development");
     assert.equal(status.upstream.latest, "v6.8-rc3");
-    assert.equal(status.upstream.date, new Date(parseGitTime(scenario.upstream.tags.get("v6.8-rc3")!.date).epoch * 1000).toISOString());
+    assert.equal(
+      status.upstream.date,
+      new Date(parseGitTime(scenario.upstream.tags.get("v6.8-rc3")!.date).epoch * 1000).toISOString(),
+    );
     assert.equal(status.target, "6.9");
     assert.equal(status.targetCertain, true);
     assert.equal(status.rc, 3);
@@ -36,19 +48,44 @@ describe("status during development and late in the cycle (upstream at v6.8-rc6)
     assert.equal(status.stable, null);
     // next holds 8 patches, 2 vfs-topic commits and the merge; the merge brought in v6.8-rc3.
     assert.deepEqual({ base: status.next.base, ahead: status.next.ahead }, { base: "v6.8-rc3", ahead: 11 });
-    assert.deepEqual(status.steps.map((step: { id: string }) => step.id), ["rebase-decision", "rebase", "create-stable", "tag", "request-pull", "merged"]);
+    assert.deepEqual(
+      status.steps.map((step: { id: string }) => step.id),
+      ["rebase-decision", "rebase", "create-stable", "tag", "request-pull", "merged"],
+    );
     // next holds a merge of another tree: no rebase is possible, the rest waits for the window.
-    assert.deepEqual(status.steps.map((step: { status: string }) => step.status), ["skipped", "skipped", "waiting", "waiting", "waiting", "waiting"]);
+    assert.deepEqual(
+      status.steps.map((step: { status: string }) => step.status),
+      ["skipped", "skipped", "waiting", "waiting", "waiting", "waiting"],
+    );
     assert.match(status.nextAction, /^Keep merging patches into next for the v6\.9 window/);
   });
 
   it("after -rc6: late (the configured threshold), same target", async () => {
-    const status = parseJson(await runCli(["status", "--repo", scenario.subsystem.dir, "--subsystem", "selinux", "--at", "2024-02-27T12:00:00Z", "--json"]));
+    const status = parseJson(
+      await runCli([
+        "status",
+        "--repo",
+        scenario.subsystem.dir,
+        "--subsystem",
+        "selinux",
+        "--at",
+        "2024-02-27T12:00:00Z",
+        "--json",
+      ]),
+    );
     assert.deepEqual([status.phase, status.rc, status.upstream.latest, status.target], ["late", 6, "v6.8-rc6", "6.9"]);
   });
 
   it("prints a short human summary without --json", async () => {
-    const result = await runCli(["status", "--repo", scenario.subsystem.dir, "--subsystem", "selinux", "--at", "2024-02-27T12:00:00Z"]);
+    const result = await runCli([
+      "status",
+      "--repo",
+      scenario.subsystem.dir,
+      "--subsystem",
+      "selinux",
+      "--at",
+      "2024-02-27T12:00:00Z",
+    ]);
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.trimEnd().split("\n");
     assert.ok(lines.length <= 12, result.stdout);
@@ -75,12 +112,20 @@ describe("status in the merge window with stable-6.9 and a signed tag", () => {
     const argv = ["status", "--repo", repo, "--at", "2024-03-13T12:00:00Z", "--json"];
     const env = { GNUPGHOME: scenario.gpgKey.gnupgHome };
     const defaults = parseJson(await runCli(argv, { env }));
-    assert.deepEqual([defaults.phase, defaults.windowDay, defaults.rc, defaults.target, defaults.stable], ["merge-window", 4, null, "6.9", "stable-6.9"]);
-    const step = (status: Record<string, any>, id: string) => status.steps.find((s: { id: string }) => s.id === id).status;
+    assert.deepEqual(
+      [defaults.phase, defaults.windowDay, defaults.rc, defaults.target, defaults.stable],
+      ["merge-window", 4, null, "6.9", "stable-6.9"],
+    );
+    const step = (status: Record<string, any>, id: string) =>
+      status.steps.find((s: { id: string }) => s.id === id).status;
     assert.equal(step(defaults, "create-stable"), "done");
     assert.equal(step(defaults, "tag"), "due", "the built-in defaults allow no GPG signer");
 
-    writeRepoFile(repo, ".github/merge-window.yml", `subsystem: selinux\nsigning:\n  allowedSigners: ["${scenario.gpgKey.fingerprint}"]\n`);
+    writeRepoFile(
+      repo,
+      ".github/merge-window.yml",
+      `subsystem: selinux\nsigning:\n  allowedSigners: ["${scenario.gpgKey.fingerprint}"]\n`,
+    );
     const configured = parseJson(await runCli(argv, { env }));
     assert.equal(configured.config, ".github/merge-window.yml");
     assert.equal(step(configured, "tag"), "done");
@@ -97,16 +142,32 @@ describe("status without stable-X.Y, during rcs, and at an uncertain version bou
     dir = createTempDir("status-worlds");
     windowRepo = buildWorld(`${dir}/a`, { from: "v6.7", to: "v6.8" }, [
       { kind: "branch", name: "next", from: "v6.8-rc1" },
-      { kind: "patches", branch: "next", patches: [{ subject: "selinux: one" }, { subject: "selinux: two" }, { subject: "selinux: three" }] },
+      {
+        kind: "patches",
+        branch: "next",
+        patches: [{ subject: "selinux: one" }, { subject: "selinux: two" }, { subject: "selinux: three" }],
+      },
     ]).subsystem.dir;
   });
   after(() => removeDir(dir));
 
   it("window open, next not copied yet: no stable branch, the rebase decision is due", async () => {
-    const result = await runCli(["status", "--repo", windowRepo, "--subsystem", "selinux", "--at", "2024-03-11T12:00:00Z", "--json"]);
+    const result = await runCli([
+      "status",
+      "--repo",
+      windowRepo,
+      "--subsystem",
+      "selinux",
+      "--at",
+      "2024-03-11T12:00:00Z",
+      "--json",
+    ]);
     assert.equal(result.code, 0, result.stderr);
     const status = parseJson(result);
-    assert.deepEqual([status.phase, status.windowDay, status.target, status.targetCertain, status.stable], ["merge-window", 2, "6.9", true, null]);
+    assert.deepEqual(
+      [status.phase, status.windowDay, status.target, status.targetCertain, status.stable],
+      ["merge-window", 2, "6.9", true, null],
+    );
     assert.deepEqual({ base: status.next.base, ahead: status.next.ahead }, { base: "v6.8-rc1", ahead: 3 });
     assert.equal(status.steps.find((s: { id: string }) => s.id === "rebase-decision").status, "due");
     assert.match(status.nextAction, /^Decide whether to rebase next onto v6\.8/);
@@ -116,14 +177,36 @@ describe("status without stable-X.Y, during rcs, and at an uncertain version bou
     const repo = windowRepo;
     const refs = () => git(repo, ["for-each-ref", "--format=%(refname) %(objectname)", "refs/heads", "refs/tags"]);
     const before = refs();
-    const result = await runCli(["advise-rebase", "--repo", repo, "--subsystem", "selinux", "--at", "2024-03-11T12:00:00Z", "--json"]);
+    const result = await runCli([
+      "advise-rebase",
+      "--repo",
+      repo,
+      "--subsystem",
+      "selinux",
+      "--at",
+      "2024-03-11T12:00:00Z",
+      "--json",
+    ]);
     assert.equal(result.code, 0, result.stderr);
     const advice = parseJson(result);
-    assert.deepEqual([advice.branch, advice.onto, advice.base.name, advice.ownCommits, advice.refusal, advice.trial.clean], ["next", "v6.8", "v6.8-rc1", 3, null, true]);
+    assert.deepEqual(
+      [advice.branch, advice.onto, advice.base.name, advice.ownCommits, advice.refusal, advice.trial.clean],
+      ["next", "v6.8", "v6.8-rc1", 3, null, true],
+    );
     assert.ok(advice.behind > 0);
     assert.equal(refs(), before);
     assert.equal(git(repo, ["worktree", "list"]).split("\n").length, 1, "the trial's worktree is gone");
-    const text = await runCli(["advise-rebase", "--repo", repo, "--subsystem", "selinux", "--at", "2024-03-11T12:00:00Z", "--onto", "v6.8-rc2"]);
+    const text = await runCli([
+      "advise-rebase",
+      "--repo",
+      repo,
+      "--subsystem",
+      "selinux",
+      "--at",
+      "2024-03-11T12:00:00Z",
+      "--onto",
+      "v6.8-rc2",
+    ]);
     assert.match(text.stdout, /^\*\*Rebase advice\*\* for `next` onto `v6\.8-rc2`:$/m);
     assert.match(text.stdout, /a trial rebase applies cleanly/);
   });
@@ -133,11 +216,29 @@ describe("status without stable-X.Y, during rcs, and at an uncertain version bou
       { kind: "branch", name: "next", from: "v6.8-rc1" },
       { kind: "patches", branch: "next", patches: [{ subject: "selinux: one", date: "2024-02-01 10:00:00 -0500" }] },
       { kind: "branch", name: "stable-6.9", from: "next" },
-      { kind: "patches", branch: "stable-6.9", patches: [{ subject: "selinux: fix", date: "2024-03-26 10:00:00 -0400" }] },
+      {
+        kind: "patches",
+        branch: "stable-6.9",
+        patches: [{ subject: "selinux: fix", date: "2024-03-26 10:00:00 -0400" }],
+      },
       { kind: "branch", name: "next", from: "v6.9-rc1" },
     ]);
-    const status = parseJson(await runCli(["status", "--repo", subsystem.dir, "--subsystem", "selinux", "--at", "2024-04-01T12:00:00Z", "--json"]));
-    assert.deepEqual([status.phase, status.rc, status.upstream.latest, status.target, status.stable], ["development", 2, "v6.9-rc2", "6.10", "stable-6.9"]);
+    const status = parseJson(
+      await runCli([
+        "status",
+        "--repo",
+        subsystem.dir,
+        "--subsystem",
+        "selinux",
+        "--at",
+        "2024-04-01T12:00:00Z",
+        "--json",
+      ]),
+    );
+    assert.deepEqual(
+      [status.phase, status.rc, status.upstream.latest, status.target, status.stable],
+      ["development", 2, "v6.9-rc2", "6.10", "stable-6.9"],
+    );
     assert.deepEqual({ base: status.next.base, ahead: status.next.ahead }, { base: "v6.9-rc1", ahead: 0 });
   });
 
@@ -146,10 +247,22 @@ describe("status without stable-X.Y, during rcs, and at an uncertain version bou
       { kind: "branch", name: "next", from: "v4.20-rc1" },
       { kind: "patches", branch: "next", patches: [{ subject: "selinux: one" }] },
     ]);
-    const result = await runCli(["status", "--repo", subsystem.dir, "--subsystem", "selinux", "--at", "2018-12-26T12:00:00Z", "--json"]);
+    const result = await runCli([
+      "status",
+      "--repo",
+      subsystem.dir,
+      "--subsystem",
+      "selinux",
+      "--at",
+      "2018-12-26T12:00:00Z",
+      "--json",
+    ]);
     assert.equal(result.code, 0, result.stderr);
     const status = parseJson(result);
-    assert.deepEqual([status.phase, status.upstream.latest, status.target, status.targetCertain, status.targetAlternatives], ["merge-window", "v4.20", "4.21", false, ["5.0"]]);
+    assert.deepEqual(
+      [status.phase, status.upstream.latest, status.target, status.targetCertain, status.targetAlternatives],
+      ["merge-window", "v4.20", "4.21", false, ["5.0"]],
+    );
     assert.match(status.nextAction, /^Settle the version number first: 4\.21 or 5\.0/);
     // never a stable-4.21 that upstream may not name: it is not created, and status does not invent it
     assert.equal(status.stable, null);

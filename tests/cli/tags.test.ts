@@ -8,7 +8,18 @@ import { buildKernelScenario, type KernelScenario } from "../fixtures/kernel-rep
 import { createTempDir, git, parseJson, removeDir, runCli, writeRepoFile } from "./cli-world.ts";
 
 const AT = "2024-03-30T12:00:00Z";
-const HOSTILE = ["--upload-pack=touch /tmp/pwned", "-u", "$(id)", "a..b", "next;id", "refs/tags/x", "HEAD", "tag name", "x\ny", "é"];
+const HOSTILE = [
+  "--upload-pack=touch /tmp/pwned",
+  "-u",
+  "$(id)",
+  "a..b",
+  "next;id",
+  "refs/tags/x",
+  "HEAD",
+  "tag name",
+  "x\ny",
+  "é",
+];
 
 describe("check-tag and tag-name", () => {
   let dir: string;
@@ -22,13 +33,17 @@ describe("check-tag and tag-name", () => {
     repo = scenario.subsystem.dir;
     env = { GNUPGHOME: scenario.gpgKey.gnupgHome };
     writeRepoFile(repo, ".github/allowed_signers", `paul@paul-moore.com ${scenario.sshKey.publicKey}\n`);
-    writeRepoFile(repo, ".github/merge-window.yml", [
-      "subsystem: selinux",
-      "signing:",
-      `  allowedSigners: ["${scenario.gpgKey.fingerprint}"]`,
-      "  allowedSignersFile: .github/allowed_signers",
-      "",
-    ].join("\n"));
+    writeRepoFile(
+      repo,
+      ".github/merge-window.yml",
+      [
+        "subsystem: selinux",
+        "signing:",
+        `  allowedSigners: ["${scenario.gpgKey.fingerprint}"]`,
+        "  allowedSignersFile: .github/allowed_signers",
+        "",
+      ].join("\n"),
+    );
   });
   after(() => {
     scenario.close();
@@ -61,24 +76,41 @@ describe("check-tag and tag-name", () => {
     const bare = writeRepoFile(dir, "bare.yml", "subsystem: selinux\n");
     assert.deepEqual(await codes(scenario.mergeWindowTag, ["--config", bare]), ["signer-not-allowed"]);
     const text = await runCli(["check-tag", "selinux-pr-20240328", "--repo", repo, "--at", AT], { env });
-    assert.equal(text.stdout, "selinux-pr-20240328: invalid\n  unsigned: tag selinux-pr-20240328 is annotated but not signed\n");
+    assert.equal(
+      text.stdout,
+      "selinux-pr-20240328: invalid\n  unsigned: tag selinux-pr-20240328 is annotated but not signed\n",
+    );
   });
 
   it("hostile tag names exit 2 with one line on stderr, and no git process runs at all", async () => {
     for (const name of HOSTILE) {
-      for (const argv of [["check-tag", "--repo", repo, "--", name], ["request-pull", "--repo", repo, "--url", "https://example.org/x.git", "--", name]]) {
+      for (const argv of [
+        ["check-tag", "--repo", repo, "--", name],
+        ["request-pull", "--repo", repo, "--url", "https://example.org/x.git", "--", name],
+      ]) {
         const result = await runCli(argv, { env });
         assert.equal(result.code, 2, `${JSON.stringify(name)}: ${result.stdout}`);
         assert.equal(result.stdout, "");
-        assert.match(result.stderr, /^merge-window (check-tag|request-pull): tag name refused: [^\n]+\n$/, JSON.stringify(name));
+        assert.match(
+          result.stderr,
+          /^merge-window (check-tag|request-pull): tag name refused: [^\n]+\n$/,
+          JSON.stringify(name),
+        );
         assert.deepEqual(result.spawns, [], `${JSON.stringify(name)} started git`);
       }
     }
-    for (const [flag, command] of [["--onto", "advise-rebase"], ["--base", "request-pull"]] as const) {
-      const argv = command === "request-pull" ? [command, scenario.fixesTag, "--url", "https://example.org/x.git"] : [command];
+    for (const [flag, command] of [
+      ["--onto", "advise-rebase"],
+      ["--base", "request-pull"],
+    ] as const) {
+      const argv =
+        command === "request-pull" ? [command, scenario.fixesTag, "--url", "https://example.org/x.git"] : [command];
       const result = await runCli([...argv, "--repo", repo, `${flag}=--upload-pack=touch /tmp/pwned`], { env });
       assert.equal(result.code, 2, result.stdout);
-      assert.match(result.stderr, /^merge-window [a-z-]+: --(onto tag|base) name refused: "--upload-pack=touch \/tmp\/pwned" starts with "-"[^\n]*\n$/);
+      assert.match(
+        result.stderr,
+        /^merge-window [a-z-]+: --(onto tag|base) name refused: "--upload-pack=touch \/tmp\/pwned" starts with "-"[^\n]*\n$/,
+      );
       assert.deepEqual(result.spawns, []);
     }
   });
@@ -89,7 +121,10 @@ describe("check-tag and tag-name", () => {
     assert.equal(first.code, 0, first.stderr);
     const lines = first.stdout.split("\n");
     assert.deepEqual(lines.slice(0, 2), ["selinux-pr-20240327-2", "selinux/stable-6.9 PR 20240327"]);
-    assert.ok(lines.includes(`git tag -s -m 'selinux/stable-6.9 PR 20240327' selinux-pr-20240327-2 ${stableSha}`), first.stdout);
+    assert.ok(
+      lines.includes(`git tag -s -m 'selinux/stable-6.9 PR 20240327' selinux-pr-20240327-2 ${stableSha}`),
+      first.stdout,
+    );
     assert.ok(lines.includes("git push origin selinux-pr-20240327-2"));
 
     git(repo, ["tag", "selinux-pr-20240327-2", stableSha]);
@@ -110,7 +145,11 @@ describe("check-tag and tag-name", () => {
     git(repo, ["config", "user.signingKey", scenario.gpgKey.fingerprint]);
     git(repo, ["config", "user.name", scenario.gpgKey.name]);
     git(repo, ["config", "user.email", scenario.gpgKey.email]);
-    execFileSync("sh", ["-c", command], { cwd: repo, env: buildGitEnv({ GNUPGHOME: scenario.gpgKey.gnupgHome }), stdio: "pipe" });
+    execFileSync("sh", ["-c", command], {
+      cwd: repo,
+      env: buildGitEnv({ GNUPGHOME: scenario.gpgKey.gnupgHome }),
+      stdio: "pipe",
+    });
     try {
       const checked = await runCli(["check-tag", name, "--repo", repo, "--json"], { env });
       assert.deepEqual(parseJson(checked), { tag: name, valid: true, stableBranch: "stable-6.9", problems: [] });

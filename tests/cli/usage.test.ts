@@ -44,7 +44,15 @@ describe("usage and bad input", () => {
       assert.deepEqual(result.spawns, []);
     }
     const status = (await runCli(["status", "--help"])).stdout;
-    for (const flag of ["--repo DIR", "--upstream REMOTE|PATH|URL", "--config FILE", "--subsystem NAME", "--at ISO-TIME", "--json"]) assert.ok(status.includes(flag), flag);
+    for (const flag of [
+      "--repo DIR",
+      "--upstream REMOTE|PATH|URL",
+      "--config FILE",
+      "--subsystem NAME",
+      "--at ISO-TIME",
+      "--json",
+    ])
+      assert.ok(status.includes(flag), flag);
   });
 
   it("no command: usage on stderr, exit 2; an unknown command: one line naming it", async () => {
@@ -74,7 +82,10 @@ describe("usage and bad input", () => {
       [["tag-name", "--date", "2024-02-30"], /--date "2024-02-30" is not a real day/],
       [["tag-name", "--date", "20240312"], /--date "20240312" is not a real day written YYYY-MM-DD/],
       [["request-pull", "selinux-pr-20240130", "--style", "fancy"], /--style "fancy": use git or wrapped/],
-      [["request-pull", "selinux-pr-20240130", "--url", "https://x y"], /--url "https:\/\/x y" is empty, starts with "-" or contains white space/],
+      [
+        ["request-pull", "selinux-pr-20240130", "--url", "https://x y"],
+        /--url "https:\/\/x y" is empty, starts with "-" or contains white space/,
+      ],
     ];
     for (const [argv, pattern] of cases) {
       const [command = "", ...rest] = argv;
@@ -93,11 +104,20 @@ describe("usage and bad input", () => {
       [["status", "--repo", join(linux, "HEAD")], /--repo \S+HEAD: not a directory/],
       [["check-tag", "selinux-pr-20240130", "--repo", dir], /--repo \S+: not a git repository/],
       [["status", "--repo", repo, "--subsystem", "SELinux!"], /--subsystem "SELinux!": use lowercase/],
-      [["status", "--repo", repo, "--upstream", "no-such-remote"], /--upstream "no-such-remote" is not a remote of \S+, a URL or an existing path/],
+      [
+        ["status", "--repo", repo, "--upstream", "no-such-remote"],
+        /--upstream "no-such-remote" is not a remote of \S+, a URL or an existing path/,
+      ],
       [["status", "--repo", repo, "--upstream", "ext::sh -c id"], /--upstream "ext::sh -c id" is not a remote/],
       [["status", "--repo", repo, "--config", join(dir, "none.yml")], /--config \S+none\.yml: no such file/],
-      [["status", "--repo", repo, "--at", "2001-01-01T00:00:00Z"], /no upstream vX\.Y \/ vX\.Y-rcN tag is dated at or before now/],
-      [["advise-rebase", "--repo", repo, "--onto", "v9.9", "--at", "2024-02-01T00:00:00Z"], /v9\.9 is not a tag of upstream/],
+      [
+        ["status", "--repo", repo, "--at", "2001-01-01T00:00:00Z"],
+        /no upstream vX\.Y \/ vX\.Y-rcN tag is dated at or before now/,
+      ],
+      [
+        ["advise-rebase", "--repo", repo, "--onto", "v9.9", "--at", "2024-02-01T00:00:00Z"],
+        /v9\.9 is not a tag of upstream/,
+      ],
     ];
     for (const [argv, pattern] of cases) {
       const result = await runCli(argv);
@@ -119,7 +139,10 @@ describe("usage and bad input", () => {
     const audit = writeRepoFile(dir, "audit.yml", "subsystem: audit\n");
     const conflict = await runCli(["status", "--repo", repo, "--config", audit, "--subsystem", "selinux"]);
     assert.equal(conflict.code, 2);
-    assert.match(conflict.stderr, /^merge-window status: --subsystem selinux contradicts \S+audit\.yml, which says subsystem: audit\n$/);
+    assert.match(
+      conflict.stderr,
+      /^merge-window status: --subsystem selinux contradicts \S+audit\.yml, which says subsystem: audit\n$/,
+    );
   });
 
   it("upstream tags come from the clone itself by default, or from a remote or path given with --upstream", async () => {
@@ -153,13 +176,21 @@ describe("usage and bad input", () => {
   });
 
   it("bin/merge-window.js runs the CLI as a process (smoke test)", () => {
-    const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin/merge-window.js"), ...args], { env: buildGitEnv(), encoding: "utf8", cwd: repo });
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [join(ROOT, "bin/merge-window.js"), ...args], {
+        env: buildGitEnv(),
+        encoding: "utf8",
+        cwd: repo,
+      });
     const help = run(["--help"]);
     assert.equal(help.status, 0, help.stderr);
     assert.match(help.stdout, /^usage: merge-window/);
     const status = run(["status", "--at", "2024-02-01T00:00:00Z", "--json"]);
     assert.equal(status.status, 0, status.stderr);
-    assert.deepEqual([JSON.parse(status.stdout).phase, JSON.parse(status.stdout).upstream.latest], ["development", "v6.8-rc2"]);
+    assert.deepEqual(
+      [JSON.parse(status.stdout).phase, JSON.parse(status.stdout).upstream.latest],
+      ["development", "v6.8-rc2"],
+    );
     const bad = run(["status", "--at", "soon"]);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, ONE_LINE);

@@ -4,12 +4,21 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_CONFIG_PATH, defaultConfig, formatConfigErrors, parseConfig, renderConfigJsonSchema, type ConfigError } from "../../src/config/load.ts";
+import {
+  DEFAULT_CONFIG_PATH,
+  defaultConfig,
+  formatConfigErrors,
+  parseConfig,
+  renderConfigJsonSchema,
+  type ConfigError,
+} from "../../src/config/load.ts";
 import { InputError } from "../../src/domain/errors.ts";
 import { renderName } from "../../src/domain/names.ts";
 
 const CONFIG_DIR = fileURLToPath(new URL("../../config/", import.meta.url));
-const EXAMPLES = readdirSync(CONFIG_DIR).filter((name) => name.endsWith(".yml")).sort();
+const EXAMPLES = readdirSync(CONFIG_DIR)
+  .filter((name) => name.endsWith(".yml"))
+  .sort();
 
 function errorsOf(yaml: string): ConfigError[] {
   const result = parseConfig(yaml, { file: "test.yml" });
@@ -83,7 +92,12 @@ test("defaults fill an almost-empty file", () => {
   assert.equal(config.variant, "rebase-at-window-open");
   assert.equal(config.timeZone, "UTC");
   assert.equal(config.dryRun, false);
-  assert.deepEqual(config.branches, { next: "next", stable: "stable-{version}", dev: "dev", devStaging: "dev-staging" });
+  assert.deepEqual(config.branches, {
+    next: "next",
+    stable: "stable-{version}",
+    dev: "dev",
+    devStaging: "dev-staging",
+  });
   assert.equal(config.tags.name, "{subsystem}-pr-{date}");
   assert.equal(config.tags.message, "{subsystem}/stable-{version} PR {date}");
   assert.equal(config.cycle.lateThreshold, 6);
@@ -102,13 +116,23 @@ test("a partly written section keeps the defaults of the keys it leaves out", ()
 });
 
 test("defaultConfig refuses a bad subsystem with an InputError naming it", () => {
-  assert.throws(() => defaultConfig("SELinux"), (error: unknown) => error instanceof InputError && /"SELinux"/.test(error.message));
+  assert.throws(
+    () => defaultConfig("SELinux"),
+    (error: unknown) => error instanceof InputError && /"SELinux"/.test(error.message),
+  );
 });
 
 test("{subsystem} in branch names is filled in by the parse: the rest of the app renders only {version}", () => {
-  const result = parseConfig('subsystem: audit\nvariant: dev-model\nbranches:\n  next: "{subsystem}-next"\n  stable: "{subsystem}/stable-{version}"\n  dev: "{subsystem}/dev"\n');
+  const result = parseConfig(
+    'subsystem: audit\nvariant: dev-model\nbranches:\n  next: "{subsystem}-next"\n  stable: "{subsystem}/stable-{version}"\n  dev: "{subsystem}/dev"\n',
+  );
   assert.ok(result.ok, result.ok ? "" : formatConfigErrors(result.errors));
-  assert.deepEqual(result.config.branches, { next: "audit-next", stable: "audit/stable-{version}", dev: "audit/dev", devStaging: "dev-staging" });
+  assert.deepEqual(result.config.branches, {
+    next: "audit-next",
+    stable: "audit/stable-{version}",
+    dev: "audit/dev",
+    devStaging: "dev-staging",
+  });
   assert.equal(renderName(result.config.branches.stable, { version: "6.9" }, "branch"), "audit/stable-6.9");
 });
 
@@ -122,50 +146,260 @@ test("dev and devStaging are ignored outside dev-model, and must not clash insid
 
 /** [what, yaml, key, reason pattern, line (when the key is written)] */
 const BAD_FILES: readonly [string, string, string, RegExp, number?][] = [
-  ["unknown top-level key", "subsystem: audit\nbogus: 1\n", "bogus", /^unknown key; known keys here: subsystem, variant/, 2],
-  ["unknown nested key", "subsystem: audit\ncycle:\n  lateTreshold: 3\n", "cycle.lateTreshold", /unknown key; did you mean lateThreshold\?/, 3],
-  ["unknown key in an optional map", 'subsystem: audit\npullRequest:\n  openUpstreamPr: { repo: "a/b", base: x }\n', "pullRequest.openUpstreamPr.base", /unknown key/, 3],
-  ["wrong type", "subsystem: audit\ncycle:\n  lateThreshold: six\n", "cycle.lateThreshold", /expected a number, got the text "six"/, 3],
-  ["not a whole number", "subsystem: audit\ncycle:\n  lateThreshold: 6.5\n", "cycle.lateThreshold", /whole number between 2 and 12/, 3],
-  ["bad enum", "subsystem: audit\nvariant: rebase-sometimes\n", "variant", /expected one of rebase-at-window-open, rebase-at-rc1, dev-model, stable-before-window; got the text "rebase-sometimes"/, 2],
-  ["permission below write", "subsystem: audit\npermissions:\n  commands: read\n", "permissions.commands", /expected one of write, maintain, admin/, 3],
-  ["out-of-range number", "subsystem: audit\ncycle:\n  lateThreshold: 13\n", "cycle.lateThreshold", /between 2 and 12/, 3],
-  ["bad template field", 'subsystem: audit\ntags:\n  name: "{subsystem}-pr-{when}"\n', "tags.name", /unknown field \{when\}/, 3],
-  ["subject with a name-only field", 'subsystem: audit\npullRequest:\n  subject: "[GIT PULL] {branch}"\n', "pullRequest.subject", /unknown field \{branch\}/, 3],
+  [
+    "unknown top-level key",
+    "subsystem: audit\nbogus: 1\n",
+    "bogus",
+    /^unknown key; known keys here: subsystem, variant/,
+    2,
+  ],
+  [
+    "unknown nested key",
+    "subsystem: audit\ncycle:\n  lateTreshold: 3\n",
+    "cycle.lateTreshold",
+    /unknown key; did you mean lateThreshold\?/,
+    3,
+  ],
+  [
+    "unknown key in an optional map",
+    'subsystem: audit\npullRequest:\n  openUpstreamPr: { repo: "a/b", base: x }\n',
+    "pullRequest.openUpstreamPr.base",
+    /unknown key/,
+    3,
+  ],
+  [
+    "wrong type",
+    "subsystem: audit\ncycle:\n  lateThreshold: six\n",
+    "cycle.lateThreshold",
+    /expected a number, got the text "six"/,
+    3,
+  ],
+  [
+    "not a whole number",
+    "subsystem: audit\ncycle:\n  lateThreshold: 6.5\n",
+    "cycle.lateThreshold",
+    /whole number between 2 and 12/,
+    3,
+  ],
+  [
+    "bad enum",
+    "subsystem: audit\nvariant: rebase-sometimes\n",
+    "variant",
+    /expected one of rebase-at-window-open, rebase-at-rc1, dev-model, stable-before-window; got the text "rebase-sometimes"/,
+    2,
+  ],
+  [
+    "permission below write",
+    "subsystem: audit\npermissions:\n  commands: read\n",
+    "permissions.commands",
+    /expected one of write, maintain, admin/,
+    3,
+  ],
+  [
+    "out-of-range number",
+    "subsystem: audit\ncycle:\n  lateThreshold: 13\n",
+    "cycle.lateThreshold",
+    /between 2 and 12/,
+    3,
+  ],
+  [
+    "bad template field",
+    'subsystem: audit\ntags:\n  name: "{subsystem}-pr-{when}"\n',
+    "tags.name",
+    /unknown field \{when\}/,
+    3,
+  ],
+  [
+    "subject with a name-only field",
+    'subsystem: audit\npullRequest:\n  subject: "[GIT PULL] {branch}"\n',
+    "pullRequest.subject",
+    /unknown field \{branch\}/,
+    3,
+  ],
   ["unmatched brace", 'subsystem: audit\ntags:\n  message: "{subsystem PR {date}"\n', "tags.message", /unmatched/, 3],
-  ["stable template without {version}", "subsystem: audit\nbranches:\n  stable: stable\n", "branches.stable", /must contain \{version\}/, 3],
-  ["tag name without date or version", 'subsystem: audit\ntags:\n  name: "{subsystem}-pr"\n', "tags.name", /must contain \{date\} or \{version\}/, 3],
-  ["tag name that renders a range", 'subsystem: audit\ntags:\n  name: "{subsystem}..{date}"\n', "tags.name", /"\.\."/, 3],
+  [
+    "stable template without {version}",
+    "subsystem: audit\nbranches:\n  stable: stable\n",
+    "branches.stable",
+    /must contain \{version\}/,
+    3,
+  ],
+  [
+    "tag name without date or version",
+    'subsystem: audit\ntags:\n  name: "{subsystem}-pr"\n',
+    "tags.name",
+    /must contain \{date\} or \{version\}/,
+    3,
+  ],
+  [
+    "tag name that renders a range",
+    'subsystem: audit\ntags:\n  name: "{subsystem}..{date}"\n',
+    "tags.name",
+    /"\.\."/,
+    3,
+  ],
   ["tag name starting with a dash", 'subsystem: audit\ntags:\n  name: "-{date}"\n', "tags.name", /starts with "-"/, 3],
-  ["tag name fields run together", 'subsystem: audit\ntags:\n  name: "{version}{rc}"\n', "tags.name", /cannot be read back/, 3],
-  ["hostile upstream URL", "subsystem: audit\nupstream:\n  url: --upload-pack=x\n", "upstream.url", /starts with "-" and would be read by git as an option/, 3],
-  ["ext:: transport", 'subsystem: audit\nupstream:\n  url: "ext::sh -c touch% /tmp/pwned"\n', "upstream.url", /whitespace|must start with https:\/\//, 3],
-  ["URL with a line break", 'subsystem: audit\npullRequest:\n  url: "https://example.org/x.git\\n--upload-pack=x"\n', "pullRequest.url", /whitespace or control characters/, 3],
-  ["file:// fetch URL in a mail", "subsystem: audit\npullRequest:\n  url: file:///srv/audit.git\n", "pullRequest.url", /must start with https:\/\/, git:\/\//, 3],
-  ["URL with credentials", "subsystem: audit\nupstream:\n  url: https://me:secret@example.org/linux.git\n", "upstream.url", /credentials/, 3],
+  [
+    "tag name fields run together",
+    'subsystem: audit\ntags:\n  name: "{version}{rc}"\n',
+    "tags.name",
+    /cannot be read back/,
+    3,
+  ],
+  [
+    "hostile upstream URL",
+    "subsystem: audit\nupstream:\n  url: --upload-pack=x\n",
+    "upstream.url",
+    /starts with "-" and would be read by git as an option/,
+    3,
+  ],
+  [
+    "ext:: transport",
+    'subsystem: audit\nupstream:\n  url: "ext::sh -c touch% /tmp/pwned"\n',
+    "upstream.url",
+    /whitespace|must start with https:\/\//,
+    3,
+  ],
+  [
+    "URL with a line break",
+    'subsystem: audit\npullRequest:\n  url: "https://example.org/x.git\\n--upload-pack=x"\n',
+    "pullRequest.url",
+    /whitespace or control characters/,
+    3,
+  ],
+  [
+    "file:// fetch URL in a mail",
+    "subsystem: audit\npullRequest:\n  url: file:///srv/audit.git\n",
+    "pullRequest.url",
+    /must start with https:\/\/, git:\/\//,
+    3,
+  ],
+  [
+    "URL with credentials",
+    "subsystem: audit\nupstream:\n  url: https://me:secret@example.org/linux.git\n",
+    "upstream.url",
+    /credentials/,
+    3,
+  ],
   ["bad time zone", "subsystem: audit\ntimeZone: Mars/Olympus_Mons\n", "timeZone", /not an IANA time zone/, 2],
   ["bad subsystem", "subsystem: SELinux\n", "subsystem", /lowercase/, 1],
   ["missing subsystem", "variant: dev-model\n", "subsystem", /^is required$/],
   ["empty file", "", "subsystem", /the file is empty/],
   ["comment-only file", "# nothing yet\n", "subsystem", /the file is empty/],
-  ["list where a map is expected", "subsystem: audit\nbranches: [next, stable]\n", "branches", /expected a map of keys, got a list/, 2],
+  [
+    "list where a map is expected",
+    "subsystem: audit\nbranches: [next, stable]\n",
+    "branches",
+    /expected a map of keys, got a list/,
+    2,
+  ],
   ["list at the top level", "- subsystem: audit\n", "", /expected a map of keys, got a list/, 1],
-  ["unquoted template read as a map", "subsystem: audit\ntags:\n  name: {subsystem}\n", "tags.name", /got a map \(quote values that start with "\{"/, 3],
-  ["glob in a subsystem path", "subsystem: audit\nupstream:\n  subsystemPaths: [kernel/audit*]\n", "upstream.subsystemPaths[0]", /not a glob: write "kernel\/audit"/, 3],
-  ["parent path", "subsystem: audit\nupstream:\n  subsystemPaths:\n    - kernel/\n    - ../etc\n", "upstream.subsystemPaths[1]", /"\.\."/, 5],
-  ["absolute signers file", "subsystem: audit\nsigning:\n  allowedSignersFile: /etc/ssh/allowed\n", "signing.allowedSignersFile", /no leading "\/"/, 3],
-  ["short fingerprint", "subsystem: audit\nsigning:\n  allowedSigners: [ABCD1234]\n", "signing.allowedSigners[0]", /40-hex-digit/, 3],
-  ["header injection in a recipient", 'subsystem: audit\npullRequest:\n  to: ["Linus <torvalds@example.org>\\nBcc: x@example.org"]\n', "pullRequest.to[0]", /line breaks/, 3],
+  [
+    "unquoted template read as a map",
+    "subsystem: audit\ntags:\n  name: {subsystem}\n",
+    "tags.name",
+    /got a map \(quote values that start with "\{"/,
+    3,
+  ],
+  [
+    "glob in a subsystem path",
+    "subsystem: audit\nupstream:\n  subsystemPaths: [kernel/audit*]\n",
+    "upstream.subsystemPaths[0]",
+    /not a glob: write "kernel\/audit"/,
+    3,
+  ],
+  [
+    "parent path",
+    "subsystem: audit\nupstream:\n  subsystemPaths:\n    - kernel/\n    - ../etc\n",
+    "upstream.subsystemPaths[1]",
+    /"\.\."/,
+    5,
+  ],
+  [
+    "absolute signers file",
+    "subsystem: audit\nsigning:\n  allowedSignersFile: /etc/ssh/allowed\n",
+    "signing.allowedSignersFile",
+    /no leading "\/"/,
+    3,
+  ],
+  [
+    "short fingerprint",
+    "subsystem: audit\nsigning:\n  allowedSigners: [ABCD1234]\n",
+    "signing.allowedSigners[0]",
+    /40-hex-digit/,
+    3,
+  ],
+  [
+    "header injection in a recipient",
+    'subsystem: audit\npullRequest:\n  to: ["Linus <torvalds@example.org>\\nBcc: x@example.org"]\n',
+    "pullRequest.to[0]",
+    /line breaks/,
+    3,
+  ],
   ["no recipients", "subsystem: audit\npullRequest:\n  to: []\n", "pullRequest.to", /at least one recipient/, 3],
-  ["bad upstream PR repo", 'subsystem: audit\npullRequest:\n  openUpstreamPr: { repo: "torvalds" }\n', "pullRequest.openUpstreamPr.repo", /owner\/name/, 3],
-  ["workflow path instead of a file name", "subsystem: audit\ntests:\n  workflow: ../../evil.yml\n", "tests.workflow", /plain file name/, 3],
-  ["rebase after send", "subsystem: audit\ncycle:\n  rebaseByDay: 9\n  sendByDay: 7\n", "cycle.rebaseByDay", /after cycle\.sendByDay/, 3],
-  ["late rebase decision", "subsystem: audit\nvariant: rebase-at-rc1\ncycle:\n  rebaseDecisionByRc: 7\n", "cycle.rebaseDecisionByRc", /after the late threshold/, 4],
-  ["deleting tags with nobody allowed to sign", "subsystem: audit\nautomation:\n  deleteInvalidTags: true\n", "automation.deleteInvalidTags", /needs signing\.allowedSigners/, 3],
-  ["destructive weaker than commands", "subsystem: audit\npermissions:\n  commands: admin\n  destructive: write\n", "permissions.destructive", /weaker than permissions\.commands/, 4],
-  ["tag name equal to the stable branch", 'subsystem: audit\ntags:\n  name: "stable-{version}"\n', "tags.name", /same name as branches\.stable/, 3],
-  ["deferral label equal to the tracking label", "subsystem: audit\nlateDeferral:\n  label: merge-window\n", "lateDeferral.label", /must differ from trackingIssue\.label/, 3],
-  ["tracking issue title without version", 'subsystem: audit\ntrackingIssue:\n  titleTemplate: "{subsystem} window"\n', "trackingIssue.titleTemplate", /must contain \{version\}/, 3],
+  [
+    "bad upstream PR repo",
+    'subsystem: audit\npullRequest:\n  openUpstreamPr: { repo: "torvalds" }\n',
+    "pullRequest.openUpstreamPr.repo",
+    /owner\/name/,
+    3,
+  ],
+  [
+    "workflow path instead of a file name",
+    "subsystem: audit\ntests:\n  workflow: ../../evil.yml\n",
+    "tests.workflow",
+    /plain file name/,
+    3,
+  ],
+  [
+    "rebase after send",
+    "subsystem: audit\ncycle:\n  rebaseByDay: 9\n  sendByDay: 7\n",
+    "cycle.rebaseByDay",
+    /after cycle\.sendByDay/,
+    3,
+  ],
+  [
+    "late rebase decision",
+    "subsystem: audit\nvariant: rebase-at-rc1\ncycle:\n  rebaseDecisionByRc: 7\n",
+    "cycle.rebaseDecisionByRc",
+    /after the late threshold/,
+    4,
+  ],
+  [
+    "deleting tags with nobody allowed to sign",
+    "subsystem: audit\nautomation:\n  deleteInvalidTags: true\n",
+    "automation.deleteInvalidTags",
+    /needs signing\.allowedSigners/,
+    3,
+  ],
+  [
+    "destructive weaker than commands",
+    "subsystem: audit\npermissions:\n  commands: admin\n  destructive: write\n",
+    "permissions.destructive",
+    /weaker than permissions\.commands/,
+    4,
+  ],
+  [
+    "tag name equal to the stable branch",
+    'subsystem: audit\ntags:\n  name: "stable-{version}"\n',
+    "tags.name",
+    /same name as branches\.stable/,
+    3,
+  ],
+  [
+    "deferral label equal to the tracking label",
+    "subsystem: audit\nlateDeferral:\n  label: merge-window\n",
+    "lateDeferral.label",
+    /must differ from trackingIssue\.label/,
+    3,
+  ],
+  [
+    "tracking issue title without version",
+    'subsystem: audit\ntrackingIssue:\n  titleTemplate: "{subsystem} window"\n',
+    "trackingIssue.titleTemplate",
+    /must contain \{version\}/,
+    3,
+  ],
 ];
 
 for (const [what, yaml, key, reason, line] of BAD_FILES) {
@@ -206,22 +440,48 @@ test("a second YAML document is refused with its line", () => {
 });
 
 test("hostile YAML is refused without throwing", () => {
-  const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`), "subsystem: audit"].join("\n");
-  const inputs = [bomb, 'subsystem: !!js/function "function () {}"\n', "\u0000\u0001\u0002", "subsystem: audit\n---\nsubsystem: selinux\n", `subsystem: audit\n# ${"x".repeat(70_000)}\n`, "42", "'just text'"];
+  const bomb = [
+    "a: &a [x, x, x, x, x, x, x, x, x, x]",
+    ...Array.from(
+      { length: 8 },
+      (_, i) =>
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`,
+    ),
+    "subsystem: audit",
+  ].join("\n");
+  const inputs = [
+    bomb,
+    'subsystem: !!js/function "function () {}"\n',
+    "\u0000\u0001\u0002",
+    "subsystem: audit\n---\nsubsystem: selinux\n",
+    `subsystem: audit\n# ${"x".repeat(70_000)}\n`,
+    "42",
+    "'just text'",
+  ];
   for (const input of inputs) {
     const result = parseConfig(input, { file: "test.yml" });
     assert.equal(result.ok, false, JSON.stringify(input.slice(0, 40)));
-    if (!result.ok) assert.ok(result.errors.length > 0 && result.errors.every((error) => error.file === "test.yml" && error.message.length > 0));
+    if (!result.ok)
+      assert.ok(
+        result.errors.length > 0 &&
+          result.errors.every((error) => error.file === "test.yml" && error.message.length > 0),
+      );
   }
 });
 
 test("errors come in file order, one per unknown key, and format one line each", () => {
   const errors = errorsOf("subsystem: audit\ncycle:\n  lateThreshold: 1\nfoo: 1\nbar: 2\n");
-  assert.deepEqual(errors.map((error) => error.key), ["cycle.lateThreshold", "foo", "bar"]);
+  assert.deepEqual(
+    errors.map((error) => error.key),
+    ["cycle.lateThreshold", "foo", "bar"],
+  );
   const lines = formatConfigErrors(errors).split("\n");
   assert.equal(lines.length, 3);
   assert.equal(lines[0], "test.yml:3: cycle.lateThreshold: must be a whole number between 2 and 12");
-  assert.equal(formatConfigErrors([{ file: DEFAULT_CONFIG_PATH, key: "cycle.lateThreshold", message: "must be …" }]), ".github/merge-window.yml: cycle.lateThreshold: must be …");
+  assert.equal(
+    formatConfigErrors([{ file: DEFAULT_CONFIG_PATH, key: "cycle.lateThreshold", message: "must be …" }]),
+    ".github/merge-window.yml: cycle.lateThreshold: must be …",
+  );
 });
 
 test("the file name defaults to .github/merge-window.yml", () => {

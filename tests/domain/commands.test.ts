@@ -21,7 +21,11 @@ test("commands are found at line start only, outside quotes and code", () => {
   ];
   for (const [body, expected] of cases) {
     const found = findCommand(body);
-    assert.equal(found && found.ok ? found.command.name : found === null ? null : "error", expected, JSON.stringify(body));
+    assert.equal(
+      found && found.ok ? found.command.name : found === null ? null : "error",
+      expected,
+      JSON.stringify(body),
+    );
   }
 });
 

@@ -29,12 +29,19 @@ function readEmails(): { names: string[]; messages: string[] } {
 }
 
 const NAME_TEMPLATES = [DEFAULT_TEMPLATES.tag, "{subsystem}-{version}-rc{rc}"];
-const MESSAGE_TEMPLATES = [DEFAULT_TEMPLATES.tagMessage, "Landlock fix for v{version}-rc{rc}", "Landlock updates for v{version}-rc{rc}"];
+const MESSAGE_TEMPLATES = [
+  DEFAULT_TEMPLATES.tagMessage,
+  "Landlock fix for v{version}-rc{rc}",
+  "Landlock updates for v{version}-rc{rc}",
+];
 
 test("every tag name and tag message in the real [GIT PULL] mails parses and re-renders identically", () => {
   const { names, messages } = readEmails();
   assert.ok(names.length >= 5 && messages.length >= 5, `found ${names.length} names, ${messages.length} messages`);
-  for (const [texts, templates] of [[names, NAME_TEMPLATES], [messages, MESSAGE_TEMPLATES]] as const) {
+  for (const [texts, templates] of [
+    [names, NAME_TEMPLATES],
+    [messages, MESSAGE_TEMPLATES],
+  ] as const) {
     for (const text of texts) {
       const matches = templates.flatMap((template) => {
         const parsed = parseWithTemplate(template, text);
@@ -44,7 +51,9 @@ test("every tag name and tag message in the real [GIT PULL] mails parses and re-
     }
   }
   assert.deepEqual(parseWithTemplate(DEFAULT_TEMPLATES.tagMessage, "selinux/stable-6.9 PR 20240312")?.fields, {
-    subsystem: "selinux", version: "6.9", date: "20240312",
+    subsystem: "selinux",
+    version: "6.9",
+    date: "20240312",
   });
 });
 
@@ -57,7 +66,12 @@ test("branch templates round-trip", () => {
   assert.equal(parseWithTemplate(DEFAULT_TEMPLATES.stableBranch, "stable-6.09"), undefined);
 });
 
-const context = { template: DEFAULT_TEMPLATES.tag, subsystem: "selinux", now: new Date("2024-03-12T23:00:00Z"), timeZone: "UTC" };
+const context = {
+  template: DEFAULT_TEMPLATES.tag,
+  subsystem: "selinux",
+  now: new Date("2024-03-12T23:00:00Z"),
+  timeZone: "UTC",
+};
 
 test("hostile and malformed tag names are refused, each with a code and a reason", () => {
   const hostile: Array<[string, string]> = [
@@ -110,7 +124,10 @@ test("hostile and malformed tag names are refused, each with a code and a reason
   for (const [name, code] of hostile) {
     const problems = validateTagName(name, context);
     assert.ok(problems.length > 0, `${JSON.stringify(name)} must be refused`);
-    assert.ok(problems.some((p) => p.code === code), `${JSON.stringify(name)}: expected ${code}, got ${problems.map((p) => p.code)}`);
+    assert.ok(
+      problems.some((p) => p.code === code),
+      `${JSON.stringify(name)}: expected ${code}, got ${problems.map((p) => p.code)}`,
+    );
     for (const problem of problems) assert.ok(problem.message.length > 10, problem.message);
   }
 });
@@ -141,7 +158,13 @@ test("same-day collisions get -2, -3, … and a name is never reused", () => {
   const fields = { subsystem: "selinux", date: "20240312" };
   assert.equal(nextFreeTagName(DEFAULT_TEMPLATES.tag, fields, []), "selinux-pr-20240312");
   assert.equal(nextFreeTagName(DEFAULT_TEMPLATES.tag, fields, ["selinux-pr-20240312"]), "selinux-pr-20240312-2");
-  assert.equal(nextFreeTagName(DEFAULT_TEMPLATES.tag, fields, ["selinux-pr-20240312", "selinux-pr-20240312-2"]), "selinux-pr-20240312-3");
+  assert.equal(
+    nextFreeTagName(DEFAULT_TEMPLATES.tag, fields, ["selinux-pr-20240312", "selinux-pr-20240312-2"]),
+    "selinux-pr-20240312-3",
+  );
   assert.equal(parseWithTemplate(DEFAULT_TEMPLATES.tag, "selinux-pr-20240312-3", { suffix: true })?.sequence, 3);
-  assert.throws(() => nextFreeTagName(DEFAULT_TEMPLATES.tag, { subsystem: "selinux", date: "$(id)" }, []), /bad-characters|contains/);
+  assert.throws(
+    () => nextFreeTagName(DEFAULT_TEMPLATES.tag, { subsystem: "selinux", date: "$(id)" }, []),
+    /bad-characters|contains/,
+  );
 });

@@ -16,6 +16,10 @@ test("src/domain imports nothing from probot, octokit, simple-git, node-cron or 
       const inside = !relative(DOMAIN, resolve(DOMAIN, dirname(file), source)).startsWith("..");
       assert.ok(source.startsWith(".") && inside, `${file} imports ${source}: the domain may only import itself`);
     }
-    assert.doesNotMatch(text, /\bDate\.now\(|new Date\(\)|(?<![./\w])process\.|require\(|\bBuffer\b|\bfetch\(/, `${file} reads the clock, the environment or does I/O`);
+    assert.doesNotMatch(
+      text,
+      /\bDate\.now\(|new Date\(\)|(?<![./\w])process\.|require\(|\bBuffer\b|\bfetch\(/,
+      `${file} reads the clock, the environment or does I/O`,
+    );
   }
 });

@@ -6,7 +6,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../../src/domain/errors.ts";
 import {
-  deriveTagMessage, parseRequestPull, renderPullRequestMail, renderRequestPull, renderSubject, REQUEST_PULL_DASHES,
+  deriveTagMessage,
+  parseRequestPull,
+  renderPullRequestMail,
+  renderRequestPull,
+  renderSubject,
+  REQUEST_PULL_DASHES,
   type RequestPullData,
 } from "../../src/domain/request-pull.ts";
 
@@ -28,10 +33,18 @@ const B4 = {
 };
 
 const SAMPLE: RequestPullData = {
-  base: { sha: "6613476e225e090cc9aad49be7fa504e290dd33d", subject: "Linux 6.8-rc1", date: "2024-01-21 14:11:32 -0800" },
+  base: {
+    sha: "6613476e225e090cc9aad49be7fa504e290dd33d",
+    subject: "Linux 6.8-rc1",
+    date: "2024-01-21 14:11:32 -0800",
+  },
   url: "https://git.kernel.org/pub/scm/linux/kernel/git/pcmoore/selinux.git",
   ref: "tags/selinux-pr-20240312",
-  tip: { sha: "a1fc79343abbdc5bebb80c2a9032063442df8b59", subject: "selinux: fix style issues in security/selinux/ss/symtab.c", date: "2024-02-23 17:26:09 -0500" },
+  tip: {
+    sha: "a1fc79343abbdc5bebb80c2a9032063442df8b59",
+    subject: "selinux: fix style issues in security/selinux/ss/symtab.c",
+    date: "2024-02-23 17:26:09 -0500",
+  },
   tagMessage: "selinux/stable-6.9 PR 20240312\n",
   branchDescription: null,
   shortlog: "bauen1 (1):\n      selinux: allow dontauditx and auditallowx rules to take effect without allowx\n\n",
@@ -39,7 +52,10 @@ const SAMPLE: RequestPullData = {
 };
 
 describe("renderRequestPull / parseRequestPull", () => {
-  for (const file of ["11-landlock-6.8-rc7-raw-request-pull.txt", "12-landlock-6.3-merge-window-raw-request-pull.txt"]) {
+  for (const file of [
+    "11-landlock-6.8-rc7-raw-request-pull.txt",
+    "12-landlock-6.3-merge-window-raw-request-pull.txt",
+  ]) {
     it(`round-trips git's raw output byte for byte: ${file}`, () => {
       const body = readBody(file);
       const parsed = parseRequestPull(body);
@@ -51,10 +67,18 @@ describe("renderRequestPull / parseRequestPull", () => {
   it("reads every fact of email 11", () => {
     const parsed = parseRequestPull(readFileSync(join(EMAILS, "11-landlock-6.8-rc7-raw-request-pull.txt"), "utf8"));
     assert.deepEqual(parsed, {
-      base: { sha: "d206a76d7d2726f3b096037f2079ce0bd3ba329b", subject: "Linux 6.8-rc6", date: "2024-02-25 15:46:06 -0800" },
+      base: {
+        sha: "d206a76d7d2726f3b096037f2079ce0bd3ba329b",
+        subject: "Linux 6.8-rc6",
+        date: "2024-02-25 15:46:06 -0800",
+      },
       url: "git://git.kernel.org/pub/scm/linux/kernel/git/mic/linux.git",
       ref: "tags/landlock-6.8-rc7",
-      tip: { sha: "d9818b3e906a0ee1ab02ea79e74a2f755fc5461a", subject: "landlock: Fix asymmetric private inodes referring", date: "2024-02-26 18:23:53 +0100" },
+      tip: {
+        sha: "d9818b3e906a0ee1ab02ea79e74a2f755fc5461a",
+        subject: "landlock: Fix asymmetric private inodes referring",
+        date: "2024-02-26 18:23:53 +0100",
+      },
       tagMessage: "Landlock fix for v6.8-rc7\n",
       branchDescription: null,
       shortlog: "Mickaël Salaün (1):\n      landlock: Fix asymmetric private inodes referring\n\n",
@@ -77,10 +101,16 @@ describe("renderRequestPull / parseRequestPull", () => {
   it("wraps the URL, a long subject line and a long shortlog entry, and parses back to the same data", () => {
     const wrapped = renderRequestPull(SAMPLE, "wrapped");
     assert.match(wrapped, /^ {2}https:\S+selinux\.git\n {4}tags\/selinux-pr-20240312\n/m);
-    assert.match(wrapped, /^ {2}selinux: fix style issues in security\/selinux\/ss\/symtab\.c\n {4}\(2024-02-23 17:26:09 -0500\)\n/m);
+    assert.match(
+      wrapped,
+      /^ {2}selinux: fix style issues in security\/selinux\/ss\/symtab\.c\n {4}\(2024-02-23 17:26:09 -0500\)\n/m,
+    );
     assert.match(wrapped, /^ {2}Linux 6\.8-rc1 \(2024-01-21 14:11:32 -0800\)$/m);
     assert.match(wrapped, /^ {6}selinux: allow dontauditx and auditallowx rules to take effect without\n {9}allowx\n/m);
-    assert.ok(wrapped.split("\n").every((line) => [...line].length <= 80), "no line over 80 columns");
+    assert.ok(
+      wrapped.split("\n").every((line) => [...line].length <= 80),
+      "no line over 80 columns",
+    );
     const { style, ...data } = parseRequestPull(wrapped);
     assert.equal(style, "wrapped");
     assert.deepEqual(data, SAMPLE);
@@ -97,12 +127,26 @@ describe("renderRequestPull / parseRequestPull", () => {
   }
 
   it("prints the tag block with git's extra newline, an empty ref with git's trailing space, and a branch description", () => {
-    const text = renderRequestPull({ ...SAMPLE, ref: "", tagMessage: "", branchDescription: { branch: "next", text: "Next things.\n" } });
+    const text = renderRequestPull({
+      ...SAMPLE,
+      ref: "",
+      tagMessage: "",
+      branchDescription: { branch: "next", text: "Next things.\n" },
+    });
     assert.match(text, new RegExp(`^ {2}${SAMPLE.url} \\n`, "m"));
-    assert.ok(text.includes(`${REQUEST_PULL_DASHES}\n\n${REQUEST_PULL_DASHES}\n(from the branch description for next local branch)\n\nNext things.\n${REQUEST_PULL_DASHES}\nbauen1 (1):\n`));
+    assert.ok(
+      text.includes(
+        `${REQUEST_PULL_DASHES}\n\n${REQUEST_PULL_DASHES}\n(from the branch description for next local branch)\n\nNext things.\n${REQUEST_PULL_DASHES}\nbauen1 (1):\n`,
+      ),
+    );
     const { style, ...data } = parseRequestPull(text);
     assert.equal(style, "git");
-    assert.deepEqual(data, { ...SAMPLE, ref: "", tagMessage: "", branchDescription: { branch: "next", text: "Next things.\n" } });
+    assert.deepEqual(data, {
+      ...SAMPLE,
+      ref: "",
+      tagMessage: "",
+      branchDescription: { branch: "next", text: "Next things.\n" },
+    });
     const untagged = renderRequestPull({ ...SAMPLE, tagMessage: null });
     assert.ok(untagged.includes(`-0500)\n\n${REQUEST_PULL_DASHES}\nbauen1 (1):\n`));
     assert.equal(parseRequestPull(untagged).tagMessage, null);
@@ -110,7 +154,10 @@ describe("renderRequestPull / parseRequestPull", () => {
 
   it("refuses data that would break the body, naming the field", () => {
     const refuses = (data: RequestPullData, text: RegExp): void => {
-      assert.throws(() => renderRequestPull(data), (error: unknown) => error instanceof InputError && text.test(error.message));
+      assert.throws(
+        () => renderRequestPull(data),
+        (error: unknown) => error instanceof InputError && text.test(error.message),
+      );
     };
     refuses({ ...SAMPLE, base: { ...SAMPLE.base, sha: "6613476e" } }, /base commit "6613476e" is not a full commit id/);
     refuses({ ...SAMPLE, tip: { ...SAMPLE.tip, subject: "two\nlines" } }, /tip subject contains a line break/);
@@ -121,21 +168,36 @@ describe("renderRequestPull / parseRequestPull", () => {
   it("says which line of a mangled body it cannot read (Gmail-collapsed email 07)", () => {
     assert.throws(
       () => parseRequestPull(readBody("07-selinux-patches-v5.11-merge-window-gmail.txt")),
-      (error: unknown) => error instanceof InputError && /line 3: expected " {2}<subject> \(<date>\)", found " Linux 5\.10-rc1/.test(error.message),
+      (error: unknown) =>
+        error instanceof InputError &&
+        /line 3: expected " {2}<subject> \(<date>\)", found " Linux 5\.10-rc1/.test(error.message),
     );
     assert.throws(() => parseRequestPull("Hi Linus,\n"), /no "The following changes since commit <id>:" line/);
   });
 });
 
 describe("deriveTagMessage", () => {
-  const header = "object a1fc79343abbdc5bebb80c2a9032063442df8b59\ntype commit\ntag selinux-pr-20240312\ntagger Paul Moore <paul@paul-moore.com> 1710284531 -0400\n\n";
+  const header =
+    "object a1fc79343abbdc5bebb80c2a9032063442df8b59\ntype commit\ntag selinux-pr-20240312\ntagger Paul Moore <paul@paul-moore.com> 1710284531 -0400\n\n";
   const cases: [string, string, string][] = [
-    ["PGP signature", "selinux/stable-6.9 PR 20240312\n-----BEGIN PGP SIGNATURE-----\n\nabc\n-----END PGP SIGNATURE-----\n", "selinux/stable-6.9 PR 20240312\n"],
-    ["SSH signature", "msg\n\nmore\n-----BEGIN SSH SIGNATURE-----\nU1NI\n-----END SSH SIGNATURE-----\n", "msg\n\nmore\n"],
+    [
+      "PGP signature",
+      "selinux/stable-6.9 PR 20240312\n-----BEGIN PGP SIGNATURE-----\n\nabc\n-----END PGP SIGNATURE-----\n",
+      "selinux/stable-6.9 PR 20240312\n",
+    ],
+    [
+      "SSH signature",
+      "msg\n\nmore\n-----BEGIN SSH SIGNATURE-----\nU1NI\n-----END SSH SIGNATURE-----\n",
+      "msg\n\nmore\n",
+    ],
     ["X.509 signature", "msg\n-----BEGIN SIGNED MESSAGE-----\nMII\n", "msg\n"],
     ["no signature", "msg\n\nsecond paragraph\n", "msg\n\nsecond paragraph\n"],
     ["no final newline", "msg", "msg"],
-    ["a BEGIN line needs the space after the kind", "-----BEGIN PGPX not a signature\nend\n", "-----BEGIN PGPX not a signature\nend\n"],
+    [
+      "a BEGIN line needs the space after the kind",
+      "-----BEGIN PGPX not a signature\nend\n",
+      "-----BEGIN PGPX not a signature\nend\n",
+    ],
     ["indented BEGIN is text", " -----BEGIN PGP SIGNATURE-----\n", " -----BEGIN PGP SIGNATURE-----\n"],
     ["empty message", "", ""],
   ];
@@ -149,15 +211,30 @@ describe("deriveTagMessage", () => {
 
 describe("renderSubject", () => {
   it("defaults to [GIT PULL] {subsystem}/{tag}", () => {
-    assert.equal(renderSubject(undefined, { subsystem: "selinux", tag: "selinux-pr-20240312" }), "[GIT PULL] selinux/selinux-pr-20240312");
+    assert.equal(
+      renderSubject(undefined, { subsystem: "selinux", tag: "selinux-pr-20240312" }),
+      "[GIT PULL] selinux/selinux-pr-20240312",
+    );
   });
   it("fills older templates", () => {
-    assert.equal(renderSubject("[GIT PULL] SELinux fixes for v{version} (#{n})", { version: "5.16", n: "4" }), "[GIT PULL] SELinux fixes for v5.16 (#4)");
+    assert.equal(
+      renderSubject("[GIT PULL] SELinux fixes for v{version} (#{n})", { version: "5.16", n: "4" }),
+      "[GIT PULL] SELinux fixes for v5.16 (#4)",
+    );
   });
   it("refuses unknown and missing fields and line breaks", () => {
-    assert.throws(() => renderSubject("[GIT PULL] {subsys}", {}), (e: unknown) => e instanceof InputError && e.code === "bad-subject-template" && /\{subsys\}/.test(e.message));
-    assert.throws(() => renderSubject("[GIT PULL] {tag}", {}), (e: unknown) => e instanceof InputError && e.code === "missing-field" && /\{tag\}/.test(e.message));
-    assert.throws(() => renderSubject(undefined, { subsystem: "selinux", tag: "x\nBcc: evil@example.org" }), /line break/);
+    assert.throws(
+      () => renderSubject("[GIT PULL] {subsys}", {}),
+      (e: unknown) => e instanceof InputError && e.code === "bad-subject-template" && /\{subsys\}/.test(e.message),
+    );
+    assert.throws(
+      () => renderSubject("[GIT PULL] {tag}", {}),
+      (e: unknown) => e instanceof InputError && e.code === "missing-field" && /\{tag\}/.test(e.message),
+    );
+    assert.throws(
+      () => renderSubject(undefined, { subsystem: "selinux", tag: "x\nBcc: evil@example.org" }),
+      /line break/,
+    );
   });
 });
 
@@ -169,33 +246,52 @@ describe("renderPullRequestMail", () => {
       to: ["Linus Torvalds <torvalds@linux-foundation.org>"],
       cc: ["selinux@vger.kernel.org", "linux-security-module@vger.kernel.org", "linux-kernel@vger.kernel.org"],
       greeting: "Hi Linus,",
-      intro: "There are a number of SELinux patches for the Linux v6.9 merge window.\n\n- Continue the coding style fixup work\n",
+      intro:
+        "There are a number of SELinux patches for the Linux v6.9 merge window.\n\n- Continue the coding style fixup work\n",
       signoff: "Please merge when you have the chance,\n-Paul\n",
       body,
     });
-    assert.equal(mail, [
-      "To: Linus Torvalds <torvalds@linux-foundation.org>",
-      "Cc: selinux@vger.kernel.org, linux-security-module@vger.kernel.org, linux-kernel@vger.kernel.org",
-      "Subject: [GIT PULL] selinux/selinux-pr-20240312",
-      "",
-      "Hi Linus,",
-      "",
-      "There are a number of SELinux patches for the Linux v6.9 merge window.",
-      "",
-      "- Continue the coding style fixup work",
-      "",
-      "Please merge when you have the chance,",
-      "-Paul",
-      "",
-      "--",
-      "",
-    ].join("\n") + body);
+    assert.equal(
+      mail,
+      [
+        "To: Linus Torvalds <torvalds@linux-foundation.org>",
+        "Cc: selinux@vger.kernel.org, linux-security-module@vger.kernel.org, linux-kernel@vger.kernel.org",
+        "Subject: [GIT PULL] selinux/selinux-pr-20240312",
+        "",
+        "Hi Linus,",
+        "",
+        "There are a number of SELinux patches for the Linux v6.9 merge window.",
+        "",
+        "- Continue the coding style fixup work",
+        "",
+        "Please merge when you have the chance,",
+        "-Paul",
+        "",
+        "--",
+        "",
+      ].join("\n") + body,
+    );
     assert.equal(parseRequestPull(mail).tip.sha, SAMPLE.tip.sha);
   });
   it("omits an empty Cc and an empty intro; refuses header injection and no recipient", () => {
-    const mail = renderPullRequestMail({ subject: "s", to: ["a@example.org"], cc: [], greeting: "Hi,", intro: "", signoff: "Thanks", body });
+    const mail = renderPullRequestMail({
+      subject: "s",
+      to: ["a@example.org"],
+      cc: [],
+      greeting: "Hi,",
+      intro: "",
+      signoff: "Thanks",
+      body,
+    });
     assert.ok(mail.startsWith("To: a@example.org\nSubject: s\n\nHi,\n\nThanks\n\n--\nThe following changes"));
-    assert.throws(() => renderPullRequestMail({ subject: "s\nBcc: x", to: ["a"], cc: [], greeting: "", intro: "", signoff: "", body }), /Subject contains a line break/);
-    assert.throws(() => renderPullRequestMail({ subject: "s", to: [], cc: [], greeting: "", intro: "", signoff: "", body }), /To is empty/);
+    assert.throws(
+      () =>
+        renderPullRequestMail({ subject: "s\nBcc: x", to: ["a"], cc: [], greeting: "", intro: "", signoff: "", body }),
+      /Subject contains a line break/,
+    );
+    assert.throws(
+      () => renderPullRequestMail({ subject: "s", to: [], cc: [], greeting: "", intro: "", signoff: "", body }),
+      /To is empty/,
+    );
   });
 });

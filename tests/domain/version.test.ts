@@ -12,21 +12,65 @@ import {
 import { InputError } from "../../src/domain/errors.ts";
 
 test("accepted tags format back to themselves", () => {
-  for (const tag of ["v6.10", "v6.10-rc3", "v3.0", "v3.1-rc10", "v7.0-rc1", "v2.6.39", "v2.6.39-rc7", "v2.6.32.60", "v4.20"]) {
+  for (const tag of [
+    "v6.10",
+    "v6.10-rc3",
+    "v3.0",
+    "v3.1-rc10",
+    "v7.0-rc1",
+    "v2.6.39",
+    "v2.6.39-rc7",
+    "v2.6.32.60",
+    "v4.20",
+  ]) {
     assert.equal(formatVersion(parseVersion(tag)), tag);
   }
 });
 
 test("unknown shapes are refused, not guessed", () => {
-  for (const tag of ["6.10", "v6", "v6.10-rc", "v6.10-rc0", "v06.1", "v6.01", "v6.10.1", "v6.10-rc3-dirty", "v2.6.11-tree",
-    "v2.6.32.60-rc1", "V6.10", "v6.10 ", "v1.0", "v2.4.0", "", "--upload-pack=x", "v6.1O"]) {
+  for (const tag of [
+    "6.10",
+    "v6",
+    "v6.10-rc",
+    "v6.10-rc0",
+    "v06.1",
+    "v6.01",
+    "v6.10.1",
+    "v6.10-rc3-dirty",
+    "v2.6.11-tree",
+    "v2.6.32.60-rc1",
+    "V6.10",
+    "v6.10 ",
+    "v1.0",
+    "v2.4.0",
+    "",
+    "--upload-pack=x",
+    "v6.1O",
+  ]) {
     assert.equal(tryParseVersion(tag), undefined, tag);
   }
-  assert.throws(() => parseVersion("v6.10-rc"), (error: unknown) => error instanceof InputError && /v6\.10-rc/.test(error.message));
+  assert.throws(
+    () => parseVersion("v6.10-rc"),
+    (error: unknown) => error instanceof InputError && /v6\.10-rc/.test(error.message),
+  );
 });
 
 test("versions order numerically, release after its rcs", () => {
-  const sorted = ["v2.6.39", "v3.0-rc1", "v3.0", "v3.1-rc9", "v3.1-rc10", "v3.1", "v6.9-rc1", "v6.9", "v6.10-rc1", "v6.10", "v6.19", "v7.0-rc1", "v7.0"];
+  const sorted = [
+    "v2.6.39",
+    "v3.0-rc1",
+    "v3.0",
+    "v3.1-rc9",
+    "v3.1-rc10",
+    "v3.1",
+    "v6.9-rc1",
+    "v6.9",
+    "v6.10-rc1",
+    "v6.10",
+    "v6.19",
+    "v7.0-rc1",
+    "v7.0",
+  ];
   const shuffled = [...sorted].reverse();
   shuffled.sort((a, b) => compareVersions(parseVersion(a), parseVersion(b)));
   assert.deepEqual(shuffled, sorted);
@@ -46,14 +90,23 @@ test("the next version is X.(Y+1), uncertain where history bumped the major", ()
     const prediction = predictNextVersion(parseVersion(release));
     assert.equal(`${prediction.version.major}.${prediction.version.minor}`, next, release);
     assert.equal(prediction.certain, certain, release);
-    assert.deepEqual(prediction.alternatives.map((v) => `${v.major}.${v.minor}`), alternatives, release);
+    assert.deepEqual(
+      prediction.alternatives.map((v) => `${v.major}.${v.minor}`),
+      alternatives,
+      release,
+    );
   }
 });
 
 test("a maintainer's override settles the number; rc1 wins over the override", () => {
   const release = parseVersion("v6.19");
   const override = parseVersionNumber("7.0");
-  assert.deepEqual(predictNextVersion(release, { override }), { version: { major: 7, minor: 0 }, certain: true, alternatives: [], basis: "override" });
+  assert.deepEqual(predictNextVersion(release, { override }), {
+    version: { major: 7, minor: 0 },
+    certain: true,
+    alternatives: [],
+    basis: "override",
+  });
   const rc1 = { major: 6, minor: 20 };
   assert.equal(predictNextVersion(release, { override, rc1 }).basis, "rc1");
   assert.deepEqual(predictNextVersion(release, { override, rc1 }).version, rc1);

@@ -6,7 +6,13 @@ import assert from "node:assert/strict";
 import type { DeliveryRecord } from "../../src/sandbox/forge/index.ts";
 import { createReplay, OWNER, REPO, type Replay } from "../../src/sandbox/replay.ts";
 import { parseMailComment, runGitRequestPull } from "../../src/sandbox/replay-checks.ts";
-import { findComment, findTrackingIssue, listCommentKeys, normalizeKey, readChecklist } from "../../src/sandbox/replay-state.ts";
+import {
+  findComment,
+  findTrackingIssue,
+  listCommentKeys,
+  normalizeKey,
+  readChecklist,
+} from "../../src/sandbox/replay-state.ts";
 import { buildCycleSteps, CYCLE_TAGS, runSteps } from "../../src/sandbox/scenario-cycle.ts";
 
 const VARIANT = "dev-model";
@@ -19,7 +25,10 @@ const WINDOW_TAGS: ReadonlySet<string> = new Set([...BAD, CYCLE_TAGS.window]);
  * does merge-window.
  */
 async function gitRequestPull(repoDir: string, mail: { base: string; url: string; tag: string }): Promise<string> {
-  return (await runGitRequestPull(repoDir, mail)).replace(/^-----BEGIN SSH SIGNATURE-----\n[\s\S]*?^-----END SSH SIGNATURE-----\n/m, "");
+  return (await runGitRequestPull(repoDir, mail)).replace(
+    /^-----BEGIN SSH SIGNATURE-----\n[\s\S]*?^-----END SSH SIGNATURE-----\n/m,
+    "",
+  );
 }
 
 describe("variant C: a whole cycle of the dev model, with the tag sweep", () => {
@@ -29,25 +38,37 @@ describe("variant C: a whole cycle of the dev model, with the tag sweep", () => 
 
   before(async () => {
     replay = await createReplay({ variant: VARIANT, signing: "ssh" });
-    await runSteps(replay, buildCycleSteps(VARIANT, replay.releases), { deliver: {} }, {
-      before: async (step) => {
-        if (step.id === "decide-rebase") devAtRc1 = (await replay.forge.refs(OWNER, REPO)).get("refs/heads/dev")?.sha;
-        if (step.id === "tags") sweep.pushed = [];
-        if (step.id === "sweep") sweep.checksBefore = replay.forge.checkRuns(OWNER, REPO).length;
+    await runSteps(
+      replay,
+      buildCycleSteps(VARIANT, replay.releases),
+      { deliver: {} },
+      {
+        before: async (step) => {
+          if (step.id === "decide-rebase") devAtRc1 = (await replay.forge.refs(OWNER, REPO)).get("refs/heads/dev")?.sha;
+          if (step.id === "tags") sweep.pushed = [];
+          if (step.id === "sweep") sweep.checksBefore = replay.forge.checkRuns(OWNER, REPO).length;
+        },
+        after: async (step) => {
+          if (step.id === "tags") {
+            sweep.pushed = replay.forge.deliveries
+              .filter((record) => record.event === "push" || record.event === "create")
+              .slice(-10);
+            sweep.tagsOnForge = [...(await replay.forge.refs(OWNER, REPO)).keys()].filter((ref) =>
+              WINDOW_TAGS.has(ref.slice("refs/tags/".length)),
+            );
+          }
+        },
       },
-      after: async (step) => {
-        if (step.id === "tags") {
-          sweep.pushed = replay.forge.deliveries.filter((record) => record.event === "push" || record.event === "create").slice(-10);
-          sweep.tagsOnForge = [...(await replay.forge.refs(OWNER, REPO)).keys()].filter((ref) => WINDOW_TAGS.has(ref.slice("refs/tags/".length)));
-        }
-      },
-    });
+    );
   });
   after(() => replay?.close());
 
   it("moves dev onto -rc1 with a backup, duplicates it into stable-6.9 at window open, checks SSH-signed tags, mails, closes", async () => {
     const issue = findTrackingIssue(replay.forge, OWNER, REPO)!;
-    assert.deepEqual([issue.title, issue.state, replay.forge.issues(OWNER, REPO).length], ["merge-window: v6.9 (selinux)", "closed", 1]);
+    assert.deepEqual(
+      [issue.title, issue.state, replay.forge.issues(OWNER, REPO).length],
+      ["merge-window: v6.9 (selinux)", "closed", 1],
+    );
     const keys = listCommentKeys(issue).map(normalizeKey);
     assert.deepEqual(keys, [
       "advise-rebase:v6.8-rc1",
@@ -69,11 +90,18 @@ describe("variant C: a whole cycle of the dev model, with the tag sweep", () => 
       `merged:${CYCLE_TAGS.window}`,
     ]);
     assert.match(findComment(issue, "advise-rebase:v6.8-rc1")!.body, /for `dev` onto `v6\.8-rc1`/);
-    assert.ok(readChecklist(issue.body).includes("✅ Duplicate dev into stable-6.9: done, stable-6.9 at " + (await replay.forge.refs(OWNER, REPO)).get("refs/heads/stable-6.9")!.sha.slice(0, 12)));
+    assert.ok(
+      readChecklist(issue.body).includes(
+        "✅ Duplicate dev into stable-6.9: done, stable-6.9 at " +
+          (await replay.forge.refs(OWNER, REPO)).get("refs/heads/stable-6.9")!.sha.slice(0, 12),
+      ),
+    );
 
     const refs = await replay.forge.refs(OWNER, REPO);
-    assert.deepEqual([...refs].filter(([ref]) => ref.startsWith("refs/merge-window/backup/")).map(([ref, state]) => [ref, state.sha]),
-      [[`refs/merge-window/backup/dev-20240123T140000Z-${devAtRc1!.slice(0, 12)}`, devAtRc1]]);
+    assert.deepEqual(
+      [...refs].filter(([ref]) => ref.startsWith("refs/merge-window/backup/")).map(([ref, state]) => [ref, state.sha]),
+      [[`refs/merge-window/backup/dev-20240123T140000Z-${devAtRc1!.slice(0, 12)}`, devAtRc1]],
+    );
     assert.equal(refs.get("refs/heads/stable-6.9")!.sha, refs.get("refs/heads/dev")!.sha);
     await replay.maintainer.sync();
     const mail = parseMailComment(findComment(issue, `request-pull:${CYCLE_TAGS.window}`)!.body)!;
@@ -85,20 +113,35 @@ describe("variant C: a whole cycle of the dev model, with the tag sweep", () => 
   });
 
   it("four tags pushed at once send no webhook; the hourly sweep checks each, deletes the bad ones, mails the good one", async () => {
-    assert.deepEqual(sweep.pushed!.filter((record) => WINDOW_TAGS.has(String(record.payload.ref).replace(/^refs\/tags\//, ""))), [], "GitHub sends nothing for more than three tags");
+    assert.deepEqual(
+      sweep.pushed!.filter((record) => WINDOW_TAGS.has(String(record.payload.ref).replace(/^refs\/tags\//, ""))),
+      [],
+      "GitHub sends nothing for more than three tags",
+    );
     assert.deepEqual(sweep.tagsOnForge!.sort(), [...BAD, CYCLE_TAGS.window].map((tag) => `refs/tags/${tag}`).sort());
     const checks = replay.forge.checkRuns(OWNER, REPO).slice(sweep.checksBefore);
-    assert.deepEqual(checks.map((run) => [run.name.replace("merge-window / tag ", ""), run.conclusion]).sort(), [
-      [CYCLE_TAGS.lightweight, "failure"],
-      [CYCLE_TAGS.unsigned, "failure"],
-      [CYCLE_TAGS.impossible, "failure"],
-      [CYCLE_TAGS.window, "success"],
-    ].sort());
-    const summaries = Object.fromEntries(checks.map((run) => [run.name.replace("merge-window / tag ", ""), run.summary ?? ""]));
+    assert.deepEqual(
+      checks.map((run) => [run.name.replace("merge-window / tag ", ""), run.conclusion]).sort(),
+      [
+        [CYCLE_TAGS.lightweight, "failure"],
+        [CYCLE_TAGS.unsigned, "failure"],
+        [CYCLE_TAGS.impossible, "failure"],
+        [CYCLE_TAGS.window, "success"],
+      ].sort(),
+    );
+    const summaries = Object.fromEntries(
+      checks.map((run) => [run.name.replace("merge-window / tag ", ""), run.summary ?? ""]),
+    );
     assert.match(summaries[CYCLE_TAGS.impossible]!, /impossible-date/);
     assert.match(summaries[CYCLE_TAGS.unsigned]!, /unsigned/);
     assert.match(summaries[CYCLE_TAGS.lightweight]!, /lightweight/);
-    const tags = [...(await replay.forge.refs(OWNER, REPO)).keys()].filter((ref) => WINDOW_TAGS.has(ref.slice("refs/tags/".length)));
-    assert.deepEqual(tags, [`refs/tags/${CYCLE_TAGS.window}`], "automation.deleteInvalidTags removed the three bad tags");
+    const tags = [...(await replay.forge.refs(OWNER, REPO)).keys()].filter((ref) =>
+      WINDOW_TAGS.has(ref.slice("refs/tags/".length)),
+    );
+    assert.deepEqual(
+      tags,
+      [`refs/tags/${CYCLE_TAGS.window}`],
+      "automation.deleteInvalidTags removed the three bad tags",
+    );
   });
 });

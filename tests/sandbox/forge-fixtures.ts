@@ -37,7 +37,7 @@ export interface Sandbox {
 export async function startSandbox(options: ForgeOptions = {}): Promise<Sandbox> {
   const forge = await createForge(options);
   const received: ReceivedWebhook[] = [];
-  const sandbox = { receiverStatus: 200 } as { receiverStatus: number };
+  const sandbox = { receiverStatus: 200 };
   const receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -46,7 +46,14 @@ export async function startSandbox(options: ForgeOptions = {}): Promise<Sandbox>
       const signature = String(req.headers["x-hub-signature-256"] ?? "");
       void verify(forge.app.webhookSecret, body, signature).then((signatureValid) => {
         const payload = JSON.parse(body) as Record<string, any>;
-        received.push({ event: String(req.headers["x-github-event"]), id: String(req.headers["x-github-delivery"]), action: payload.action, payload, signatureValid, headers: req.headers });
+        received.push({
+          event: String(req.headers["x-github-event"]),
+          id: String(req.headers["x-github-delivery"]),
+          action: payload.action,
+          payload,
+          signatureValid,
+          headers: req.headers,
+        });
         res.writeHead(sandbox.receiverStatus).end();
       });
     });
@@ -73,7 +80,10 @@ export async function startSandbox(options: ForgeOptions = {}): Promise<Sandbox>
 
 /** The RequestError `promise` rejects with (a failed assertion when it resolves or fails otherwise). */
 export async function rejection(promise: Promise<unknown>): Promise<RequestError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   assert.ok(error instanceof RequestError, `expected a RequestError, got ${String(error)}`);
   return error;
 }
@@ -111,7 +121,17 @@ export interface GitResult {
  * identity; rejects with stderr on failure unless `allowFailure`.
  */
 export function git(cwd: string, args: readonly string[], options: GitOptions = {}): Promise<GitResult> {
-  const argv = ["-c", "user.name=Forge Tester", "-c", "user.email=tester@example.org", "-c", "credential.helper=", "-c", "init.defaultBranch=main", ...args];
+  const argv = [
+    "-c",
+    "user.name=Forge Tester",
+    "-c",
+    "user.email=tester@example.org",
+    "-c",
+    "credential.helper=",
+    "-c",
+    "init.defaultBranch=main",
+    ...args,
+  ];
   return new Promise((resolve, reject) => {
     execFile("git", argv, { cwd, env: buildGitEnv(options.env) }, (error, stdout, stderr) => {
       const status = error ? (typeof error.code === "number" ? error.code : -1) : 0;
@@ -171,7 +191,13 @@ export async function startSelinux(options: ForgeOptions = {}, install = true): 
   const installationId = install ? forge.installApp("selinux", ["selinux"]) : 0;
   const work = await createWorkTree(forge.gitUrl("selinux", "selinux", "paul"));
   return {
-    sandbox, forge, paulToken, installationId, work, owner: "selinux", repo: "selinux",
+    sandbox,
+    forge,
+    paulToken,
+    installationId,
+    work,
+    owner: "selinux",
+    repo: "selinux",
     async close() {
       work.cleanup();
       await sandbox.close();

@@ -16,54 +16,84 @@ test("refs: create, create again (422), bad sha (422), fast-forward only unless 
   const world = await startSelinux();
   t.after(() => world.close());
   const first = (await world.work.run(["rev-parse", "HEAD"])).stdout.trim();
-  const second = await world.work.commit({ "NEWS": "two\n" });
+  const second = await world.work.commit({ NEWS: "two\n" });
   await world.work.run(["push", "origin", `${first}:refs/heads/main`, "HEAD:refs/heads/next"]);
   await world.sandbox.deliver();
   const app = appOctokit(world.forge, world.installationId);
 
   const created = await app.rest.git.createRef({ owner, repo, ref: "refs/heads/stable-6.9", sha: first });
   assert.equal(created.status, 201);
-  assert.deepEqual([created.data.ref, created.data.object.sha, created.data.object.type], ["refs/heads/stable-6.9", first, "commit"]);
+  assert.deepEqual(
+    [created.data.ref, created.data.object.sha, created.data.object.type],
+    ["refs/heads/stable-6.9", first, "commit"],
+  );
   const again = await rejection(app.rest.git.createRef({ owner, repo, ref: "refs/heads/stable-6.9", sha: second }));
-  assert.deepEqual([again.status, (again.response?.data as { message: string }).message], [422, "Reference already exists"]);
+  assert.deepEqual(
+    [again.status, (again.response?.data as { message: string }).message],
+    [422, "Reference already exists"],
+  );
   const badSha = await rejection(app.rest.git.createRef({ owner, repo, ref: "refs/heads/other", sha: "1".repeat(40) }));
   assert.equal(badSha.status, 422);
 
   const forward = await app.rest.git.updateRef({ owner, repo, ref: "heads/stable-6.9", sha: second });
   assert.equal(forward.data.object.sha, second);
   const backward = await rejection(app.rest.git.updateRef({ owner, repo, ref: "heads/stable-6.9", sha: first }));
-  assert.deepEqual([backward.status, (backward.response?.data as { message: string }).message], [422, "Update is not a fast forward"]);
-  assert.equal((await world.forge.refs(owner, repo)).get("refs/heads/stable-6.9")?.sha, second, "git still has the old value");
+  assert.deepEqual(
+    [backward.status, (backward.response?.data as { message: string }).message],
+    [422, "Update is not a fast forward"],
+  );
+  assert.equal(
+    (await world.forge.refs(owner, repo)).get("refs/heads/stable-6.9")?.sha,
+    second,
+    "git still has the old value",
+  );
   await app.rest.git.updateRef({ owner, repo, ref: "heads/stable-6.9", sha: first, force: true });
   assert.equal((await world.forge.refs(owner, repo)).get("refs/heads/stable-6.9")?.sha, first);
 
   const deleted = await app.rest.git.deleteRef({ owner, repo, ref: "heads/stable-6.9" });
   assert.equal(deleted.status, 204);
   const gone = await rejection(app.rest.git.deleteRef({ owner, repo, ref: "heads/stable-6.9" }));
-  assert.deepEqual([gone.status, (gone.response?.data as { message: string }).message], [422, "Reference does not exist"]);
+  assert.deepEqual(
+    [gone.status, (gone.response?.data as { message: string }).message],
+    [422, "Reference does not exist"],
+  );
   assert.equal((await world.forge.refs(owner, repo)).has("refs/heads/stable-6.9"), false);
   assert.equal((await rejection(app.rest.git.getRef({ owner, repo, ref: "heads/stable-6.9" }))).status, 404);
 
   const hooks = await world.sandbox.deliver();
-  assert.deepEqual(hooks.map((hook) => `${hook.event}:${hook.payload.forced ?? hook.payload.ref}`), [
-    "push:false", "create:stable-6.9", "push:false", "push:true", "push:false", "delete:stable-6.9",
-  ]);
-  assert.ok(hooks.every((hook) => hook.payload.sender.login === "merge-window[bot]" && hook.payload.sender.type === "Bot"));
+  assert.deepEqual(
+    hooks.map((hook) => `${hook.event}:${hook.payload.forced ?? hook.payload.ref}`),
+    ["push:false", "create:stable-6.9", "push:false", "push:true", "push:false", "delete:stable-6.9"],
+  );
+  assert.ok(
+    hooks.every((hook) => hook.payload.sender.login === "merge-window[bot]" && hook.payload.sender.type === "Bot"),
+  );
 });
 
 test("matching-refs is a name-prefix match; unsafe ref names name nothing and are refused", async (t) => {
   const world = await startSelinux();
   t.after(() => world.close());
-  for (const name of ["selinux-pr-20240312", "selinux-pr-20240319", "selinux-fixes"]) await world.work.run(["tag", name]);
+  for (const name of ["selinux-pr-20240312", "selinux-pr-20240319", "selinux-fixes"])
+    await world.work.run(["tag", name]);
   await world.work.run(["push", "origin", "HEAD:refs/heads/main", "--tags"]);
   const app = appOctokit(world.forge, world.installationId);
   const matching = await app.rest.git.listMatchingRefs({ owner, repo, ref: "tags/selinux-pr-" });
-  assert.deepEqual(matching.data.map((ref) => ref.ref), ["refs/tags/selinux-pr-20240312", "refs/tags/selinux-pr-20240319"]);
+  assert.deepEqual(
+    matching.data.map((ref) => ref.ref),
+    ["refs/tags/selinux-pr-20240312", "refs/tags/selinux-pr-20240319"],
+  );
   assert.deepEqual((await app.rest.git.listMatchingRefs({ owner, repo, ref: "tags/nothing-" })).data, []);
   for (const hostile of ["heads/--upload-pack=touch", "heads/a..b", "heads/HEAD~1"]) {
     assert.equal((await rejection(app.rest.git.getRef({ owner, repo, ref: hostile }))).status, 404, hostile);
   }
-  const refused = await rejection(app.rest.git.createRef({ owner, repo, ref: "refs/heads/-x", sha: (await world.work.run(["rev-parse", "HEAD"])).stdout.trim() }));
+  const refused = await rejection(
+    app.rest.git.createRef({
+      owner,
+      repo,
+      ref: "refs/heads/-x",
+      sha: (await world.work.run(["rev-parse", "HEAD"])).stdout.trim(),
+    }),
+  );
   assert.equal(refused.status, 422);
 });
 

@@ -33,7 +33,10 @@ test("deliver sends in queue order by default, reversed or shuffled on request, 
   const [failed] = await world.forge.deliver();
   assert.equal(failed?.status, 500);
   assert.deepEqual(world.forge.pendingDeliveries(), [], "a failed delivery is not retried on its own, as on GitHub");
-  assert.deepEqual(world.forge.deliveries.map((record) => record.status), [200, 200, 200, 200, 200, 200, 200, 200, 200, 500]);
+  assert.deepEqual(
+    world.forge.deliveries.map((record) => record.status),
+    [200, 200, 200, 200, 200, 200, 200, 200, 200, 500],
+  );
 });
 
 test("a duplicated delivery and a redelivery reuse the delivery id and the exact body", async (t) => {
@@ -47,7 +50,10 @@ test("a duplicated delivery and a redelivery reuse the delivery id and the exact
   assert.equal(events.length, 3);
   assert.equal(events[1], events[2], "the comment arrived twice with one delivery id");
   assert.notEqual(events[0], events[1]);
-  assert.deepEqual(world.forge.deliveries.map((record) => record.attempt), [1, 1, 2]);
+  assert.deepEqual(
+    world.forge.deliveries.map((record) => record.attempt),
+    [1, 1, 2],
+  );
 
   const again = await world.forge.redeliver(world.forge.deliveries[0]!.id);
   assert.equal(again.attempt, 2);
@@ -60,7 +66,11 @@ test("a duplicated delivery and a redelivery reuse the delivery id and the exact
   assert.deepEqual([lost?.status, typeof lost?.error], [null, "string"]);
   world.forge.setWebhookUrl(world.sandbox.webhookUrl);
   const redelivered = await world.forge.redeliver(lost!.id);
-  assert.deepEqual([redelivered.status, redelivered.attempt, "error" in redelivered], [200, 2, false], "a redelivery's record is its own, not the failed one's");
+  assert.deepEqual(
+    [redelivered.status, redelivered.attempt, "error" in redelivered],
+    [200, 2, false],
+    "a redelivery's record is its own, not the failed one's",
+  );
   assert.equal(world.sandbox.received.at(-1)?.payload.comment.body, "while the receiver is away");
 });
 
@@ -89,13 +99,20 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Keys GitHub sends that the forge does not model (see the module header). */
-const NOT_MODELLED = new Set(["head_commit.author.username", "head_commit.committer.username", "issue.draft", "check_run.deployment"]);
+const NOT_MODELLED = new Set([
+  "head_commit.author.username",
+  "head_commit.committer.username",
+  "issue.draft",
+  "check_run.deployment",
+]);
 
 test("every payload has the keys of GitHub's example payload for the same event and action", async (t) => {
   const world = await startSelinux();
   t.after(() => world.close());
   const require = createRequire(import.meta.url);
-  const examples = JSON.parse(readFileSync(require.resolve("@octokit/webhooks-examples/api.github.com/index.json"), "utf8")) as { name: string; examples: Record<string, unknown>[] }[];
+  const examples = JSON.parse(
+    readFileSync(require.resolve("@octokit/webhooks-examples/api.github.com/index.json"), "utf8"),
+  ) as { name: string; examples: Record<string, unknown>[] }[];
   await world.work.commit({ ".github/workflows/t.yml": "on: workflow_dispatch\njobs: {}\n" }, "ci");
   await world.work.run(["push", "origin", "HEAD:refs/heads/main", "HEAD:refs/heads/next"]);
   await world.work.run(["checkout", "--quiet", "-b", "fix"]);
@@ -113,14 +130,23 @@ test("every payload has the keys of GitHub's example payload for the same event 
   const checked = new Set<string>();
   for (const hook of await world.sandbox.deliver()) {
     const kind = `${hook.event}.${hook.action ?? ""}`;
-    const example = examples.find((entry) => entry.name === hook.event)?.examples.find((entry) => (entry.action ?? "") === (hook.action ?? ""));
+    const example = examples
+      .find((entry) => entry.name === hook.event)
+      ?.examples.find((entry) => (entry.action ?? "") === (hook.action ?? ""));
     assert.ok(example, `GitHub has an example for ${kind}`);
     const missing = missingKeys(example, hook.payload).filter((key) => !NOT_MODELLED.has(key));
     assert.deepEqual(missing, [], `${kind} lacks keys GitHub sends`);
     checked.add(kind);
   }
   assert.deepEqual([...checked].sort(), [
-    "check_run.created", "create.", "delete.", "issue_comment.created", "issues.opened", "pull_request.opened", "push.",
-    "workflow_run.completed", "workflow_run.requested",
+    "check_run.created",
+    "create.",
+    "delete.",
+    "issue_comment.created",
+    "issues.opened",
+    "pull_request.opened",
+    "push.",
+    "workflow_run.completed",
+    "workflow_run.requested",
   ]);
 });

@@ -5,8 +5,7 @@ import type { RefView } from "./refs.ts";
 
 /** Where upstream (Linus' tree) comes from: a remote configured in the clone, or a URL / absolute path. */
 export type UpstreamSource =
-  | { readonly kind: "remote"; readonly name: string }
-  | { readonly kind: "url"; readonly url: string };
+  { readonly kind: "remote"; readonly name: string } | { readonly kind: "url"; readonly url: string };
 
 /** Validated settings plus runners; built once by createGitLayer. */
 export interface GitContext {

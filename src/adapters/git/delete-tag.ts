@@ -17,6 +17,11 @@ export async function deleteTag(context: GitContext, name: string, expectedObjec
   const object = assertObjectId(expectedObject, `object of tag ${tag}`);
   const ref = `refs/tags/${tag}`;
   const pushed = await pushWithLeases(context.git, context.remote, [{ sha: null, lease: { ref, expect: object } }]);
-  if (pushed.ok && pushed.updates.some((update) => update.flag === "-" && update.ref === ref)) return { status: "deleted", name: tag };
-  return { status: "refused", name: tag, message: `${tag} was not deleted (it changed since it was checked, or the push failed): ${pushed.output.trim().split("\n").at(-1) ?? ""}` };
+  if (pushed.ok && pushed.updates.some((update) => update.flag === "-" && update.ref === ref))
+    return { status: "deleted", name: tag };
+  return {
+    status: "refused",
+    name: tag,
+    message: `${tag} was not deleted (it changed since it was checked, or the push failed): ${pushed.output.trim().split("\n").at(-1) ?? ""}`,
+  };
 }

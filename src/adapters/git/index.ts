@@ -5,12 +5,27 @@ import type { GitContext, UpstreamSource } from "./context.ts";
 import { assertIdentity, assertRemoteName, assertUpstreamUrl, type GitIdentity } from "./inputs.ts";
 import { observeRepository, type GitObservation, type ObserveRequest } from "./observe.ts";
 import { findUpstreamMerge, type UpstreamMergeFacts } from "./upstream-merge.ts";
-import { adviseRebase, rebaseNext, type RealRebaseRequest, type RebaseAdvice, type RebaseAdviceRequest, type RebaseResult } from "./rebase.ts";
+import {
+  adviseRebase,
+  rebaseNext,
+  type RealRebaseRequest,
+  type RebaseAdvice,
+  type RebaseAdviceRequest,
+  type RebaseResult,
+} from "./rebase.ts";
 import { buildRefView, type RefSource } from "./refs.ts";
 import { createGitRunner } from "./runner.ts";
 import { createStableBranch, type StableBranchRequest, type StableBranchResult } from "./stable.ts";
 import { deleteTag, type DeleteTagResult } from "./delete-tag.ts";
-import { createSignedTag, readTagFacts, verifyTag, type SignedTagRequest, type SignedTagResult, type TagCheckRequest, type TagVerifyRequest } from "./tags.ts";
+import {
+  createSignedTag,
+  readTagFacts,
+  verifyTag,
+  type SignedTagRequest,
+  type SignedTagResult,
+  type TagCheckRequest,
+  type TagVerifyRequest,
+} from "./tags.ts";
 
 export type { UpstreamSource } from "./context.ts";
 export type { GitIdentity } from "./inputs.ts";
@@ -70,9 +85,10 @@ export interface GitLayer {
 /** Validates the options (InputError naming the bad one) and builds the layer. */
 export function createGitLayer(options: GitLayerOptions): GitLayer {
   const remote = assertRemoteName(options.remote ?? "origin");
-  const upstreamFetchSource = options.upstream.kind === "remote"
-    ? assertRemoteName(options.upstream.name, "upstream remote")
-    : assertUpstreamUrl(options.upstream.url);
+  const upstreamFetchSource =
+    options.upstream.kind === "remote"
+      ? assertRemoteName(options.upstream.name, "upstream remote")
+      : assertUpstreamUrl(options.upstream.url);
   const createRunner = (dir: string, env: Readonly<Record<string, string>> = {}) =>
     createGitRunner(dir, { env: { ...options.env, ...env }, ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}) });
   const context: GitContext = {

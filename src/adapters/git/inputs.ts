@@ -4,7 +4,8 @@ import { InputError } from "../../domain/errors.ts";
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$/;
 /** https, git and file URLs; plain http only on loopback (the sandbox forge of `npm run demo`). */
-const URL_SCHEME = /^(?:https|git):\/\/[^/]|^file:\/\/(?:localhost)?\/[^/]|^http:\/\/(?:127\.0\.0\.1|localhost)(?::\d{1,5})?\//;
+const URL_SCHEME =
+  /^(?:https|git):\/\/[^/]|^file:\/\/(?:localhost)?\/[^/]|^http:\/\/(?:127\.0\.0\.1|localhost)(?::\d{1,5})?\//;
 const CONTROL_OR_SPACE = /[\s\u0000-\u001f\u007f]/;
 const PATH_SPEC = /^[A-Za-z0-9._+*/-]+$/;
 const REF_GLOB = /^[A-Za-z0-9._*/-]+$/;
@@ -22,14 +23,18 @@ export function isObjectId(text: string): boolean {
 
 /** A full commit or tag object id (SHA-1 or SHA-256), lower-case hex; never an abbreviation or a rev expression. */
 export function assertObjectId(sha: string, what: string): string {
-  if (!OBJECT_ID.test(sha)) throw new InputError("bad-sha", `${what} ${show(sha)} is not a full object id (40 or 64 hex digits)`);
+  if (!OBJECT_ID.test(sha))
+    throw new InputError("bad-sha", `${what} ${show(sha)} is not a full object id (40 or 64 hex digits)`);
   return sha;
 }
 
 /** A configured git remote name such as `origin` or `linus`. */
 export function assertRemoteName(name: string, what = "remote"): string {
   if (!REMOTE_NAME.test(name) || name.length > 64) {
-    throw new InputError("bad-remote", `${what} name ${show(name)} refused: use letters, digits, ".", "_" or "-", not starting with "-" or "."`);
+    throw new InputError(
+      "bad-remote",
+      `${what} name ${show(name)} refused: use letters, digits, ".", "_" or "-", not starting with "-" or "."`,
+    );
   }
   return name;
 }
@@ -39,10 +44,15 @@ export function assertRemoteName(name: string, what = "remote"): string {
  * (git would read an option), whitespace or control characters, other transports (`ext::`, `ssh`, `fd::`).
  */
 export function assertUpstreamUrl(url: string): string {
-  if (url.startsWith("-")) throw new InputError("bad-url", `upstream ${show(url)} starts with "-" and would be read by git as an option`);
-  if (CONTROL_OR_SPACE.test(url)) throw new InputError("bad-url", `upstream ${show(url)} contains whitespace or control characters`);
+  if (url.startsWith("-"))
+    throw new InputError("bad-url", `upstream ${show(url)} starts with "-" and would be read by git as an option`);
+  if (CONTROL_OR_SPACE.test(url))
+    throw new InputError("bad-url", `upstream ${show(url)} contains whitespace or control characters`);
   if (!URL_SCHEME.test(url) && !(url.startsWith("/") && !url.startsWith("//"))) {
-    throw new InputError("bad-url", `upstream ${show(url)} is not an https://, git://, file:// URL or an absolute path`);
+    throw new InputError(
+      "bad-url",
+      `upstream ${show(url)} is not an https://, git://, file:// URL or an absolute path`,
+    );
   }
   return url;
 }
@@ -50,15 +60,29 @@ export function assertUpstreamUrl(url: string): string {
 /** A path under the repository (e.g. `security/selinux/`), given to git only after `--`; no pathspec magic. */
 export function assertRepoPath(path: string): string {
   const parts = path.split("/");
-  if (!PATH_SPEC.test(path) || path.startsWith("-") || path.startsWith("/") || parts.some((part) => part === ".." || part === ".")) {
-    throw new InputError("bad-path", `path ${show(path)} refused: a relative path of letters, digits, "._+*/-", without ".." or a leading "-" or "/"`);
+  if (
+    !PATH_SPEC.test(path) ||
+    path.startsWith("-") ||
+    path.startsWith("/") ||
+    parts.some((part) => part === ".." || part === ".")
+  ) {
+    throw new InputError(
+      "bad-path",
+      `path ${show(path)} refused: a relative path of letters, digits, "._+*/-", without ".." or a leading "-" or "/"`,
+    );
   }
   return path;
 }
 
 /** A ref-name glob for a family of branches or tags (`stable-*`, `*-pr-*`), relative to refs/heads or refs/tags. */
 export function assertRefGlob(glob: string, what: string): string {
-  if (!REF_GLOB.test(glob) || glob.startsWith("-") || glob.startsWith("/") || glob.includes("..") || glob.startsWith("refs/")) {
+  if (
+    !REF_GLOB.test(glob) ||
+    glob.startsWith("-") ||
+    glob.startsWith("/") ||
+    glob.includes("..") ||
+    glob.startsWith("refs/")
+  ) {
     throw new InputError("bad-glob", `${what} pattern ${show(glob)} refused: use letters, digits, "._-/" and "*"`);
   }
   return glob;
@@ -67,7 +91,10 @@ export function assertRefGlob(glob: string, what: string): string {
 /** An absolute file path the caller configured (a signing key, an allowed_signers file). */
 export function assertFilePath(path: string, what: string): string {
   if (!FILE_PATH.test(path) || path.split("/").includes("..")) {
-    throw new InputError("bad-file-path", `${what} ${show(path)} refused: an absolute path of letters, digits and "._+@/-" is required`);
+    throw new InputError(
+      "bad-file-path",
+      `${what} ${show(path)} refused: an absolute path of letters, digits and "._+@/-" is required`,
+    );
   }
   return path;
 }
@@ -75,7 +102,11 @@ export function assertFilePath(path: string, what: string): string {
 /** A GPG key id or fingerprint in hex (16 or 40 digits). */
 export function assertKeyId(keyId: string): string {
   const match = KEY_ID.exec(keyId);
-  if (!match) throw new InputError("bad-key-id", `signing key ${show(keyId)} refused: give a 16- or 40-digit hex key id or fingerprint`);
+  if (!match)
+    throw new InputError(
+      "bad-key-id",
+      `signing key ${show(keyId)} refused: give a 16- or 40-digit hex key id or fingerprint`,
+    );
   return match[1]!.toUpperCase();
 }
 
@@ -107,7 +138,10 @@ export function buildIdentityConfig(identity: GitIdentity | undefined): string[]
 /** A tag message: non-empty, at most 10,000 characters, no control characters except newline and tab. */
 export function assertMessage(message: string, what = "tag message"): string {
   if (message.trim() === "" || message.length > 10_000 || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(message)) {
-    throw new InputError("bad-message", `${what} refused: it must be non-empty text without control characters (at most 10,000 characters)`);
+    throw new InputError(
+      "bad-message",
+      `${what} refused: it must be non-empty text without control characters (at most 10,000 characters)`,
+    );
   }
   return message;
 }

@@ -36,11 +36,21 @@ export async function readStableBranchFacts(
 ): Promise<StableBranchFact[]> {
   if (branches.length === 0) return [];
   const tips = [...new Set(branches.map((branch) => assertObjectId(branch.sha, `branch ${branch.name}`)))];
-  const output = await git.run(["log", "--boundary", "--format=%m%x1f%H%x1f%P%x1f%ct", "--not", `--glob=${NAMESPACE}/upstream/*`, "--not", "--end-of-options", ...tips]);
+  const output = await git.run([
+    "log",
+    "--boundary",
+    "--format=%m%x1f%H%x1f%P%x1f%ct",
+    "--not",
+    `--glob=${NAMESPACE}/upstream/*`,
+    "--not",
+    "--end-of-options",
+    ...tips,
+  ]);
   const own = new Map<string, Node>();
   for (const line of output.split("\n")) {
     const [mark, sha, parents = "", seconds = "0"] = line.split("\x1f");
-    if (mark === ">" && sha) own.set(sha, { parents: parents.split(" ").filter(Boolean), time: new Date(Number(seconds) * 1000) });
+    if (mark === ">" && sha)
+      own.set(sha, { parents: parents.split(" ").filter(Boolean), time: new Date(Number(seconds) * 1000) });
   }
   const sent = new Set<string>();
   for (const commit of familyTagCommits) walk(own, commit, (sha) => sent.add(sha));

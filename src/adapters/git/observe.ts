@@ -81,20 +81,38 @@ export interface ObserveRequest {
 export async function fetchUpstream(context: GitContext): Promise<void> {
   const branch = context.upstreamBranch;
   const result = await runCapturing(context.git, [
-    "fetch", "--no-tags", "--prune", "--no-write-fetch-head", "--quiet", "--end-of-options", context.upstreamFetchSource,
-    `+refs/tags/v*:${UPSTREAM_TAGS}v*`, `+refs/heads/${branch}:${UPSTREAM_HEADS}${branch}`,
+    "fetch",
+    "--no-tags",
+    "--prune",
+    "--no-write-fetch-head",
+    "--quiet",
+    "--end-of-options",
+    context.upstreamFetchSource,
+    `+refs/tags/v*:${UPSTREAM_TAGS}v*`,
+    `+refs/heads/${branch}:${UPSTREAM_HEADS}${branch}`,
   ]);
-  if (!result.ok) throw new Error(`fetching upstream tags and ${branch} from ${context.upstreamFetchSource} failed: ${result.output.trim()}`);
+  if (!result.ok)
+    throw new Error(
+      `fetching upstream tags and ${branch} from ${context.upstreamFetchSource} failed: ${result.output.trim()}`,
+    );
 }
 
 /** Mirrors the subsystem remote's branches and tags into the remote view (one process; no-op for the local view). */
 export async function fetchRemoteMirror(context: GitContext): Promise<void> {
   if (!context.view.heads.startsWith(NAMESPACE)) return;
   const result = await runCapturing(context.git, [
-    "fetch", "--no-tags", "--prune", "--no-write-fetch-head", "--quiet", "--end-of-options", context.remote,
-    `+refs/heads/*:${context.view.heads}*`, `+refs/tags/*:${context.view.tags}*`,
+    "fetch",
+    "--no-tags",
+    "--prune",
+    "--no-write-fetch-head",
+    "--quiet",
+    "--end-of-options",
+    context.remote,
+    `+refs/heads/*:${context.view.heads}*`,
+    `+refs/tags/*:${context.view.tags}*`,
   ]);
-  if (!result.ok) throw new Error(`fetching branches and tags from remote ${context.remote} failed: ${result.output.trim()}`);
+  if (!result.ok)
+    throw new Error(`fetching branches and tags from remote ${context.remote} failed: ${result.output.trim()}`);
 }
 
 /** Reads everything observe() reports in at most 6 git processes after the fetches, however many refs and commits there are. */
@@ -109,7 +127,13 @@ export async function observeRepository(context: GitContext, request: ObserveReq
   }
   const { view } = context;
   const headRef = `${UPSTREAM_HEADS}${context.upstreamBranch}`;
-  const records = await readRefRecords(context.git, [UPSTREAM_TAGS, headRef, `${view.heads}${nextBranch}`, `${view.heads}${stableGlob}`, `${view.tags}${tagGlob}`]);
+  const records = await readRefRecords(context.git, [
+    UPSTREAM_TAGS,
+    headRef,
+    `${view.heads}${nextBranch}`,
+    `${view.heads}${stableGlob}`,
+    `${view.tags}${tagGlob}`,
+  ]);
   const upstreamTags = buildUpstreamTags(records.filter((record) => record.ref.startsWith(UPSTREAM_TAGS)));
   const newest = upstreamTags.at(-1) ?? null;
   const nextRecord = records.find((record) => record.ref === `${view.heads}${nextBranch}`);
@@ -120,10 +144,19 @@ export async function observeRepository(context: GitContext, request: ObserveReq
   const tagFamily = buildGlobRegExp(tagGlob);
   const tags = records
     .filter((record) => record.ref.startsWith(view.tags) && tagFamily.test(record.ref.slice(view.tags.length)))
-    .map((record) => ({ name: record.ref.slice(view.tags.length), object: record.object, commit: record.commit, annotated: record.type === "tag", date: record.date }));
+    .map((record) => ({
+      name: record.ref.slice(view.tags.length),
+      object: record.object,
+      commit: record.commit,
+      annotated: record.type === "tag",
+      date: record.date,
+    }));
   const stableFamily = buildGlobRegExp(stableGlob);
   const branches = records
-    .filter((record) => record.ref.startsWith(view.heads) && record.commit && stableFamily.test(record.ref.slice(view.heads.length)))
+    .filter(
+      (record) =>
+        record.ref.startsWith(view.heads) && record.commit && stableFamily.test(record.ref.slice(view.heads.length)),
+    )
     .map((record) => ({ name: record.ref.slice(view.heads.length), sha: record.commit! }));
   const tagCommits = tags.flatMap((tag) => (tag.commit ? [tag.commit] : []));
   return {
@@ -138,7 +171,12 @@ export async function observeRepository(context: GitContext, request: ObserveReq
 
 /** A ref glob (`stable-*`) as a whole-name RegExp; `*` does not cross `/`, as in for-each-ref. */
 export function buildGlobRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")}$`);
+  return new RegExp(
+    `^${glob
+      .split("*")
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join("[^/]*")}$`,
+  );
 }
 
 /** Version tags only (odd shapes and tree tags skipped), sorted by kernel version order. */
@@ -184,9 +222,20 @@ async function observeNext(git: GitRunner, input: NextInput): Promise<NextFacts>
 }
 
 /** Commits reachable from `sha` and from no upstream ref, newest first, with parents and subjects (one process). */
-export async function readOwnRange(git: GitRunner, sha: string): Promise<{ commits: OwnCommit[]; merges: MergeFact[] }> {
+export async function readOwnRange(
+  git: GitRunner,
+  sha: string,
+): Promise<{ commits: OwnCommit[]; merges: MergeFact[] }> {
   assertObjectId(sha, "commit");
-  const output = await git.run(["log", "--format=%H%x1f%P%x1f%s", "--not", `--glob=${NAMESPACE}/upstream/*`, "--not", "--end-of-options", sha]);
+  const output = await git.run([
+    "log",
+    "--format=%H%x1f%P%x1f%s",
+    "--not",
+    `--glob=${NAMESPACE}/upstream/*`,
+    "--not",
+    "--end-of-options",
+    sha,
+  ]);
   const commits = output
     .split("\n")
     .filter((line) => line !== "")
@@ -204,22 +253,57 @@ export async function readOwnRange(git: GitRunner, sha: string): Promise<{ commi
 }
 
 /** The newest (by kernel version order) upstream version tag contained in `sha` (one process). */
-export async function findBaseTag(git: GitRunner, sha: string, upstreamTags: readonly UpstreamVersionTag[]): Promise<UpstreamVersionTag | null> {
+export async function findBaseTag(
+  git: GitRunner,
+  sha: string,
+  upstreamTags: readonly UpstreamVersionTag[],
+): Promise<UpstreamVersionTag | null> {
   assertObjectId(sha, "commit");
-  const output = await git.run(["for-each-ref", "--format=%(refname)", `--merged=${sha}`, "--end-of-options", UPSTREAM_TAGS]);
-  const merged = new Set(output.split("\n").filter(Boolean).map((ref) => ref.slice(UPSTREAM_TAGS.length)));
+  const output = await git.run([
+    "for-each-ref",
+    "--format=%(refname)",
+    `--merged=${sha}`,
+    "--end-of-options",
+    UPSTREAM_TAGS,
+  ]);
+  const merged = new Set(
+    output
+      .split("\n")
+      .filter(Boolean)
+      .map((ref) => ref.slice(UPSTREAM_TAGS.length)),
+  );
   return upstreamTags.filter((tag) => merged.has(tag.name)).at(-1) ?? null;
 }
 
 /** Number of commits in `to` that are not in `from` (one process). */
 export async function countCommits(git: GitRunner, from: string, to: string): Promise<number> {
-  const output = await git.run(["rev-list", "--count", "--end-of-options", assertObjectId(to, "commit"), `^${assertObjectId(from, "commit")}`]);
+  const output = await git.run([
+    "rev-list",
+    "--count",
+    "--end-of-options",
+    assertObjectId(to, "commit"),
+    `^${assertObjectId(from, "commit")}`,
+  ]);
   return Number(output.trim());
 }
 
 /** Files under `paths` that differ between two commits (one process; none when no paths are configured). */
-export async function readChangedPaths(git: GitRunner, from: string, to: string, paths: readonly string[]): Promise<string[]> {
+export async function readChangedPaths(
+  git: GitRunner,
+  from: string,
+  to: string,
+  paths: readonly string[],
+): Promise<string[]> {
   if (paths.length === 0) return [];
-  const output = await git.run(["diff", "--name-only", "--no-renames", "--end-of-options", assertObjectId(from, "commit"), assertObjectId(to, "commit"), "--", ...paths.map(assertRepoPath)]);
+  const output = await git.run([
+    "diff",
+    "--name-only",
+    "--no-renames",
+    "--end-of-options",
+    assertObjectId(from, "commit"),
+    assertObjectId(to, "commit"),
+    "--",
+    ...paths.map(assertRepoPath),
+  ]);
   return output.split("\n").filter(Boolean);
 }

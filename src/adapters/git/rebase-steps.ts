@@ -5,7 +5,15 @@ import { assertSafeRefName } from "../../domain/names.ts";
 import { tryParseVersion } from "../../domain/version.ts";
 import type { GitContext } from "./context.ts";
 import { assertObjectId, buildIdentityConfig, type GitIdentity } from "./inputs.ts";
-import { buildUpstreamTags, countCommits, findBaseTag, readOwnRange, type MergeFact, type OwnCommit, type UpstreamVersionTag } from "./observe.ts";
+import {
+  buildUpstreamTags,
+  countCommits,
+  findBaseTag,
+  readOwnRange,
+  type MergeFact,
+  type OwnCommit,
+  type UpstreamVersionTag,
+} from "./observe.ts";
 import { readRefRecords, UPSTREAM_TAGS } from "./refs.ts";
 import type { GitRunner } from "./runner.ts";
 
@@ -49,7 +57,11 @@ export interface RebasePlan {
   readonly merges: readonly MergeFact[];
 }
 
-export function buildRefusal(code: RebaseRefusalCode, message: string, extra: Partial<RebaseRefusal> = {}): RebaseRefusal {
+export function buildRefusal(
+  code: RebaseRefusalCode,
+  message: string,
+  extra: Partial<RebaseRefusal> = {},
+): RebaseRefusal {
   return { ...extra, status: "refused", code, message };
 }
 
@@ -60,10 +72,14 @@ export function buildRefusal(code: RebaseRefusalCode, message: string, extra: Pa
 export async function prepareRebase(context: GitContext, request: RebaseRequest): Promise<RebasePlan | RebaseRefusal> {
   const branch = assertSafeRefName(request.nextBranch ?? "next", "next branch");
   const ontoName = assertSafeRefName(request.onto, "rebase target tag");
-  const expected = request.expectedSha === undefined ? undefined : assertObjectId(request.expectedSha, `expected ${branch} SHA`);
+  const expected =
+    request.expectedSha === undefined ? undefined : assertObjectId(request.expectedSha, `expected ${branch} SHA`);
   const version = tryParseVersion(ontoName);
   if (!version || version.legacy.length > 0) {
-    return buildRefusal("not-a-version-tag", `${ontoName} is not an upstream release or release-candidate tag (vX.Y or vX.Y-rcN)`);
+    return buildRefusal(
+      "not-a-version-tag",
+      `${ontoName} is not an upstream release or release-candidate tag (vX.Y or vX.Y-rcN)`,
+    );
   }
   const records = await readRefRecords(context.git, [UPSTREAM_TAGS, `${context.view.heads}${branch}`]);
   const upstreamTags = buildUpstreamTags(records.filter((record) => record.ref.startsWith(UPSTREAM_TAGS)));
@@ -78,15 +94,29 @@ export async function prepareRebase(context: GitContext, request: RebaseRequest)
   const foreign = own.merges.filter((merge) => merge.foreign);
   if (foreign.length > 0) {
     const listed = foreign.map((merge) => `${merge.sha.slice(0, 12)} ("${merge.subject}")`).join(", ");
-    return buildRefusal("foreign-merges", `${branch} contains merges of others' history, which a rebase would rewrite: ${listed}`, { foreignMerges: foreign });
+    return buildRefusal(
+      "foreign-merges",
+      `${branch} contains merges of others' history, which a rebase would rewrite: ${listed}`,
+      { foreignMerges: foreign },
+    );
   }
   const replayed = await countCommits(context.git, onto.commit, old);
   if (replayed !== own.commits.length) {
     const extra = replayed - own.commits.length;
-    return buildRefusal("target-behind-next", `${branch} already contains ${extra} upstream commit(s) that ${ontoName} does not; rebasing onto it would re-apply upstream work as ${branch}'s own`);
+    return buildRefusal(
+      "target-behind-next",
+      `${branch} already contains ${extra} upstream commit(s) that ${ontoName} does not; rebasing onto it would re-apply upstream work as ${branch}'s own`,
+    );
   }
   const base = await findBaseTag(context.git, old, upstreamTags);
-  return { branch, old, onto: { name: onto.name, commit: onto.commit }, base, ownCommits: own.commits, merges: own.merges };
+  return {
+    branch,
+    old,
+    onto: { name: onto.name, commit: onto.commit },
+    base,
+    ownCommits: own.commits,
+    merges: own.merges,
+  };
 }
 
 /** A rebase attempt in a worktree: clean with a new head, or stopped with the conflicting files. */
@@ -100,9 +130,23 @@ export interface TrialRebase {
 }
 
 /** Rebases the worktree's detached HEAD onto `onto`; on failure aborts the rebase and reports what stopped it. */
-export async function runRebase(worktree: GitRunner, onto: string, identity: GitIdentity | undefined): Promise<TrialRebase> {
+export async function runRebase(
+  worktree: GitRunner,
+  onto: string,
+  identity: GitIdentity | undefined,
+): Promise<TrialRebase> {
   assertObjectId(onto, "rebase target");
-  const args = [...buildIdentityConfig(identity), "rebase", "--no-autostash", "--no-autosquash", "--no-update-refs", "--no-verify", "--quiet", "--end-of-options", onto];
+  const args = [
+    ...buildIdentityConfig(identity),
+    "rebase",
+    "--no-autostash",
+    "--no-autosquash",
+    "--no-update-refs",
+    "--no-verify",
+    "--quiet",
+    "--end-of-options",
+    onto,
+  ];
   let output = "";
   try {
     output = await worktree.run(args);
@@ -117,7 +161,9 @@ export async function runRebase(worktree: GitRunner, onto: string, identity: Git
     return { clean: true, newHead: head, conflicts: [], stoppedAt: null, output };
   }
   const conflicts = (await worktree.run(["diff", "--name-only", "--diff-filter=U"])).split("\n").filter(Boolean);
-  const stoppedAt = stopped ? (await worktree.tryRun(["rev-parse", "--verify", "--quiet", "REBASE_HEAD"]))?.trim() || null : null;
+  const stoppedAt = stopped
+    ? (await worktree.tryRun(["rev-parse", "--verify", "--quiet", "REBASE_HEAD"]))?.trim() || null
+    : null;
   if (stopped) await worktree.tryRun(["rebase", "--abort"]);
   return { clean: false, newHead: null, conflicts, stoppedAt, output };
 }
@@ -130,20 +176,29 @@ export async function runRebase(worktree: GitRunner, onto: string, identity: Git
 export async function findMissingCommits(git: GitRunner, oldSha: string, newSha: string): Promise<OwnCommit[]> {
   const range = `${assertObjectId(newSha, "new head")}...${assertObjectId(oldSha, "old head")}`;
   const output = await git.run(["log", "--cherry", "--format=%m%x1f%H%x1f%s", "--end-of-options", range]);
-  return output
-    .split("\n")
-    // `%m` is "=" for a commit with a patch-id-equal partner, else the side mark ">".
-    .filter((line) => line !== "" && !line.startsWith("="))
-    .map((line) => {
-      const [, sha = "", subject = ""] = line.split("\x1f");
-      return { sha, parents: [], subject };
-    });
+  return (
+    output
+      .split("\n")
+      // `%m` is "=" for a commit with a patch-id-equal partner, else the side mark ">".
+      .filter((line) => line !== "" && !line.startsWith("="))
+      .map((line) => {
+        const [, sha = "", subject = ""] = line.split("\x1f");
+        return { sha, parents: [], subject };
+      })
+  );
 }
 
 /** `git range-diff` pair lines (`1: abc = 1: def subject`) between `onto..old` and `onto..new`. */
 export async function readRangeDiff(git: GitRunner, onto: string, oldSha: string, newSha: string): Promise<string[]> {
   // range-diff (git 2.39) counts `--end-of-options` as a range argument; these three are validated full SHAs,
   // which git cannot read as options.
-  const output = await git.run(["range-diff", "--no-color", "--no-patch", assertObjectId(onto, "base"), assertObjectId(oldSha, "old head"), assertObjectId(newSha, "new head")]);
+  const output = await git.run([
+    "range-diff",
+    "--no-color",
+    "--no-patch",
+    assertObjectId(onto, "base"),
+    assertObjectId(oldSha, "old head"),
+    assertObjectId(newSha, "new head"),
+  ]);
   return output.split("\n").filter((line) => line.trim() !== "");
 }

@@ -40,12 +40,27 @@ export async function adviseRebase(context: GitContext, request: RebaseAdviceReq
   const paths = (request.paths ?? []).map(assertRepoPath);
   const plan = await prepareRebase(context, request);
   if ("status" in plan) {
-    return { branch: null, sha: null, onto: request.onto, base: null, behind: null, upstreamPathChanges: [], ownCommits: 0, merges: plan.foreignMerges ?? [], refusal: plan, trial: null };
+    return {
+      branch: null,
+      sha: null,
+      onto: request.onto,
+      base: null,
+      behind: null,
+      upstreamPathChanges: [],
+      ownCommits: 0,
+      merges: plan.foreignMerges ?? [],
+      refusal: plan,
+      trial: null,
+    };
   }
   const behind = await countCommits(context.git, plan.old, plan.onto.commit);
-  const upstreamPathChanges = plan.base ? await readChangedPaths(context.git, plan.base.commit, plan.onto.commit, paths) : [];
+  const upstreamPathChanges = plan.base
+    ? await readChangedPaths(context.git, plan.base.commit, plan.onto.commit, paths)
+    : [];
   // The trial's commits are thrown away: any identity will do when the clone has none configured.
-  const trial = await withTemporaryWorktree(context, plan.old, (worktree) => runRebase(worktree, plan.onto.commit, context.identity ?? TRIAL_IDENTITY));
+  const trial = await withTemporaryWorktree(context, plan.old, (worktree) =>
+    runRebase(worktree, plan.onto.commit, context.identity ?? TRIAL_IDENTITY),
+  );
   return {
     branch: plan.branch,
     sha: plan.old,
@@ -86,7 +101,10 @@ export type RebaseResult =
 
 /** The backup ref name for `branch` at `sha`, rebased at `now`. */
 export function buildBackupRef(branch: string, sha: string, now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   return `${BACKUP_PREFIX}${branch}-${stamp}-${sha.slice(0, 12)}`;
 }
 
@@ -103,7 +121,11 @@ export async function rebaseNext(context: GitContext, request: RealRebaseRequest
     const trial = await runRebase(worktree, plan.onto.commit, context.identity);
     if (!trial.clean || !trial.newHead) {
       return trial.conflicts.length > 0
-        ? buildRefusal("conflict", `rebasing ${branch} onto ${plan.onto.name} conflicts in ${trial.conflicts.join(", ")}`, { conflicts: trial.conflicts })
+        ? buildRefusal(
+            "conflict",
+            `rebasing ${branch} onto ${plan.onto.name} conflicts in ${trial.conflicts.join(", ")}`,
+            { conflicts: trial.conflicts },
+          )
         : buildRefusal("rebase-failed", `rebasing ${branch} onto ${plan.onto.name} failed: ${trial.output.trim()}`);
     }
     const newSha = trial.newHead;
@@ -111,17 +133,41 @@ export async function rebaseNext(context: GitContext, request: RealRebaseRequest
     const missing = await findMissingCommits(context.git, old, newSha);
     if (missing.length > 0) {
       const listed = missing.map((commit) => `${commit.sha.slice(0, 12)} ("${commit.subject}")`).join(", ");
-      return buildRefusal("commits-missing", `after rebasing onto ${plan.onto.name}, ${missing.length} commit(s) of ${branch} are neither in the result nor upstream: ${listed}`, { missing });
+      return buildRefusal(
+        "commits-missing",
+        `after rebasing onto ${plan.onto.name}, ${missing.length} commit(s) of ${branch} are neither in the result nor upstream: ${listed}`,
+        { missing },
+      );
     }
     const rangeDiff = await readRangeDiff(context.git, plan.onto.commit, old, newSha);
     const backupRef = buildBackupRef(branch, old, request.now);
-    const backup = await pushWithLeases(context.git, context.remote, [{ sha: old, lease: { ref: backupRef, expect: "" } }]);
-    if (!backup.ok) return buildRefusal("backup-failed", `pushing the backup ${backupRef} to ${context.remote} failed, so ${branch} was not touched: ${backup.output.trim()}`);
-    const pushed = await pushWithLeases(context.git, context.remote, [{ sha: newSha, lease: { ref: `refs/heads/${branch}`, expect: old } }]);
+    const backup = await pushWithLeases(context.git, context.remote, [
+      { sha: old, lease: { ref: backupRef, expect: "" } },
+    ]);
+    if (!backup.ok)
+      return buildRefusal(
+        "backup-failed",
+        `pushing the backup ${backupRef} to ${context.remote} failed, so ${branch} was not touched: ${backup.output.trim()}`,
+      );
+    const pushed = await pushWithLeases(context.git, context.remote, [
+      { sha: newSha, lease: { ref: `refs/heads/${branch}`, expect: old } },
+    ]);
     if (!pushed.ok) {
       const reason = pushed.updates.find((update) => update.flag === "!")?.summary ?? pushed.output.trim();
-      return buildRefusal("push-rejected", `${context.remote} refused the update of ${branch} from ${old.slice(0, 12)} (it moved since it was read, or the push failed): ${reason}`);
+      return buildRefusal(
+        "push-rejected",
+        `${context.remote} refused the update of ${branch} from ${old.slice(0, 12)} (it moved since it was read, or the push failed): ${reason}`,
+      );
     }
-    return { status: "rebased", branch, oldSha: old, newSha, onto: plan.onto.name, ontoCommit: plan.onto.commit, backupRef, rangeDiff };
+    return {
+      status: "rebased",
+      branch,
+      oldSha: old,
+      newSha,
+      onto: plan.onto.name,
+      ontoCommit: plan.onto.commit,
+      backupRef,
+      rangeDiff,
+    };
   });
 }

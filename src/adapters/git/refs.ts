@@ -41,10 +41,21 @@ export interface RefRecord {
   readonly date: Date | null;
 }
 
-const REF_FORMAT = ["%(refname)", "%(objecttype)", "%(objectname)", "%(*objecttype)", "%(*objectname)", "%(creatordate:raw)"].join("%00");
+const REF_FORMAT = [
+  "%(refname)",
+  "%(objecttype)",
+  "%(objectname)",
+  "%(*objecttype)",
+  "%(*objectname)",
+  "%(creatordate:raw)",
+].join("%00");
 
 /** Every ref matching any of `patterns` (for-each-ref patterns: prefixes or globs), in ONE git process. */
-export async function readRefRecords(git: GitRunner, patterns: readonly string[], filters: readonly string[] = []): Promise<RefRecord[]> {
+export async function readRefRecords(
+  git: GitRunner,
+  patterns: readonly string[],
+  filters: readonly string[] = [],
+): Promise<RefRecord[]> {
   if (patterns.length === 0) return [];
   const output = await git.run(["for-each-ref", `--format=${REF_FORMAT}`, ...filters, "--end-of-options", ...patterns]);
   return parseRefRecords(output);
@@ -59,14 +70,30 @@ export function parseRefRecords(output: string): RefRecord[] {
       const [ref = "", type = "", object = "", peeledType = "", peeled = "", rawDate = ""] = line.split("\0");
       const commit = type === "commit" ? object : peeledType === "commit" ? peeled : null;
       const seconds = Number(rawDate.split(" ")[0]);
-      return { ref, type, object, commit, date: rawDate !== "" && Number.isFinite(seconds) ? new Date(seconds * 1000) : null };
+      return {
+        ref,
+        type,
+        object,
+        commit,
+        date: rawDate !== "" && Number.isFinite(seconds) ? new Date(seconds * 1000) : null,
+      };
     });
 }
 
 /** Full ref names of refs under `prefix` that contain `commit` (`for-each-ref --contains`), one process. */
-export async function readRefsContaining(git: GitRunner, commit: string, prefixes: readonly string[]): Promise<string[]> {
+export async function readRefsContaining(
+  git: GitRunner,
+  commit: string,
+  prefixes: readonly string[],
+): Promise<string[]> {
   assertObjectId(commit, "commit");
-  const output = await git.run(["for-each-ref", "--format=%(refname)", `--contains=${commit}`, "--end-of-options", ...prefixes]);
+  const output = await git.run([
+    "for-each-ref",
+    "--format=%(refname)",
+    `--contains=${commit}`,
+    "--end-of-options",
+    ...prefixes,
+  ]);
   return output.split("\n").filter((line) => line !== "");
 }
 
@@ -108,7 +135,11 @@ export interface PushOutcome {
  * updated ref, `<sha>:<full ref>` refspecs with no `+` (`:<full ref>` when `sha` is null: a deletion),
  * everything after `--end-of-options`.
  */
-export async function pushWithLeases(git: GitRunner, remote: string, updates: readonly { sha: string | null; lease: Lease }[]): Promise<PushOutcome> {
+export async function pushWithLeases(
+  git: GitRunner,
+  remote: string,
+  updates: readonly { sha: string | null; lease: Lease }[],
+): Promise<PushOutcome> {
   const args = ["push", "--atomic", "--porcelain", "--no-verify"];
   for (const { sha, lease } of updates) {
     if (sha !== null) assertObjectId(sha, "pushed object");

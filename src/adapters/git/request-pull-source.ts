@@ -54,7 +54,16 @@ async function collectRequestPull(git: GitRunner, request: RequestPullRequest): 
     tip.isTagObject ? git.run(["cat-file", "tag", "--end-of-options", tip.object]) : Promise.resolve(null),
     git.run(["shortlog", "--end-of-options", `^${start}`, tip.commit]),
     // 80 columns: what git uses when stdout is not a terminal and COLUMNS is unset, as in a mail.
-    git.run(["diff", "-M", "--stat=80", "--summary", "--no-color", "--no-ext-diff", "--end-of-options", `${mergeBase}..${tip.commit}`]),
+    git.run([
+      "diff",
+      "-M",
+      "--stat=80",
+      "--summary",
+      "--no-color",
+      "--no-ext-diff",
+      "--end-of-options",
+      `${mergeBase}..${tip.commit}`,
+    ]),
   ]);
   return {
     base: commits.get(mergeBase)!,
@@ -77,7 +86,12 @@ interface TagRef {
 
 async function readTagRefs(git: GitRunner, names: readonly string[]): Promise<Map<string, TagRef>> {
   const format = ["%(refname)", "%(objectname)", "%(objecttype)", "%(*objectname)", "%(*objecttype)"].join("%00");
-  const out = await git.run(["for-each-ref", `--format=${format}`, "--end-of-options", ...names.map((name) => `refs/tags/${name}`)]);
+  const out = await git.run([
+    "for-each-ref",
+    `--format=${format}`,
+    "--end-of-options",
+    ...names.map((name) => `refs/tags/${name}`),
+  ]);
   const refs = new Map<string, TagRef>();
   for (const line of out.split("\n")) {
     const [refname = "", object = "", type, peeled, peeledType] = line.split("\0");
@@ -90,13 +104,22 @@ async function readTagRefs(git: GitRunner, names: readonly string[]): Promise<Ma
 }
 
 async function verifyCommit(git: GitRunner, id: string): Promise<string | undefined> {
-  return (await git.tryRun(["rev-parse", "--verify", "--quiet", "--end-of-options", `${id}^{commit}`]))?.trim() || undefined;
+  return (
+    (await git.tryRun(["rev-parse", "--verify", "--quiet", "--end-of-options", `${id}^{commit}`]))?.trim() || undefined
+  );
 }
 
 /** `%H %s %ci` of each commit, read in one `git show`. */
 async function readCommits(git: GitRunner, ids: readonly string[]): Promise<Map<string, RequestPullCommit>> {
   const unique = [...new Set(ids)];
-  const out = await git.run(["show", "-s", "--no-show-signature", `--format=%H${FIELD}%s${FIELD}%ci`, "--end-of-options", ...unique]);
+  const out = await git.run([
+    "show",
+    "-s",
+    "--no-show-signature",
+    `--format=%H${FIELD}%s${FIELD}%ci`,
+    "--end-of-options",
+    ...unique,
+  ]);
   const commits = new Map<string, RequestPullCommit>();
   for (const line of out.split("\n")) {
     const [sha, subject, date] = line.split("\0");

@@ -46,7 +46,11 @@ export function createGitRunner(dir: string, options: GitRunnerOptions = {}): Gi
     allowEnvironment: ALLOWED_GIT_ENV,
     // simple-git's default treats a non-zero exit with an empty stderr as success (`merge-base --is-ancestor`,
     // `rev-parse --verify --quiet`): any non-zero exit is a failure here, its message stdout + stderr.
-    errors: (error, result) => error ?? (result.exitCode !== 0 ? Buffer.concat([...result.stdOut, ...result.stdErr, Buffer.from(`(git exited ${result.exitCode})`)]) : undefined),
+    errors: (error, result) =>
+      error ??
+      (result.exitCode !== 0
+        ? Buffer.concat([...result.stdOut, ...result.stdErr, Buffer.from(`(git exited ${result.exitCode})`)])
+        : undefined),
   }).env(buildGitEnv(options.env));
   if (options.onSpawn) {
     const onSpawn = options.onSpawn;

@@ -28,12 +28,22 @@ export type StableBranchResult =
  * Copies the pinned commit to `refs/heads/<name>` on the remote with `--force-with-lease=<ref>:` (empty
  * expectation: the ref must not exist). Same SHA already there is success; any other SHA is reported, never overwritten.
  */
-export async function createStableBranch(context: GitContext, request: StableBranchRequest): Promise<StableBranchResult> {
+export async function createStableBranch(
+  context: GitContext,
+  request: StableBranchRequest,
+): Promise<StableBranchResult> {
   const name = assertSafeRefName(request.name, "stable branch");
   const sha = assertObjectId(request.sha, `commit for ${name}`);
   const ref = `refs/heads/${name}`;
   if ((await context.git.tryRun(["cat-file", "-t", sha]))?.trim() !== "commit") {
-    return { status: "refused", code: "not-a-commit", name, sha, existing: null, message: `${sha} is not a commit in the local repository` };
+    return {
+      status: "refused",
+      code: "not-a-commit",
+      name,
+      sha,
+      existing: null,
+      message: `${sha} is not a commit in the local repository`,
+    };
   }
   const before = await readRemoteRef(context.git, context.remote, ref);
   if (before !== null) return describeExisting(name, sha, before);
@@ -42,7 +52,14 @@ export async function createStableBranch(context: GitContext, request: StableBra
   // Someone may have created it between the read and the push: report what is there now.
   const after = await readRemoteRef(context.git, context.remote, ref);
   if (after !== null) return describeExisting(name, sha, after);
-  return { status: "refused", code: "push-failed", name, sha, existing: null, message: `pushing ${name} to ${context.remote} failed: ${pushed.output.trim()}` };
+  return {
+    status: "refused",
+    code: "push-failed",
+    name,
+    sha,
+    existing: null,
+    message: `pushing ${name} to ${context.remote} failed: ${pushed.output.trim()}`,
+  };
 }
 
 function describeExisting(name: string, sha: string, existing: string): StableBranchResult {

@@ -1,8 +1,21 @@
 // Signed tags: create (GPG or SSH) and push without reusing a name; gather a tag's facts and check them (C5, C6).
 import { assertSafeRefName, refNameProblems } from "../../domain/names.ts";
-import { checkTag, parseVerifyOutput, type TagCheckFacts, type TagPolicy, type TagVerdict } from "../../domain/tag-check.ts";
+import {
+  checkTag,
+  parseVerifyOutput,
+  type TagCheckFacts,
+  type TagPolicy,
+  type TagVerdict,
+} from "../../domain/tag-check.ts";
 import type { GitContext } from "./context.ts";
-import { assertFilePath, assertKeyId, assertMessage, assertObjectId, assertRefGlob, buildIdentityConfig } from "./inputs.ts";
+import {
+  assertFilePath,
+  assertKeyId,
+  assertMessage,
+  assertObjectId,
+  assertRefGlob,
+  buildIdentityConfig,
+} from "./inputs.ts";
 import { pushWithLeases, readRefRecords, readRefsContaining, readRemoteRef, runCapturing } from "./refs.ts";
 
 /** A signing key: a GPG key id in a keyring (GNUPGHOME), or an SSH private key file (`gpg.format=ssh`). */
@@ -19,7 +32,12 @@ export interface SignedTagRequest {
 
 export type SignedTagResult =
   | { readonly status: "created"; readonly name: string; readonly object: string; readonly commit: string }
-  | { readonly status: "refused"; readonly code: "exists" | "sign-failed" | "push-failed"; readonly name: string; readonly message: string };
+  | {
+      readonly status: "refused";
+      readonly code: "exists" | "sign-failed" | "push-failed";
+      readonly name: string;
+      readonly message: string;
+    };
 
 /**
  * Signs `name` at commit `sha` and pushes it with `--force-with-lease=refs/tags/<name>:` (must not exist).
@@ -34,18 +52,44 @@ export async function createSignedTag(context: GitContext, request: SignedTagReq
   const local = (await readRefRecords(context.git, [ref])).some((record) => record.ref === ref);
   const remote = await readRemoteRef(context.git, context.remote, ref);
   if (local || remote !== null) {
-    return { status: "refused", code: "exists", name, message: `tag ${name} already exists${remote !== null ? ` on ${context.remote}` : " locally"}; tag names are never reused` };
+    return {
+      status: "refused",
+      code: "exists",
+      name,
+      message: `tag ${name} already exists${remote !== null ? ` on ${context.remote}` : " locally"}; tag names are never reused`,
+    };
   }
-  const signed = await runCapturing(runner, [...buildIdentityConfig(context.identity), ...config, "tag", "--sign", `--message=${message}`, "--end-of-options", name, sha]);
+  const signed = await runCapturing(runner, [
+    ...buildIdentityConfig(context.identity),
+    ...config,
+    "tag",
+    "--sign",
+    `--message=${message}`,
+    "--end-of-options",
+    name,
+    sha,
+  ]);
   const [record] = (await readRefRecords(context.git, [ref])).filter((r) => r.ref === ref);
   if (!signed.ok || !record || record.type !== "tag" || record.commit !== sha) {
     if (record) await context.git.tryRun(["tag", "--delete", "--end-of-options", name]);
-    return { status: "refused", code: "sign-failed", name, message: `signing tag ${name} failed: ${signed.output.trim()}` };
+    return {
+      status: "refused",
+      code: "sign-failed",
+      name,
+      message: `signing tag ${name} failed: ${signed.output.trim()}`,
+    };
   }
-  const pushed = await pushWithLeases(context.git, context.remote, [{ sha: record.object, lease: { ref, expect: "" } }]);
+  const pushed = await pushWithLeases(context.git, context.remote, [
+    { sha: record.object, lease: { ref, expect: "" } },
+  ]);
   if (!pushed.ok) {
     await context.git.tryRun(["tag", "--delete", "--end-of-options", name]);
-    return { status: "refused", code: "push-failed", name, message: `pushing tag ${name} to ${context.remote} failed: ${pushed.output.trim()}` };
+    return {
+      status: "refused",
+      code: "push-failed",
+      name,
+      message: `pushing tag ${name} to ${context.remote} failed: ${pushed.output.trim()}`,
+    };
   }
   return { status: "created", name, object: record.object, commit: record.commit ?? sha };
 }
@@ -56,7 +100,9 @@ function buildSigning(context: GitContext, signing: SigningKey): { runner: GitCo
     return { runner: context.git, config: ["-c", "gpg.format=ssh", "-c", `user.signingKey=${keyFile}`] };
   }
   const keyId = assertKeyId(signing.keyId);
-  const runner = signing.gnupgHome ? context.createRunner(context.git.dir, { GNUPGHOME: assertFilePath(signing.gnupgHome, "GNUPGHOME") }) : context.git;
+  const runner = signing.gnupgHome
+    ? context.createRunner(context.git.dir, { GNUPGHOME: assertFilePath(signing.gnupgHome, "GNUPGHOME") })
+    : context.git;
   return { runner, config: ["-c", "gpg.format=openpgp", "-c", `user.signingKey=${keyId}`] };
 }
 
@@ -68,24 +114,46 @@ export interface TagCheckRequest {
 }
 
 /** Reads one tag's facts in three git processes (refs, signature, containing branches). `name` must be a safe ref name. */
-export async function readTagFacts(context: GitContext, name: string, request: TagCheckRequest = {}): Promise<TagCheckFacts> {
+export async function readTagFacts(
+  context: GitContext,
+  name: string,
+  request: TagCheckRequest = {},
+): Promise<TagCheckFacts> {
   assertSafeRefName(name, "tag");
   const stableGlob = assertRefGlob(request.stableGlob ?? "stable-*", "stable branch");
-  const signers = request.allowedSignersFile === undefined ? undefined : assertFilePath(request.allowedSignersFile, "allowed signers file");
+  const signers =
+    request.allowedSignersFile === undefined
+      ? undefined
+      : assertFilePath(request.allowedSignersFile, "allowed signers file");
   const ref = `${context.view.tags}${name}`;
   const output = await context.git.run([
-    "for-each-ref", "--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)%00%(creatordate:raw)%00%(contents:subject)%00%(contents:signature)",
-    "--end-of-options", ref,
+    "for-each-ref",
+    "--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)%00%(creatordate:raw)%00%(contents:subject)%00%(contents:signature)",
+    "--end-of-options",
+    ref,
   ]);
   const line = output.split("\n").find((entry) => entry.startsWith(`${ref}\0`));
-  const empty: TagCheckFacts = { name, exists: false, annotated: false, object: null, commit: null, taggerDate: null, subject: "", hasSignature: false, signature: null, containingBranches: [] };
+  const empty: TagCheckFacts = {
+    name,
+    exists: false,
+    annotated: false,
+    object: null,
+    commit: null,
+    taggerDate: null,
+    subject: "",
+    hasSignature: false,
+    signature: null,
+    containingBranches: [],
+  };
   if (!line) return empty;
-  const [, type = "", object = "", peeledType = "", peeled = "", rawDate = "", subject = "", signatureBlock = ""] = line.split("\0");
+  const [, type = "", object = "", peeledType = "", peeled = "", rawDate = "", subject = "", signatureBlock = ""] =
+    line.split("\0");
   const annotated = type === "tag";
   const commit = type === "commit" ? object : peeledType === "commit" ? peeled : null;
   const seconds = Number(rawDate.split(" ")[0]);
   const hasSignature = annotated && signatureBlock.trim() !== "";
-  const signature = hasSignature && commit ? parseVerifyOutput(await readVerifyOutput(context, object, commit, signers)) : null;
+  const signature =
+    hasSignature && commit ? parseVerifyOutput(await readVerifyOutput(context, object, commit, signers)) : null;
   const branches = commit ? await readRefsContaining(context.git, commit, [`${context.view.heads}${stableGlob}`]) : [];
   return {
     ...empty,
@@ -107,9 +175,21 @@ export async function readTagFacts(context: GitContext, name: string, request: T
  * argument that always fails (the tag's own commit: "cannot verify a non-tag object") makes git exit
  * non-zero after verifying the tag, so simple-git hands back stdout+stderr for either verdict.
  */
-async function readVerifyOutput(context: GitContext, tagObject: string, commit: string, allowedSignersFile: string | undefined): Promise<string> {
+async function readVerifyOutput(
+  context: GitContext,
+  tagObject: string,
+  commit: string,
+  allowedSignersFile: string | undefined,
+): Promise<string> {
   const config = allowedSignersFile ? ["-c", `gpg.ssh.allowedSignersFile=${allowedSignersFile}`] : [];
-  const result = await runCapturing(context.git, [...config, "verify-tag", "--raw", "--end-of-options", assertObjectId(tagObject, "tag object"), assertObjectId(commit, "commit")]);
+  const result = await runCapturing(context.git, [
+    ...config,
+    "verify-tag",
+    "--raw",
+    "--end-of-options",
+    assertObjectId(tagObject, "tag object"),
+    assertObjectId(commit, "commit"),
+  ]);
   return result.output;
 }
 
@@ -121,7 +201,12 @@ export interface TagVerifyRequest extends TagCheckRequest {
 /** Checks one tag (C6). An unsafe name is reported as the tag's problems and never reaches git. */
 export async function verifyTag(context: GitContext, name: string, request: TagVerifyRequest): Promise<TagVerdict> {
   const unsafe = refNameProblems(name);
-  if (unsafe.length > 0) return { valid: false, problems: unsafe.map((problem) => ({ code: problem.code, message: problem.message })), stableBranch: null };
+  if (unsafe.length > 0)
+    return {
+      valid: false,
+      problems: unsafe.map((problem) => ({ code: problem.code, message: problem.message })),
+      stableBranch: null,
+    };
   const facts = await readTagFacts(context, name, request);
   return checkTag(facts, request.policy, request.now);
 }

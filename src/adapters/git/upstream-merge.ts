@@ -20,16 +20,34 @@ export interface UpstreamMergeFacts {
  * (null: upstream has no such branch). git 2.39 cannot combine --first-parent with --ancestry-path, so the
  * descendants of `commit` are listed and the first-parent line followed here.
  */
-export async function findUpstreamMerge(context: GitContext, commit: string, observedHead?: string | null): Promise<UpstreamMergeFacts> {
+export async function findUpstreamMerge(
+  context: GitContext,
+  commit: string,
+  observedHead?: string | null,
+): Promise<UpstreamMergeFacts> {
   assertObjectId(commit, "commit");
-  const upstreamHead = observedHead === undefined
-    ? await readUpstreamHead(context)
-    : observedHead === null ? null : assertObjectId(observedHead, "upstream head");
-  const facts = (reachable: boolean, via: UpstreamMergeFacts["via"], mergeCommit: string | null = null, mergedAt: Date | null = null): UpstreamMergeFacts =>
-    ({ commit, upstreamHead, reachable, mergeCommit, mergedAt, via });
+  const upstreamHead =
+    observedHead === undefined
+      ? await readUpstreamHead(context)
+      : observedHead === null
+        ? null
+        : assertObjectId(observedHead, "upstream head");
+  const facts = (
+    reachable: boolean,
+    via: UpstreamMergeFacts["via"],
+    mergeCommit: string | null = null,
+    mergedAt: Date | null = null,
+  ): UpstreamMergeFacts => ({ commit, upstreamHead, reachable, mergeCommit, mergedAt, via });
   if (!upstreamHead) return facts(false, null);
   if (upstreamHead === commit) return facts(true, "first-parent");
-  const output = await context.git.run(["log", "--ancestry-path", "--format=%H%x1f%P%x1f%ct", "--end-of-options", upstreamHead, `^${commit}`]);
+  const output = await context.git.run([
+    "log",
+    "--ancestry-path",
+    "--format=%H%x1f%P%x1f%ct",
+    "--end-of-options",
+    upstreamHead,
+    `^${commit}`,
+  ]);
   const descendants = new Map<string, { parents: string[]; time: Date }>();
   for (const line of output.split("\n").filter(Boolean)) {
     const [sha = "", parents = "", seconds = "0"] = line.split("\x1f");

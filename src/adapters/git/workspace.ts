@@ -48,8 +48,17 @@ export async function syncUpstreamMirror(url: string, branch: string, options: W
   const { git, created } = bareRepo(dir, options.onSpawn);
   if (created) await git.run(["init", "--quiet", "--bare"]);
   // A blobless partial clone: merge-window reads refs, commits and paths, not file contents.
-  await git.run(["fetch", "--quiet", "--prune", "--no-tags", "--filter=blob:none", "--end-of-options", source,
-    "+refs/tags/v*:refs/tags/v*", `+refs/heads/${branch}:refs/heads/${branch}`]);
+  await git.run([
+    "fetch",
+    "--quiet",
+    "--prune",
+    "--no-tags",
+    "--filter=blob:none",
+    "--end-of-options",
+    source,
+    "+refs/tags/v*:refs/tags/v*",
+    `+refs/heads/${branch}:refs/heads/${branch}`,
+  ]);
   return dir;
 }
 
@@ -69,7 +78,10 @@ function parseConfigList(out: string): Map<string, string[]> {
  * A repository's mirror. `cloneUrl` is GitHub's (or the sandbox's) https URL; the installation token goes
  * into the mirror's own config as an Authorization header, never into argv or the URL.
  */
-export async function openRepoWorkspace(input: { owner: string; repo: string; cloneUrl: string; token: string; upstreamDir: string }, options: WorkspaceOptions): Promise<RepoWorkspace> {
+export async function openRepoWorkspace(
+  input: { owner: string; repo: string; cloneUrl: string; token: string; upstreamDir: string },
+  options: WorkspaceOptions,
+): Promise<RepoWorkspace> {
   if (!/^[A-Za-z0-9_.-]+$/.test(input.owner) || !/^[A-Za-z0-9_.-]+$/.test(input.repo)) {
     throw new Error(`repository ${input.owner}/${input.repo}: unexpected characters in the name`);
   }
@@ -83,17 +95,36 @@ export async function openRepoWorkspace(input: { owner: string; repo: string; cl
   const basic = Buffer.from(`x-access-token:${input.token}`).toString("base64");
   const header = `Authorization: Basic ${basic}`;
   if (!current.has("remote.origin.url")) await git.run(["remote", "add", "--", "origin", url]);
-  else if (current.get("remote.origin.url")?.join("\n") !== url) await git.run(["remote", "set-url", "--", "origin", url]);
-  if (current.get("http.extraheader")?.join("\n") !== header) await git.run(["config", "--local", "--replace-all", "http.extraHeader", header]);
-  if (current.get("user.name")?.join("\n") !== "merge-window") await git.run(["config", "--local", "user.name", "merge-window"]);
+  else if (current.get("remote.origin.url")?.join("\n") !== url)
+    await git.run(["remote", "set-url", "--", "origin", url]);
+  if (current.get("http.extraheader")?.join("\n") !== header)
+    await git.run(["config", "--local", "--replace-all", "http.extraHeader", header]);
+  if (current.get("user.name")?.join("\n") !== "merge-window")
+    await git.run(["config", "--local", "user.name", "merge-window"]);
   if (current.get("user.email")?.join("\n") !== "merge-window@users.noreply.github.com") {
     await git.run(["config", "--local", "user.email", "merge-window@users.noreply.github.com"]);
   }
   return {
     dir,
     async sync() {
-      await git.run(["fetch", "--quiet", "--prune", "--no-tags", "--end-of-options", "origin", "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"]);
-      await git.run(["fetch", "--quiet", "--no-tags", "--end-of-options", input.upstreamDir, "+refs/tags/v*:refs/tags/v*"]);
+      await git.run([
+        "fetch",
+        "--quiet",
+        "--prune",
+        "--no-tags",
+        "--end-of-options",
+        "origin",
+        "+refs/heads/*:refs/heads/*",
+        "+refs/tags/*:refs/tags/*",
+      ]);
+      await git.run([
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--end-of-options",
+        input.upstreamDir,
+        "+refs/tags/v*:refs/tags/v*",
+      ]);
     },
   };
 }

@@ -7,7 +7,11 @@ import { assertObjectId } from "./inputs.ts";
 import type { GitRunner } from "./runner.ts";
 
 /** Runs `body` in a detached worktree at `commit`; the worktree and its directory are gone when this settles. */
-export async function withTemporaryWorktree<T>(context: GitContext, commit: string, body: (worktree: GitRunner) => Promise<T>): Promise<T> {
+export async function withTemporaryWorktree<T>(
+  context: GitContext,
+  commit: string,
+  body: (worktree: GitRunner) => Promise<T>,
+): Promise<T> {
   assertObjectId(commit, "commit");
   const dir = await mkdtemp(join(tmpdir(), "merge-window-worktree-"));
   try {

@@ -14,10 +14,16 @@ export type RouteParams<R extends keyof Endpoints> = Endpoints[R]["parameters"] 
 export type RouteResponse<R extends keyof Endpoints> = Endpoints[R]["response"];
 
 /** A request function restricted to the routes in `Routes`: calling anything else fails `tsc`. */
-export type RouteCaller<Routes extends keyof Endpoints> = <R extends Routes>(route: R, params: RouteParams<R>) => Promise<RouteResponse<R>>;
+export type RouteCaller<Routes extends keyof Endpoints> = <R extends Routes>(
+  route: R,
+  params: RouteParams<R>,
+) => Promise<RouteResponse<R>>;
 
 /** Wraps `client.request`, adding `request` options (a timeout signal) to every call. */
-export function createRouteCaller<Routes extends keyof Endpoints>(client: GitHubClient, timeoutMs: number): RouteCaller<Routes> {
+export function createRouteCaller<Routes extends keyof Endpoints>(
+  client: GitHubClient,
+  timeoutMs: number,
+): RouteCaller<Routes> {
   const request = client.request as unknown as (route: string, params: object) => Promise<never>;
   return (route, params) =>
     request(route, { ...params, request: { signal: AbortSignal.timeout(timeoutMs), ...params.request } });
@@ -69,7 +75,11 @@ export class GitHubWriteError extends Error {
  * and returns what it finds; only when the first attempt did not land does it `post` once more. A
  * failing re-read is not a licence to post: that error surfaces instead.
  */
-export async function writeAtMostTwice<T>(what: string, post: () => Promise<T>, find: () => Promise<T | undefined>): Promise<T> {
+export async function writeAtMostTwice<T>(
+  what: string,
+  post: () => Promise<T>,
+  find: () => Promise<T | undefined>,
+): Promise<T> {
   try {
     return await post();
   } catch (first) {
@@ -100,7 +110,9 @@ function failure(what: string, error: unknown): unknown {
 const MAX_PAGES = 100;
 
 /** Every item of a paginated listing, following GitHub's `Link: rel="next"` with per_page 100. */
-export async function listAllPages<T>(fetchPage: (page: number) => Promise<{ data: T[]; headers: { link?: string } }>): Promise<T[]> {
+export async function listAllPages<T>(
+  fetchPage: (page: number) => Promise<{ data: T[]; headers: { link?: string } }>,
+): Promise<T[]> {
   const items: T[] = [];
   for (let page = 1; page <= MAX_PAGES; page++) {
     const response = await fetchPage(page);

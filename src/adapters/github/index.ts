@@ -4,10 +4,28 @@ import { InputError } from "../../domain/errors.ts";
 import type { Permission } from "../../domain/commands.ts";
 import { assertSafeRefName } from "../../domain/names.ts";
 import type { GitHubPort, IssueRecord } from "../../ports.ts";
-import { createRouteCaller, listAllPages, NO_RETRY, statusOf, writeAtMostTwice, type GitHubClient, type RouteCaller } from "./http.ts";
 import {
-  assertFilePath, assertIssueMarker, assertLabel, assertNumber, assertWorkflow, endsWithMarker, fitCommentBody,
-  fitIssueBody, isAppAuthored, isLogin, parseRepoName, renderCommentMarker,
+  createRouteCaller,
+  listAllPages,
+  NO_RETRY,
+  statusOf,
+  writeAtMostTwice,
+  type GitHubClient,
+  type RouteCaller,
+} from "./http.ts";
+import {
+  assertFilePath,
+  assertIssueMarker,
+  assertLabel,
+  assertNumber,
+  assertWorkflow,
+  endsWithMarker,
+  fitCommentBody,
+  fitIssueBody,
+  isAppAuthored,
+  isLogin,
+  parseRepoName,
+  renderCommentMarker,
 } from "./inputs.ts";
 import { createRepoWrites } from "./writes.ts";
 
@@ -56,13 +74,27 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
   const at = { owner, repo };
 
   async function findAppComment(issue: number, marker: string): Promise<true | undefined> {
-    const comments = await listAllPages((page) => call("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...at, issue_number: issue, per_page: 100, page }));
+    const comments = await listAllPages((page) =>
+      call("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+        ...at,
+        issue_number: issue,
+        per_page: 100,
+        page,
+      }),
+    );
     return comments.some((c) => isAppAuthored(c.user, appSlug) && endsWithMarker(c.body, marker)) ? true : undefined;
   }
 
   async function listIssues(params: { labels: string; state: "open" | "all" }) {
     const issues = await listAllPages((page) =>
-      call("GET /repos/{owner}/{repo}/issues", { ...at, ...params, sort: "created", direction: "desc", per_page: 100, page }),
+      call("GET /repos/{owner}/{repo}/issues", {
+        ...at,
+        ...params,
+        sort: "created",
+        direction: "desc",
+        per_page: 100,
+        page,
+      }),
     );
     return issues.filter((issue) => !issue.pull_request);
   }
@@ -95,7 +127,11 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
       if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
         throw new InputError("config-not-a-file", `${path} in ${owner}/${repo} is not a file`);
       }
-      if (data.encoding !== "base64") throw new InputError("config-too-large", `${path} in ${owner}/${repo} is too large to read (${data.size} bytes)`);
+      if (data.encoding !== "base64")
+        throw new InputError(
+          "config-too-large",
+          `${path} in ${owner}/${repo} is too large to read (${data.size} bytes)`,
+        );
       try {
         return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(data.content, "base64"));
       } catch {
@@ -121,10 +157,21 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
       await ensureLabel(label);
       return writeAtMostTwice(
         `opening issue ${JSON.stringify(input.title)} in ${owner}/${repo}`,
-        async () => (await call("POST /repos/{owner}/{repo}/issues", { ...at, title: input.title, body, labels: [label], request: NO_RETRY })).data.number,
+        async () =>
+          (
+            await call("POST /repos/{owner}/{repo}/issues", {
+              ...at,
+              title: input.title,
+              body,
+              labels: [label],
+              request: NO_RETRY,
+            })
+          ).data.number,
         async () => {
           const open = await listIssues({ labels: label, state: "open" });
-          const landed = open.find((i) => isAppAuthored(i.user, appSlug) && i.title === input.title && (i.body ?? "").includes(marker));
+          const landed = open.find(
+            (i) => isAppAuthored(i.user, appSlug) && i.title === input.title && (i.body ?? "").includes(marker),
+          );
           return landed?.number;
         },
       );
@@ -149,7 +196,12 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
       await writeAtMostTwice(
         `commenting ${key} on issue #${issue} in ${owner}/${repo}`,
         async () => {
-          await call("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...at, issue_number: issue, body: text, request: NO_RETRY });
+          await call("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+            ...at,
+            issue_number: issue,
+            body: text,
+            request: NO_RETRY,
+          });
           return true as const;
         },
         () => findAppComment(issue, marker),
@@ -157,7 +209,11 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
     },
 
     async addLabel(issue, label) {
-      await call("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { ...at, issue_number: assertNumber(issue, "issue"), labels: [assertLabel(label)] });
+      await call("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+        ...at,
+        issue_number: assertNumber(issue, "issue"),
+        labels: [assertLabel(label)],
+      });
     },
 
     ...createRepoWrites(call, { owner, repo, appSlug }),
@@ -174,7 +230,10 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
     async getPermission(login) {
       if (!isLogin(login)) return null; // a name GitHub cannot have: nothing to ask, fail closed
       try {
-        const { data } = await call("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...at, username: login });
+        const { data } = await call("GET /repos/{owner}/{repo}/collaborators/{username}/permission", {
+          ...at,
+          username: login,
+        });
         const role = data.role_name as Permission;
         if (ROLES.has(role)) return role;
         const base = data.permission as Permission;
@@ -186,7 +245,12 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
 
     async listPullRequestCommitMessages(number) {
       const commits = await listAllPages((page) =>
-        call("GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", { ...at, pull_number: assertNumber(number, "pull request"), per_page: 100, page }),
+        call("GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", {
+          ...at,
+          pull_number: assertNumber(number, "pull request"),
+          per_page: 100,
+          page,
+        }),
       );
       return commits.map((c) => c.commit.message);
     },

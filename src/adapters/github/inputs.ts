@@ -15,7 +15,10 @@ const PATH_SEGMENT = /^[A-Za-z0-9_.-]+$/;
 /** The hidden marker a comment carries at its end: `<!-- merge-window:KEY -->`; refuses keys outside `[A-Za-z0-9:@#._/-]`. */
 export function renderCommentMarker(key: string): string {
   if (!MARKER_KEY.test(key)) {
-    throw new InputError("bad-marker-key", `comment marker key ${JSON.stringify(key.slice(0, 60))} refused: only A-Z a-z 0-9 : @ # . _ / - are allowed (1-200 characters)`);
+    throw new InputError(
+      "bad-marker-key",
+      `comment marker key ${JSON.stringify(key.slice(0, 60))} refused: only A-Z a-z 0-9 : @ # . _ / - are allowed (1-200 characters)`,
+    );
   }
   return `<!-- merge-window:${key} -->`;
 }
@@ -23,7 +26,10 @@ export function renderCommentMarker(key: string): string {
 /** Checks an issue marker is a whole `<!-- merge-window:KEY -->` comment and returns it. */
 export function assertIssueMarker(marker: string): string {
   if (!ISSUE_MARKER.test(marker)) {
-    throw new InputError("bad-marker", `issue marker ${JSON.stringify(marker.slice(0, 60))} refused: expected "<!-- merge-window:KEY -->" with KEY in [A-Za-z0-9:@#._/-]`);
+    throw new InputError(
+      "bad-marker",
+      `issue marker ${JSON.stringify(marker.slice(0, 60))} refused: expected "<!-- merge-window:KEY -->" with KEY in [A-Za-z0-9:@#._/-]`,
+    );
   }
   return marker;
 }
@@ -53,7 +59,10 @@ export function fitIssueBody(body: string, marker?: string): string {
   const markers = [...new Set(whole.match(ANY_MARKER) ?? [])];
   const trailer = markers.join("\n");
   if (trailer.length > MAX_BODY / 2) {
-    throw new InputError("body-too-long", `issue body's hidden markers alone take ${trailer.length} characters; GitHub allows ${MAX_BODY} in all`);
+    throw new InputError(
+      "body-too-long",
+      `issue body's hidden markers alone take ${trailer.length} characters; GitHub allows ${MAX_BODY} in all`,
+    );
   }
   return fitBody(whole.replace(ANY_MARKER, "").trimEnd(), trailer);
 }
@@ -72,7 +81,8 @@ export function qualifyHead(head: string, defaultOwner: string): string {
   const colon = head.indexOf(":");
   const owner = colon === -1 ? defaultOwner : head.slice(0, colon);
   const branch = colon === -1 ? head : head.slice(colon + 1);
-  if (!LOGIN.test(owner)) throw new InputError("bad-head", `pull request head ${JSON.stringify(head.slice(0, 80))} refused: bad owner`);
+  if (!LOGIN.test(owner))
+    throw new InputError("bad-head", `pull request head ${JSON.stringify(head.slice(0, 80))} refused: bad owner`);
   assertSafeRefName(branch, "pull request head branch");
   return `${owner}:${branch}`;
 }
@@ -94,7 +104,10 @@ export function assertLabel(label: string): string {
 export function assertFilePath(path: string): string {
   const segments = path.split("/");
   if (path.length > 300 || segments.some((s) => !PATH_SEGMENT.test(s) || s === "." || s === "..")) {
-    throw new InputError("bad-path", `file path ${JSON.stringify(path.slice(0, 80))} refused: plain segments of A-Z a-z 0-9 _ . - only`);
+    throw new InputError(
+      "bad-path",
+      `file path ${JSON.stringify(path.slice(0, 80))} refused: plain segments of A-Z a-z 0-9 _ . - only`,
+    );
   }
   return path;
 }
@@ -102,13 +115,17 @@ export function assertFilePath(path: string): string {
 /** A workflow file name (`tests.yml`) or numeric id. */
 export function assertWorkflow(workflow: string): string {
   if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/.test(workflow)) {
-    throw new InputError("bad-workflow", `workflow ${JSON.stringify(workflow.slice(0, 60))} refused: a file name like tests.yml or a numeric id`);
+    throw new InputError(
+      "bad-workflow",
+      `workflow ${JSON.stringify(workflow.slice(0, 60))} refused: a file name like tests.yml or a numeric id`,
+    );
   }
   return workflow;
 }
 
 /** A positive issue or pull request number. */
 export function assertNumber(value: number, what: string): number {
-  if (!Number.isSafeInteger(value) || value <= 0) throw new InputError("bad-number", `${what} ${value} is not a positive integer`);
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new InputError("bad-number", `${what} ${value} is not a positive integer`);
   return value;
 }

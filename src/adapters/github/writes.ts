@@ -16,7 +16,12 @@ export function createRepoWrites(call: Call, context: { owner: string; repo: str
   const at = { owner, repo };
 
   async function findCheckRun(sha: string, name: string): Promise<number | undefined> {
-    const { data } = await call("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { ...at, ref: sha, check_name: name, per_page: 100 });
+    const { data } = await call("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+      ...at,
+      ref: sha,
+      check_name: name,
+      per_page: 100,
+    });
     // Another app's run of the same name is not ours to update (GitHub would answer 403).
     const run = data.check_runs.find((candidate) => candidate.name === name && candidate.app?.slug === appSlug);
     return run === undefined ? undefined : Number(run.id);
@@ -25,17 +30,35 @@ export function createRepoWrites(call: Call, context: { owner: string; repo: str
   return {
     async reportCheckRun(report) {
       const sha = assertObjectId(report.sha, `check run ${JSON.stringify(report.name)} sha`);
-      if (report.name.trim() === "" || report.name.length > 200) throw new InputError("bad-check-name", `check run name ${JSON.stringify(report.name.slice(0, 60))} refused: 1-200 characters`);
-      const fields = { conclusion: report.conclusion, status: "completed" as const, output: { title: report.title, summary: renderSummary(report) } };
+      if (report.name.trim() === "" || report.name.length > 200)
+        throw new InputError(
+          "bad-check-name",
+          `check run name ${JSON.stringify(report.name.slice(0, 60))} refused: 1-200 characters`,
+        );
+      const fields = {
+        conclusion: report.conclusion,
+        status: "completed" as const,
+        output: { title: report.title, summary: renderSummary(report) },
+      };
       const existing = await findCheckRun(sha, report.name);
       if (existing !== undefined) {
-        await call("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { ...at, check_run_id: existing, ...fields });
+        await call("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+          ...at,
+          check_run_id: existing,
+          ...fields,
+        });
         return;
       }
       await writeAtMostTwice(
         `creating check run ${JSON.stringify(report.name)} on ${sha}`,
         async () => {
-          await call("POST /repos/{owner}/{repo}/check-runs", { ...at, name: report.name, head_sha: sha, ...fields, request: NO_RETRY });
+          await call("POST /repos/{owner}/{repo}/check-runs", {
+            ...at,
+            name: report.name,
+            head_sha: sha,
+            ...fields,
+            request: NO_RETRY,
+          });
           return true as const;
         },
         async () => ((await findCheckRun(sha, report.name)) === undefined ? undefined : true),
@@ -47,7 +70,9 @@ export function createRepoWrites(call: Call, context: { owner: string; repo: str
       const head = qualifyHead(input.head, target.owner);
       const base = assertSafeRefName(input.base, "pull request base branch");
       const find = async (): Promise<PullRequestRecord | undefined> => {
-        const pulls = await listAllPages((page) => call("GET /repos/{owner}/{repo}/pulls", { ...target, head, base, state: "open", per_page: 100, page }));
+        const pulls = await listAllPages((page) =>
+          call("GET /repos/{owner}/{repo}/pulls", { ...target, head, base, state: "open", per_page: 100, page }),
+        );
         // Filter again: GitHub ignores a `head` filter it cannot parse and would list every open pull request.
         const found = pulls.find((pr) => pr.head.label.toLowerCase() === head.toLowerCase() && pr.base.ref === base);
         return found && { number: found.number, url: found.html_url };
@@ -56,7 +81,14 @@ export function createRepoWrites(call: Call, context: { owner: string; repo: str
       if (open) return open;
       const post = async (): Promise<PullRequestRecord> => {
         try {
-          const { data } = await call("POST /repos/{owner}/{repo}/pulls", { ...target, head: input.head, base, title: input.title, body: fitBody(input.body), request: NO_RETRY });
+          const { data } = await call("POST /repos/{owner}/{repo}/pulls", {
+            ...target,
+            head: input.head,
+            base,
+            title: input.title,
+            body: fitBody(input.body),
+            request: NO_RETRY,
+          });
           return { number: data.number, url: data.html_url };
         } catch (error) {
           // "A pull request already exists for …": opened meanwhile; return that one.

@@ -23,16 +23,21 @@ export function handleCommand(event: CommandEvent, context: Context): void {
   log.mark(handled);
   // The reply says what is about to happen, so it goes before the effects that do it.
   const at = log.effects.length;
-  const reply = (body: string) => log.emit({ type: "reply", key: `reply:${event.id}`, issue: event.issue, body: `@${event.actor} ${body}` }, at);
+  const reply = (body: string) =>
+    log.emit({ type: "reply", key: `reply:${event.id}`, issue: event.issue, body: `@${event.actor} ${body}` }, at);
   if (!event.command.ok) {
     reply(`\`${event.command.text}\`: ${event.command.reason}. \`/merge-window help\` lists the commands.`);
     return;
   }
   const command = event.command.command;
-  const needs: Permission = DESTRUCTIVE.has(command.name) ? context.settings.permissions.destructive : context.settings.permissions.commands;
+  const needs: Permission = DESTRUCTIVE.has(command.name)
+    ? context.settings.permissions.destructive
+    : context.settings.permissions.commands;
   if (!permits(event.permission, needs)) {
     const has = event.permission === null ? "could not be verified" : `is ${event.permission}`;
-    reply(`\`/merge-window ${command.name}\` needs ${needs} permission on this repository; yours ${has}. Nothing was done.`);
+    reply(
+      `\`/merge-window ${command.name}\` needs ${needs} permission on this repository; yours ${has}. Nothing was done.`,
+    );
     return;
   }
   reply(runCommand(command, event, context));
@@ -49,16 +54,22 @@ function runCommand(command: Command, event: CommandEvent, context: Context): st
     case "help":
       return `commands (at the start of a line, in a new comment):\n${renderHelp()}`;
     case "status":
-      return [describeUpstream(context.upstream), ...steps.map((s) => `- ${s.title}: ${s.state}, ${s.detail}`)].join("\n");
+      return [describeUpstream(context.upstream), ...steps.map((s) => `- ${s.title}: ${s.state}, ${s.detail}`)].join(
+        "\n",
+      );
     case "skip-rebase":
       if (stable) return `\`${stable.name}\` already exists; there is nothing left to decide.`;
-      log.remember({ rebaseDecision: { choice: "skip", by: event.actor, at: now.toISOString(), sha: source?.sha ?? null } });
+      log.remember({
+        rebaseDecision: { choice: "skip", by: event.actor, at: now.toISOString(), sha: source?.sha ?? null },
+      });
       return `recorded: \`${cycle.sourceBranch}\` is not rebased this cycle.`;
     case "rebase": {
       if (!source) return `there is no \`${cycle.sourceBranch}\` branch to rebase.`;
-      if (source.foreignMerges) return `refused: \`${source.name}\` contains merges of others' history; rebasing would rewrite them. Rebase by hand if you must.`;
+      if (source.foreignMerges)
+        return `refused: \`${source.name}\` contains merges of others' history; rebasing would rewrite them. Rebase by hand if you must.`;
       if (source.base === cycle.rebaseOnto) return `\`${source.name}\` is already based on \`${cycle.rebaseOnto}\`.`;
-      if (stable) return `refused: \`${stable.name}\` was already copied from \`${source.name}\`; rebasing now would split them.`;
+      if (stable)
+        return `refused: \`${stable.name}\` was already copied from \`${source.name}\`; rebasing now would split them.`;
       const allowed = cycle.process.rebaseAllowed;
       if (hasPassed(allowed.until, cycle.where)) {
         return `refused: rebases are allowed only until ${describePoint(allowed.until)} (\`${cycle.process.variant}\`), and that is past.`;
@@ -70,7 +81,13 @@ function runCommand(command: Command, event: CommandEvent, context: Context): st
           ? `recorded: \`${source.name}\` will be rebased onto \`${cycle.rebaseOnto}\` at ${when}.`
           : `recorded the decision to rebase; rebases are allowed from ${when}: comment \`/merge-window rebase\` again then.`;
       }
-      log.emit({ type: "rebase", key: `rebase:${event.id}`, branch: source.name, onto: cycle.rebaseOnto, expectedSha: source.sha });
+      log.emit({
+        type: "rebase",
+        key: `rebase:${event.id}`,
+        branch: source.name,
+        onto: cycle.rebaseOnto,
+        expectedSha: source.sha,
+      });
       log.mark(autoRebaseKey(cycle.rebaseOnto)); // this is the decided rebase: automation must not run it a second time
       return `rebasing \`${source.name}\` (${source.sha.slice(0, 12)}) onto \`${cycle.rebaseOnto}\`; a backup ref is pushed first and the result follows.`;
     }
@@ -79,7 +96,12 @@ function runCommand(command: Command, event: CommandEvent, context: Context): st
       if (!source) return `there is no \`${cycle.sourceBranch}\` branch to copy.`;
       const refusal = stableRefusal(context, isComplete(step("rebase-decision")) && isComplete(step("rebase")));
       if (refusal) return refusal;
-      log.emit({ type: "create-branch", key: `create-branch:${cycle.stableBranch}`, name: cycle.stableBranch, sha: source.sha });
+      log.emit({
+        type: "create-branch",
+        key: `create-branch:${cycle.stableBranch}`,
+        name: cycle.stableBranch,
+        sha: source.sha,
+      });
       return `creating \`${cycle.stableBranch}\` from \`${source.name}\` at ${source.sha.slice(0, 12)}.`;
     }
     case "tag": {
@@ -91,9 +113,17 @@ function runCommand(command: Command, event: CommandEvent, context: Context): st
     case "request-pull": {
       const branch = currentStable(context);
       const tag = branch ? newestValidTagOn(branch, facts) : null;
-      if (!branch || !tag) return `there is no valid tag on ${branch ? `\`${branch}\`` : "a current stable branch"} yet.`;
+      if (!branch || !tag)
+        return `there is no valid tag on ${branch ? `\`${branch}\`` : "a current stable branch"} yet.`;
       const kind = branch === cycle.stableBranch ? "window" : "fixes";
-      log.emit({ type: "post-request-pull", key: `request-pull:${tag.name}:${event.id}`, tag: tag.name, base: requestPullBase(tag, branch, context), kind, version: versionOfStable(branch, context.settings) });
+      log.emit({
+        type: "post-request-pull",
+        key: `request-pull:${tag.name}:${event.id}`,
+        tag: tag.name,
+        base: requestPullBase(tag, branch, context),
+        kind,
+        version: versionOfStable(branch, context.settings),
+      });
       return `the [GIT PULL] request for \`${tag.name}\` follows.`;
     }
     case "version": {
@@ -114,9 +144,11 @@ export function stableRefusal(context: Context, rebaseSettled: boolean): string 
     const options = [cycle.target, ...cycle.targetAlternatives].map(formatVersionNumber).join(" or ");
     return `refused: the number of the next release is not settled (${options}); comment \`/merge-window version X.Y\` first.`;
   }
-  if (!rebaseSettled) return "refused: the rebase decision is not settled (`/merge-window rebase` or `/merge-window skip-rebase`), or the rebase is not done.";
+  if (!rebaseSettled)
+    return "refused: the rebase decision is not settled (`/merge-window rebase` or `/merge-window skip-rebase`), or the rebase is not done.";
   const due = cycle.process.steps.find((s) => s.id === "create-stable")!.due;
-  if (!hasReached(due, cycle.where)) return `refused: too early, \`${cycle.stableBranch}\` is created from ${describePoint(due)}.`;
+  if (!hasReached(due, cycle.where))
+    return `refused: too early, \`${cycle.stableBranch}\` is created from ${describePoint(due)}.`;
   return null;
 }
 
@@ -149,7 +181,10 @@ export interface TagProposal {
  * The next tag on the current stable branch (null when there is none): `{date}` is `date` (default: today in
  * the configured zone), and the name avoids every name in `existing` (default: the family tags in the facts).
  */
-export function deriveTagProposal(context: Context, options: { date?: string; existing?: Iterable<string> } = {}): TagProposal | null {
+export function deriveTagProposal(
+  context: Context,
+  options: { date?: string; existing?: Iterable<string> } = {},
+): TagProposal | null {
   const { facts, settings, now } = context;
   const branchName = currentStable(context);
   const branch = facts.stableBranches.find((b) => b.name === branchName);
@@ -200,4 +235,3 @@ export function buildTagCommandLines(name: string, message: string, branch: stri
 function shellQuote(text: string): string {
   return /^[A-Za-z0-9._\/:+-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
-

@@ -16,7 +16,11 @@ export interface PullRequestFacts {
  * The largest change (added + deleted lines) still taken into the source branch now: unlimited before
  * the late threshold, then halved with each rc past it; during the window, a quarter.
  */
-export function deferralLimit(maxLines: number, where: { rc: number | null; windowDay: number | null }, lateThreshold: number): number {
+export function deferralLimit(
+  maxLines: number,
+  where: { rc: number | null; windowDay: number | null },
+  lateThreshold: number,
+): number {
   if (where.windowDay !== null) return Math.max(1, Math.floor(maxLines / 4));
   if (where.rc === null || where.rc < lateThreshold) return Number.POSITIVE_INFINITY;
   return Math.max(1, Math.floor(maxLines / 2 ** (where.rc - lateThreshold)));
@@ -26,7 +30,8 @@ export function handlePullRequest(pr: PullRequestFacts, context: Context): void 
   const { cycle, facts, settings, log } = context;
   if (pr.base !== cycle.sourceBranch) return;
   const isFix = pr.fixesTrailer || pr.labels.some((label) => settings.lateDeferral.fixLabels.includes(label));
-  const fixesBranch = cycle.fixesBranch && facts.stableBranches.some((b) => b.name === cycle.fixesBranch) ? cycle.fixesBranch : null;
+  const fixesBranch =
+    cycle.fixesBranch && facts.stableBranches.some((b) => b.name === cycle.fixesBranch) ? cycle.fixesBranch : null;
   if (isFix && fixesBranch) {
     log.emit({
       type: "comment-pr",

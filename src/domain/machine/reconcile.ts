@@ -35,7 +35,14 @@ function reportTagChecks({ facts, log, settings, upstream }: Context): void {
   for (const tag of facts.tags) {
     if (!tag.check || tag.mergedUpstream || (tag.taggerDate?.getTime() ?? since) < since) continue;
     const key = `tag-check:${tag.name}@${tag.sha}`;
-    log.emit({ type: "report-tag-check", key, tag: tag.name, sha: tag.sha, valid: tag.check.valid, problems: tag.check.problems });
+    log.emit({
+      type: "report-tag-check",
+      key,
+      tag: tag.name,
+      sha: tag.sha,
+      valid: tag.check.valid,
+      problems: tag.check.problems,
+    });
     if (!tag.check.valid && settings.automation.deleteInvalidTags) {
       log.emit({ type: "delete-tag", key: `delete-tag:${tag.name}@${tag.object}`, tag: tag.name, object: tag.object });
     }
@@ -49,17 +56,49 @@ function runAutomaticSteps(context: Context): void {
   const source = facts.source;
   // advice when the decision is due and a rebase would still be allowed
   const allowed = cycle.process.rebaseAllowed;
-  if (source && step("rebase-decision")?.state === "due" && !hasPassed(allowed.until, cycle.where) && !source.foreignMerges) {
-    log.emit({ type: "advise-rebase", key: `advise-rebase:${cycle.rebaseOnto}`, branch: source.name, onto: cycle.rebaseOnto });
+  if (
+    source &&
+    step("rebase-decision")?.state === "due" &&
+    !hasPassed(allowed.until, cycle.where) &&
+    !source.foreignMerges
+  ) {
+    log.emit({
+      type: "advise-rebase",
+      key: `advise-rebase:${cycle.rebaseOnto}`,
+      branch: source.name,
+      onto: cycle.rebaseOnto,
+    });
   }
   // Only inside the allowed window, like the command: the rebase step can still be "due" after `until` (rc variants).
-  if (settings.automation.rebase === "auto" && source && log.memory.rebaseDecision?.choice === "rebase" && step("rebase")?.state === "due"
-    && hasReached(allowed.from, cycle.where) && !hasPassed(allowed.until, cycle.where) && !source.foreignMerges) {
-    log.emit({ type: "rebase", key: autoRebaseKey(cycle.rebaseOnto), branch: source.name, onto: cycle.rebaseOnto, expectedSha: source.sha });
+  if (
+    settings.automation.rebase === "auto" &&
+    source &&
+    log.memory.rebaseDecision?.choice === "rebase" &&
+    step("rebase")?.state === "due" &&
+    hasReached(allowed.from, cycle.where) &&
+    !hasPassed(allowed.until, cycle.where) &&
+    !source.foreignMerges
+  ) {
+    log.emit({
+      type: "rebase",
+      key: autoRebaseKey(cycle.rebaseOnto),
+      branch: source.name,
+      onto: cycle.rebaseOnto,
+      expectedSha: source.sha,
+    });
   }
-  if (settings.automation.createStable === "auto" && source && step("create-stable")?.state === "due"
-    && stableRefusal(context, isComplete(step("rebase-decision")) && isComplete(step("rebase"))) === null) {
-    log.emit({ type: "create-branch", key: `create-branch:${cycle.stableBranch}`, name: cycle.stableBranch, sha: source.sha });
+  if (
+    settings.automation.createStable === "auto" &&
+    source &&
+    step("create-stable")?.state === "due" &&
+    stableRefusal(context, isComplete(step("rebase-decision")) && isComplete(step("rebase"))) === null
+  ) {
+    log.emit({
+      type: "create-branch",
+      key: `create-branch:${cycle.stableBranch}`,
+      name: cycle.stableBranch,
+      sha: source.sha,
+    });
   }
   const stable = facts.stableBranches.find((b) => b.name === cycle.stableBranch);
   if (stable && cycle.where.windowDay !== null && !isComplete(step("tag"))) {
@@ -95,8 +134,13 @@ function postRequestPulls(context: Context): void {
  */
 export function requestPullBase(tag: TagFacts, branch: string, { facts, cycle }: Context): string {
   const earlier = facts.tags
-    .filter((other) => other.stableBranch === branch && other.check?.valid === true && other.name !== tag.name
-      && (other.taggerDate?.getTime() ?? 0) < (tag.taggerDate?.getTime() ?? 0))
+    .filter(
+      (other) =>
+        other.stableBranch === branch &&
+        other.check?.valid === true &&
+        other.name !== tag.name &&
+        (other.taggerDate?.getTime() ?? 0) < (tag.taggerDate?.getTime() ?? 0),
+    )
     .sort((a, b) => (a.taggerDate?.getTime() ?? 0) - (b.taggerDate?.getTime() ?? 0));
   const previous = earlier.at(-1);
   if (previous) return previous.name;
@@ -132,7 +176,13 @@ function dispatchWeeklyTests({ facts, log, settings, now }: Context): void {
   const weekdayIndex = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday = 0
   if (weekdayIndex < WEEKDAYS.indexOf(settings.tests.weekday)) return;
   const monday = addDays(today, -weekdayIndex);
-  const refs = [facts.source?.name, newestStable(facts.stableBranches.map((b) => b.name), settings.branches.stable)].filter((ref): ref is string => Boolean(ref));
+  const refs = [
+    facts.source?.name,
+    newestStable(
+      facts.stableBranches.map((b) => b.name),
+      settings.branches.stable,
+    ),
+  ].filter((ref): ref is string => Boolean(ref));
   if (refs.length === 0) return;
   log.emit({ type: "dispatch-tests", key: `tests:week-of-${monday}`, refs });
 }

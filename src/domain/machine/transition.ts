@@ -43,13 +43,23 @@ export type MachineEvent =
       readonly command: ParsedCommand;
     }
   | { readonly type: "pull-request"; readonly pr: PullRequestFacts }
-  | { readonly type: "checks-finished"; readonly ref: string; readonly sha: string; readonly conclusion: string; readonly url: string };
+  | {
+      readonly type: "checks-finished";
+      readonly ref: string;
+      readonly sha: string;
+      readonly conclusion: string;
+      readonly url: string;
+    };
 
 export interface Transition {
   readonly state: MachineState;
   readonly effects: readonly Effect[];
   /** What the transition was computed from (for status output and logs). */
-  readonly view: { readonly upstream: UpstreamCalendar; readonly cycle: CycleView; readonly steps: readonly StepStatus[] };
+  readonly view: {
+    readonly upstream: UpstreamCalendar;
+    readonly cycle: CycleView;
+    readonly steps: readonly StepStatus[];
+  };
 }
 
 /** Collects effects, dropping one-shot effects whose key is already in memory, and records new keys. */
@@ -84,8 +94,15 @@ export interface Context {
 }
 
 /** Where the cycle stands now, as the machine sees it, without acting. */
-export function deriveView(state: MachineState, settings: MachineSettings, now: Date): Transition["view"] & { memory: Memory } {
-  const upstream = deriveCalendar(state.facts.upstreamTags, now, { timeZone: settings.timeZone, lateThreshold: settings.cycle.lateThreshold });
+export function deriveView(
+  state: MachineState,
+  settings: MachineSettings,
+  now: Date,
+): Transition["view"] & { memory: Memory } {
+  const upstream = deriveCalendar(state.facts.upstreamTags, now, {
+    timeZone: settings.timeZone,
+    lateThreshold: settings.cycle.lateThreshold,
+  });
   const id = deriveCycleId(upstream);
   const memory = state.memory?.cycle === id ? state.memory : emptyMemory(id);
   const cycle = deriveCycle(upstream, settings, memory.versionOverride);
@@ -105,7 +122,13 @@ export function transition(state: MachineState, event: MachineEvent, settings: M
   if (event.type === "command") handleCommand(event, context());
   if (event.type === "pull-request") handlePullRequest(event.pr, context());
   if (event.type === "checks-finished") {
-    const entry = { ref: event.ref, sha: event.sha, conclusion: event.conclusion, url: event.url, at: now.toISOString() };
+    const entry = {
+      ref: event.ref,
+      sha: event.sha,
+      conclusion: event.conclusion,
+      url: event.url,
+      at: now.toISOString(),
+    };
     log.remember({ tests: [...log.memory.tests.filter((run) => run.ref !== event.ref), entry] });
   }
   reconcile(context(), event.type === "tick");
@@ -113,23 +136,42 @@ export function transition(state: MachineState, event: MachineEvent, settings: M
   const final = context();
   const steps = deriveSteps(final.cycle, state.facts, log.memory);
   const title = renderTitle(final.cycle, settings);
-  const body = renderBody({ cycle: final.cycle, upstream: before.upstream, steps, facts: state.facts, memory: log.memory, settings });
+  const body = renderBody({
+    cycle: final.cycle,
+    upstream: before.upstream,
+    steps,
+    facts: state.facts,
+    memory: log.memory,
+    settings,
+  });
   const effects: Effect[] = [];
   if (!issue) {
     // Opened with the memory as it was: one-shot effects are recorded only after they were applied.
-    const opening = renderBody({ cycle: before.cycle, upstream: before.upstream, steps: before.steps, facts: state.facts, memory: before.memory, settings });
+    const opening = renderBody({
+      cycle: before.cycle,
+      upstream: before.upstream,
+      steps: before.steps,
+      facts: state.facts,
+      memory: before.memory,
+      settings,
+    });
     effects.push({ type: "open-tracking-issue", title, body: opening, label: settings.trackingIssue.label });
   }
   effects.push(...log.effects.filter((effect) => effect.type !== "close-tracking-issue"));
   const openingBody = issue?.body ?? (effects[0]?.type === "open-tracking-issue" ? effects[0].body : null);
   // A closed issue (the cycle's pull request merged) is only rewritten when memory changed.
   const quiet = issue !== null && !issue.open && log.memory === before.memory;
-  if (!quiet && (body !== openingBody || (issue && issue.title !== title))) effects.push({ type: "update-tracking-issue", title, body });
+  if (!quiet && (body !== openingBody || (issue && issue.title !== title)))
+    effects.push({ type: "update-tracking-issue", title, body });
   effects.push(...log.effects.filter((effect) => effect.type === "close-tracking-issue"));
 
   const closed = log.effects.some((effect) => effect.type === "close-tracking-issue");
   return {
-    state: { facts: state.facts, memory: log.memory, issue: { number: issue?.number ?? 0, title, body, open: closed ? false : (issue?.open ?? true) } },
+    state: {
+      facts: state.facts,
+      memory: log.memory,
+      issue: { number: issue?.number ?? 0, title, body, open: closed ? false : (issue?.open ?? true) },
+    },
     effects,
     view: { upstream: before.upstream, cycle: final.cycle, steps },
   };

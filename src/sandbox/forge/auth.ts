@@ -6,7 +6,8 @@ import type { Actor } from "./types.ts";
 
 const JWT_UNDECODABLE = "A JSON web token could not be decoded";
 /** GitHub's messages, word for word: @octokit/auth-app matches them to correct clock skew from the Date header. */
-const EXP_PAST = "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires";
+const EXP_PAST =
+  "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires";
 const EXP_TOO_FAR = "'Expiration time' claim ('exp') is too far in the future";
 const IAT_BAD = "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued";
 
@@ -55,7 +56,12 @@ function verifyAppJwt(ctx: ForgeContext, jwt: string): Actor {
   const header = decodeJson(head);
   const claims = decodeJson(body);
   if (header?.alg !== "RS256" || !claims) throw new ForgeHttpError(401, JWT_UNDECODABLE);
-  const signed = verify("RSA-SHA256", Buffer.from(`${head}.${body}`), ctx.appPublicKey, Buffer.from(signature, "base64url"));
+  const signed = verify(
+    "RSA-SHA256",
+    Buffer.from(`${head}.${body}`),
+    ctx.appPublicKey,
+    Buffer.from(signature, "base64url"),
+  );
   if (!signed) throw new ForgeHttpError(401, JWT_UNDECODABLE);
   if (String(claims.iss) !== String(ctx.state.app.id)) {
     throw new ForgeHttpError(401, `'Issuer' claim ('iss') must be an Integer`);

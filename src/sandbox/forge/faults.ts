@@ -35,7 +35,10 @@ export function createFaultPlan(): FaultPlan {
   const failures: Planned<FailOptions>[] = [];
   const limits: Planned<RateLimitOptions>[] = [];
   const take = <T>(list: Planned<T>[], method: string, route: string): T | undefined => {
-    const index = list.findIndex((entry) => (entry.method === undefined || entry.method === method) && (entry.route === undefined || entry.route === route));
+    const index = list.findIndex(
+      (entry) =>
+        (entry.method === undefined || entry.method === method) && (entry.route === undefined || entry.route === route),
+    );
     if (index < 0) return undefined;
     const entry = list[index]!;
     entry.remaining -= 1;

@@ -14,7 +14,9 @@ const GIT_PATH = /^\/([^/]+)\/([^/]+?)\.git(\/(?:info\/refs|git-upload-pack|git-
 /** The route template a git request is logged under, or null when the path is not a smart-HTTP path. */
 export function matchGitPath(pathname: string): { owner: string; name: string; suffix: string } | null {
   const match = GIT_PATH.exec(pathname);
-  return match ? { owner: decodeURIComponent(match[1]!), name: decodeURIComponent(match[2]!), suffix: match[3]! } : null;
+  return match
+    ? { owner: decodeURIComponent(match[1]!), name: decodeURIComponent(match[2]!), suffix: match[3]! }
+    : null;
 }
 
 /** Serves one smart-HTTP request; resolves with the status and the acting login, for the request log. */
@@ -40,14 +42,17 @@ export async function handleGitRequest(
       if (!actor) throw new ForgeHttpError(401, "Authentication required.");
       assertCanRead(repo, actor);
     }
-    if (target.suffix !== "/git-receive-pack") return answer(await runBackend(root, repo, req, res, url, target.suffix, actor));
+    if (target.suffix !== "/git-receive-pack")
+      return answer(await runBackend(root, repo, req, res, url, target.suffix, actor));
     const pusher = accountOf(ctx.state, actor!);
-    return answer(await repo.git.withLock(async () => {
-      const before = await repo.git.listRefs();
-      return runBackend(root, repo, req, res, url, target.suffix, actor, async () => {
-        await emitRefChanges(ctx, repo, before, await repo.git.listRefs(), pusher);
-      });
-    }));
+    return answer(
+      await repo.git.withLock(async () => {
+        const before = await repo.git.listRefs();
+        return runBackend(root, repo, req, res, url, target.suffix, actor, async () => {
+          await emitRefChanges(ctx, repo, before, await repo.git.listRefs(), pusher);
+        });
+      }),
+    );
   } catch (error) {
     const status = error instanceof ForgeHttpError ? error.status : 500;
     const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8" };
@@ -96,7 +101,8 @@ function runBackend(
     REMOTE_ADDR: req.socket.remoteAddress ?? "127.0.0.1",
     REMOTE_USER: actor?.kind === "user" ? actor.user.login : actor ? "x-access-token" : "",
   };
-  if (req.headers["content-length"] && !req.headers["transfer-encoding"]) env.CONTENT_LENGTH = req.headers["content-length"];
+  if (req.headers["content-length"] && !req.headers["transfer-encoding"])
+    env.CONTENT_LENGTH = req.headers["content-length"];
   if (req.headers["content-encoding"]) env.HTTP_CONTENT_ENCODING = req.headers["content-encoding"];
   if (typeof req.headers["git-protocol"] === "string") env.HTTP_GIT_PROTOCOL = req.headers["git-protocol"];
 

@@ -41,7 +41,10 @@ export interface TagObject {
 
 export type PathEntry =
   | { readonly type: "file"; readonly sha: string; readonly size: number; readonly text: string }
-  | { readonly type: "dir"; readonly entries: readonly { name: string; type: "file" | "dir"; sha: string; size: number }[] };
+  | {
+      readonly type: "dir";
+      readonly entries: readonly { name: string; type: "file" | "dir"; sha: string; size: number }[];
+    };
 
 export type RefWriteResult = "ok" | "stale";
 
@@ -108,7 +111,10 @@ function openGitRepo(dir: string, git: GitRunner): GitRepo {
       return run;
     },
     async listRefs() {
-      const out = await git.run(["for-each-ref", "--format=%(refname)%00%(objectname)%00%(objecttype)%00%(*objectname)"]);
+      const out = await git.run([
+        "for-each-ref",
+        "--format=%(refname)%00%(objectname)%00%(objecttype)%00%(*objectname)",
+      ]);
       const refs = new Map<string, RefState>();
       for (const line of out.split("\n")) {
         if (!line) continue;
@@ -121,17 +127,30 @@ function openGitRepo(dir: string, git: GitRunner): GitRepo {
       return (await git.tryRun(["cat-file", "-t", "--end-of-options", assertSha(sha)]))?.trim() || null;
     },
     async resolveCommit(ref) {
-      return (await git.tryRun(["rev-parse", "--verify", "--quiet", "--end-of-options", `${assertGitTarget(ref)}^{commit}`]))?.trim() || null;
+      return (
+        (
+          await git.tryRun(["rev-parse", "--verify", "--quiet", "--end-of-options", `${assertGitTarget(ref)}^{commit}`])
+        )?.trim() || null
+      );
     },
     async writeRef(ref, next, old) {
-      const args = next === ZERO_SHA
-        ? ["update-ref", "-d", "--end-of-options", assertGitTarget(ref), assertSha(old)]
-        : ["update-ref", "-m", "forge", "--end-of-options", assertGitTarget(ref), assertSha(next), assertSha(old)];
+      const args =
+        next === ZERO_SHA
+          ? ["update-ref", "-d", "--end-of-options", assertGitTarget(ref), assertSha(old)]
+          : ["update-ref", "-m", "forge", "--end-of-options", assertGitTarget(ref), assertSha(next), assertSha(old)];
       return (await git.tryRun(args)) === null ? "stale" : "ok";
     },
     async isAncestor(ancestor, descendant) {
       // The answer is the exit code alone: the runner reports any non-zero exit as a failure (tryRun's null).
-      return (await git.tryRun(["merge-base", "--is-ancestor", "--end-of-options", assertSha(ancestor), assertSha(descendant)])) !== null;
+      return (
+        (await git.tryRun([
+          "merge-base",
+          "--is-ancestor",
+          "--end-of-options",
+          assertSha(ancestor),
+          assertSha(descendant),
+        ])) !== null
+      );
     },
     async countCommits(tip, exclude) {
       const revs = [assertSha(tip), ...exclude.map((sha) => `^${assertSha(sha)}`)];
@@ -139,7 +158,9 @@ function openGitRepo(dir: string, git: GitRunner): GitRepo {
     },
     async listCommits(tip, exclude, limit) {
       const revs = [assertSha(tip), ...exclude.map((sha) => `^${assertSha(sha)}`)];
-      return parseLog(await git.run(["log", "--reverse", `--max-count=${limit}`, ...LOG_FORMAT, "--end-of-options", ...revs]));
+      return parseLog(
+        await git.run(["log", "--reverse", `--max-count=${limit}`, ...LOG_FORMAT, "--end-of-options", ...revs]),
+      );
     },
     async readCommit(sha) {
       const out = await git.tryRun(["log", "--max-count=1", ...LOG_FORMAT, "--end-of-options", assertSha(sha)]);
@@ -165,17 +186,26 @@ function openGitRepo(dir: string, git: GitRunner): GitRepo {
       }
       if (type === "tree") {
         const out = await git.run(["ls-tree", "-z", "--long", "--end-of-options", spec]);
-        const entries = out.split("\0").filter(Boolean).map((line) => {
-          const [meta, name] = line.split("\t") as [string, string];
-          const [, kind, sha, size] = meta.split(/\s+/) as [string, string, string, string];
-          return { name, type: kind === "tree" ? ("dir" as const) : ("file" as const), sha, size: Number(size) || 0 };
-        });
+        const entries = out
+          .split("\0")
+          .filter(Boolean)
+          .map((line) => {
+            const [meta, name] = line.split("\t") as [string, string];
+            const [, kind, sha, size] = meta.split(/\s+/) as [string, string, string, string];
+            return { name, type: kind === "tree" ? ("dir" as const) : ("file" as const), sha, size: Number(size) || 0 };
+          });
         return { type: "dir", entries };
       }
       return null;
     },
     async diffStat(base, head) {
-      const out = await git.run(["diff", "--numstat", "--no-renames", "--end-of-options", `${assertSha(base)}...${assertSha(head)}`]);
+      const out = await git.run([
+        "diff",
+        "--numstat",
+        "--no-renames",
+        "--end-of-options",
+        `${assertSha(base)}...${assertSha(head)}`,
+      ]);
       let additions = 0;
       let deletions = 0;
       let changedFiles = 0;
@@ -192,27 +222,41 @@ function openGitRepo(dir: string, git: GitRunner): GitRepo {
   return repo;
 }
 
-const LOG_FORMAT = ["--no-renames", "--name-status", "-z", "--format=%x1e%H%x00%T%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%P%x00%B%x00"];
+const LOG_FORMAT = [
+  "--no-renames",
+  "--name-status",
+  "-z",
+  "--format=%x1e%H%x00%T%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%P%x00%B%x00",
+];
 
 function parseLog(out: string): CommitInfo[] {
-  return out.split("\x1e").filter((record) => record.length > 0).map((record) => {
-    const fields = record.split("\0");
-    const [sha, tree, an, ae, ad, cn, ce, cd, parents, message] = fields as string[];
-    const commit: CommitInfo = {
-      sha: sha!, tree: tree!,
-      author: { name: an!, email: ae!, date: ad! },
-      committer: { name: cn!, email: ce!, date: cd! },
-      parents: parents ? parents.split(" ") : [],
-      message: message!.replace(/\n+$/, ""),
-      added: [], removed: [], modified: [],
-    };
-    const changes = fields.slice(10).map((token) => token.replace(/^\n/, "")).filter(Boolean);
-    for (let i = 0; i + 1 < changes.length; i += 2) {
-      const list = changes[i] === "A" ? commit.added : changes[i] === "D" ? commit.removed : commit.modified;
-      list.push(changes[i + 1]!);
-    }
-    return commit;
-  });
+  return out
+    .split("\x1e")
+    .filter((record) => record.length > 0)
+    .map((record) => {
+      const fields = record.split("\0");
+      const [sha, tree, an, ae, ad, cn, ce, cd, parents, message] = fields;
+      const commit: CommitInfo = {
+        sha: sha!,
+        tree: tree!,
+        author: { name: an!, email: ae!, date: ad! },
+        committer: { name: cn!, email: ce!, date: cd! },
+        parents: parents ? parents.split(" ") : [],
+        message: message!.replace(/\n+$/, ""),
+        added: [],
+        removed: [],
+        modified: [],
+      };
+      const changes = fields
+        .slice(10)
+        .map((token) => token.replace(/^\n/, ""))
+        .filter(Boolean);
+      for (let i = 0; i + 1 < changes.length; i += 2) {
+        const list = changes[i] === "A" ? commit.added : changes[i] === "D" ? commit.removed : commit.modified;
+        list.push(changes[i + 1]!);
+      }
+      return commit;
+    });
 }
 
 const SIGNATURE = /-----BEGIN (PGP|SSH) SIGNATURE-----[\s\S]*$/;
@@ -221,7 +265,9 @@ function parseTag(sha: string, raw: string): TagObject {
   const split = raw.indexOf("\n\n");
   const head = split < 0 ? raw : raw.slice(0, split);
   const body = split < 0 ? "" : raw.slice(split + 2);
-  const header = new Map(head.split("\n").map((line) => [line.slice(0, line.indexOf(" ")), line.slice(line.indexOf(" ") + 1)]));
+  const header = new Map(
+    head.split("\n").map((line) => [line.slice(0, line.indexOf(" ")), line.slice(line.indexOf(" ") + 1)]),
+  );
   const tagger = /^(.*) <(.*)> (\d+) ([+-]\d{4})$/.exec(header.get("tagger") ?? "");
   const signature = SIGNATURE.exec(body)?.[0] ?? null;
   const message = signature ? body.slice(0, body.length - signature.length) : body;

@@ -21,7 +21,12 @@ export interface IssueView {
   readonly author: string;
   readonly labels: readonly string[];
   readonly isPullRequest: boolean;
-  readonly comments: readonly { readonly id: number; readonly author: string; readonly body: string; readonly createdAt: string }[];
+  readonly comments: readonly {
+    readonly id: number;
+    readonly author: string;
+    readonly body: string;
+    readonly createdAt: string;
+  }[];
 }
 
 export interface CheckRunView {
@@ -46,7 +51,11 @@ export interface WorkflowRunView {
 
 export interface ForgeHarness {
   /** Creates an empty bare repository (`createRepo("selinux", "selinux", { defaultBranch: "main" })`). */
-  createRepo(owner: string, name: string, options?: { defaultBranch?: string; private?: boolean }): Promise<{ fullName: string; dir: string }>;
+  createRepo(
+    owner: string,
+    name: string,
+    options?: { defaultBranch?: string; private?: boolean },
+  ): Promise<{ fullName: string; dir: string }>;
   /** Creates a user and returns their token (REST `token …`, git basic-auth password). */
   createUser(login: string): string;
   /** Grants `login` a role on the repository; null removes it. */
@@ -74,7 +83,12 @@ export interface ForgeHarness {
   refs(owner: string, repo: string): Promise<Map<string, RefState>>;
 }
 
-export function createHarness(ctx: ForgeContext, root: string, faults: FaultPlan, requests: readonly RequestLogEntry[]): ForgeHarness {
+export function createHarness(
+  ctx: ForgeContext,
+  root: string,
+  faults: FaultPlan,
+  requests: readonly RequestLogEntry[],
+): ForgeHarness {
   const { state } = ctx;
   const repo = (owner: string, name: string): ForgeRepo => {
     try {
@@ -85,16 +99,19 @@ export function createHarness(ctx: ForgeContext, root: string, faults: FaultPlan
   };
   const account = (login: string): ForgeAccount => {
     const found = state.accounts.get(login.toLowerCase());
-    if (!found) throw new InputError("unknown-user", `forge: no account ${JSON.stringify(login)}; call createUser first`);
+    if (!found)
+      throw new InputError("unknown-user", `forge: no account ${JSON.stringify(login)}; call createUser first`);
     return found;
   };
   return {
     async createRepo(owner, name, options = {}) {
-      if (!LOGIN.test(owner)) throw new InputError("bad-owner", `forge: ${JSON.stringify(owner)} is not a GitHub login`);
+      if (!LOGIN.test(owner))
+        throw new InputError("bad-owner", `forge: ${JSON.stringify(owner)} is not a GitHub login`);
       if (!REPO_NAME.test(name) || name.endsWith(".git") || name === "." || name === "..") {
         throw new InputError("bad-repo-name", `forge: ${JSON.stringify(name)} is not a repository name GitHub accepts`);
       }
-      if (state.repos.has(repoKey(owner, name))) throw new InputError("repo-exists", `forge: ${owner}/${name} already exists`);
+      if (state.repos.has(repoKey(owner, name)))
+        throw new InputError("repo-exists", `forge: ${owner}/${name} already exists`);
       let ownerAccount = state.accounts.get(owner.toLowerCase());
       if (!ownerAccount) {
         ownerAccount = { login: owner, id: state.nextId("account"), type: "Organization" };
@@ -104,15 +121,29 @@ export function createHarness(ctx: ForgeContext, root: string, faults: FaultPlan
       const git = await createBareRepo(dir, options.defaultBranch ?? "main");
       const now = stampNow(ctx);
       state.repos.set(repoKey(owner, name), {
-        id: state.nextId("repo"), owner: ownerAccount, name, fullName: `${ownerAccount.login}/${name}`,
-        defaultBranch: options.defaultBranch ?? "main", private: options.private ?? false, createdAt: now, pushedAt: now,
-        git, roles: new Map(), issues: new Map(), labels: new Map(), checkRuns: [], workflowRuns: [], workflowIds: new Map(),
+        id: state.nextId("repo"),
+        owner: ownerAccount,
+        name,
+        fullName: `${ownerAccount.login}/${name}`,
+        defaultBranch: options.defaultBranch ?? "main",
+        private: options.private ?? false,
+        createdAt: now,
+        pushedAt: now,
+        git,
+        roles: new Map(),
+        issues: new Map(),
+        labels: new Map(),
+        checkRuns: [],
+        workflowRuns: [],
+        workflowIds: new Map(),
       });
       return { fullName: `${ownerAccount.login}/${name}`, dir };
     },
     createUser(login) {
-      if (!LOGIN.test(login)) throw new InputError("bad-login", `forge: ${JSON.stringify(login)} is not a GitHub login`);
-      if (state.accounts.has(login.toLowerCase())) throw new InputError("user-exists", `forge: ${login} already exists`);
+      if (!LOGIN.test(login))
+        throw new InputError("bad-login", `forge: ${JSON.stringify(login)} is not a GitHub login`);
+      if (state.accounts.has(login.toLowerCase()))
+        throw new InputError("user-exists", `forge: ${login} already exists`);
       const token = createToken("ghp");
       state.accounts.set(login.toLowerCase(), { login, id: state.nextId("account"), type: "User", token });
       return token;
@@ -128,7 +159,12 @@ export function createHarness(ctx: ForgeContext, root: string, faults: FaultPlan
       const keys = repos.map((name) => repoKey(repo(owner, name).owner.login, name));
       let installation = [...state.installations.values()].find((existing) => existing.account === ownerAccount);
       if (!installation) {
-        installation = { id: state.nextId("installation"), account: ownerAccount, repos: new Set(), createdAt: stampNow(ctx) };
+        installation = {
+          id: state.nextId("installation"),
+          account: ownerAccount,
+          repos: new Set(),
+          createdAt: stampNow(ctx),
+        };
         state.installations.set(installation.id, installation);
       }
       for (const key of keys) installation.repos.add(key);
@@ -148,7 +184,13 @@ export function createHarness(ctx: ForgeContext, root: string, faults: FaultPlan
     failNext: (method, route, options) => faults.failNext(method, route, options),
     rateLimitNext: (method, route, options) => faults.rateLimitNext(method, route, options),
     countWrites(route) {
-      return requests.filter((entry) => entry.method !== "GET" && entry.route !== null && !entry.route.includes(".git/") && (!route || entry.route === route)).length;
+      return requests.filter(
+        (entry) =>
+          entry.method !== "GET" &&
+          entry.route !== null &&
+          !entry.route.includes(".git/") &&
+          (!route || entry.route === route),
+      ).length;
     },
     setWebhookUrl: (url) => ctx.webhooks.setUrl(url),
     deliver: (options) => ctx.webhooks.deliver(options),
@@ -160,19 +202,41 @@ export function createHarness(ctx: ForgeContext, root: string, faults: FaultPlan
     issues(owner, name) {
       const target = repo(owner, name);
       return [...target.issues.values()].map((issue) => ({
-        number: issue.number, title: issue.title, body: issue.body, state: issue.state, author: issue.user.login,
-        labels: issue.labels.map((key) => target.labels.get(key)?.name ?? key), isPullRequest: issue.pull !== undefined,
-        comments: issue.comments.map((comment) => ({ id: comment.id, author: comment.user.login, body: comment.body, createdAt: comment.createdAt })),
+        number: issue.number,
+        title: issue.title,
+        body: issue.body,
+        state: issue.state,
+        author: issue.user.login,
+        labels: issue.labels.map((key) => target.labels.get(key)?.name ?? key),
+        isPullRequest: issue.pull !== undefined,
+        comments: issue.comments.map((comment) => ({
+          id: comment.id,
+          author: comment.user.login,
+          body: comment.body,
+          createdAt: comment.createdAt,
+        })),
       }));
     },
     checkRuns(owner, name) {
       return repo(owner, name).checkRuns.map((run) => ({
-        id: run.id, name: run.name, headSha: run.headSha, status: run.status, conclusion: run.conclusion, title: run.output.title, summary: run.output.summary,
+        id: run.id,
+        name: run.name,
+        headSha: run.headSha,
+        status: run.status,
+        conclusion: run.conclusion,
+        title: run.output.title,
+        summary: run.output.summary,
       }));
     },
     workflowRuns(owner, name) {
       return repo(owner, name).workflowRuns.map((run) => ({
-        id: run.id, path: run.path, headBranch: run.headBranch, headSha: run.headSha, status: run.status, conclusion: run.conclusion, inputs: run.inputs,
+        id: run.id,
+        path: run.path,
+        headBranch: run.headBranch,
+        headSha: run.headSha,
+        status: run.status,
+        conclusion: run.conclusion,
+        inputs: run.inputs,
       }));
     },
     async completeWorkflowRun(owner, name, runId, conclusion) {

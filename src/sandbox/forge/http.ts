@@ -28,17 +28,31 @@ export function validationFailed(resource: string, field: string, code: string, 
 }
 
 /** 422 when a body exceeds GitHub's 65,536 characters (counted as code points, like GitHub's Ruby). */
-export function assertBodyLength(resource: string, body: string | null | undefined, field = "body", max = MAX_BODY_CHARACTERS): void {
+export function assertBodyLength(
+  resource: string,
+  body: string | null | undefined,
+  field = "body",
+  max = MAX_BODY_CHARACTERS,
+): void {
   if (body != null && [...body].length > max) {
     throw validationFailed(resource, field, "custom", `${field} is too long (maximum is ${max} characters)`);
   }
 }
 
-export function buildErrorBody(status: number, message: string, extra: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
+export function buildErrorBody(
+  status: number,
+  message: string,
+  extra: Readonly<Record<string, unknown>> = {},
+): Record<string, unknown> {
   return { message, ...extra, documentation_url: DOCS_URL, status: String(status) };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   const text = body === undefined ? "" : JSON.stringify(body);
   res.writeHead(status, {
     ...headers,

@@ -64,7 +64,12 @@ export interface Forge extends ForgeHarness {
   /** `http://127.0.0.1:<port>`: the REST base URL (Octokit's `baseUrl`) and the git host. */
   readonly baseUrl: string;
   /** The app's credentials, as GitHub shows them to its developer: id, slug, private key (PEM), webhook secret. */
-  readonly app: { readonly id: number; readonly slug: string; readonly privateKey: string; readonly webhookSecret: string };
+  readonly app: {
+    readonly id: number;
+    readonly slug: string;
+    readonly privateKey: string;
+    readonly webhookSecret: string;
+  };
   readonly root: string;
   /** Every REST and git request, in order: method, route template, status, forge-clock time, actor. */
   readonly requests: readonly RequestLogEntry[];
@@ -101,14 +106,21 @@ export async function createForge(options: ForgeOptions = {}): Promise<Forge> {
     const git = matchGitPath(url.pathname);
     const handled = git
       ? handleGitRequest(ctx, root, req, res, url, git).then(({ status, actor }) => ({
-          method: req.method ?? "GET", route: `/{owner}/{repo}.git${git.suffix}`, path: url.pathname, status, at: clock(), actor,
+          method: req.method ?? "GET",
+          route: `/{owner}/{repo}.git${git.suffix}`,
+          path: url.pathname,
+          status,
+          at: clock(),
+          actor,
         }))
       : router.handle(req, res, url);
-    handled.then((entry) => requests.push(entry)).catch((error: unknown) => {
-      console.error("forge: request failed", error);
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
+    handled
+      .then((entry) => requests.push(entry))
+      .catch((error: unknown) => {
+        console.error("forge: request failed", error);
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();

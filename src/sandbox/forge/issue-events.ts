@@ -21,14 +21,25 @@ export async function emitIssueEvent(
 ): Promise<void> {
   if (issue.pull) {
     const pullRequest = await buildPullRequest(ctx, repo, issue);
-    emitWebhook(ctx, repo, "pull_request", { action, number: issue.number, pull_request: pullRequest, ...extra }, sender);
+    emitWebhook(
+      ctx,
+      repo,
+      "pull_request",
+      { action, number: issue.number, pull_request: pullRequest, ...extra },
+      sender,
+    );
   } else {
     emitWebhook(ctx, repo, "issues", { action, issue: buildIssue(ctx.urls, repo, issue), ...extra }, sender);
   }
 }
 
 /** Keys of the named labels, creating missing ones (GitHub creates them with color ededed). */
-export function ensureLabels(ctx: ForgeContext, repo: ForgeRepo, names: readonly string[], sender: ForgeAccount): string[] {
+export function ensureLabels(
+  ctx: ForgeContext,
+  repo: ForgeRepo,
+  names: readonly string[],
+  sender: ForgeAccount,
+): string[] {
   const keys: string[] = [];
   for (const name of names) {
     const key = name.toLowerCase();
@@ -38,7 +49,12 @@ export function ensureLabels(ctx: ForgeContext, repo: ForgeRepo, names: readonly
   return keys;
 }
 
-export function createLabelRecord(ctx: ForgeContext, repo: ForgeRepo, fields: Omit<ForgeLabel, "id">, sender: ForgeAccount): ForgeLabel {
+export function createLabelRecord(
+  ctx: ForgeContext,
+  repo: ForgeRepo,
+  fields: Omit<ForgeLabel, "id">,
+  sender: ForgeAccount,
+): ForgeLabel {
   const label: ForgeLabel = { id: ctx.state.nextId("label"), ...fields };
   repo.labels.set(label.name.toLowerCase(), label);
   emitWebhook(ctx, repo, "label", { action: "created", label: buildLabel(ctx.urls, repo, label) }, sender);
@@ -58,12 +74,26 @@ export async function applyLabelChanges(
     if (!issue.labels.includes(key)) continue;
     issue.labels = issue.labels.filter((existing) => existing !== key);
     issue.updatedAt = stampNow(ctx);
-    await emitIssueEvent(ctx, repo, issue, "unlabeled", { label: buildLabel(ctx.urls, repo, repo.labels.get(key)!) }, sender);
+    await emitIssueEvent(
+      ctx,
+      repo,
+      issue,
+      "unlabeled",
+      { label: buildLabel(ctx.urls, repo, repo.labels.get(key)!) },
+      sender,
+    );
   }
   for (const key of add) {
     if (issue.labels.includes(key)) continue;
     issue.labels.push(key);
     issue.updatedAt = stampNow(ctx);
-    await emitIssueEvent(ctx, repo, issue, "labeled", { label: buildLabel(ctx.urls, repo, repo.labels.get(key)!) }, sender);
+    await emitIssueEvent(
+      ctx,
+      repo,
+      issue,
+      "labeled",
+      { label: buildLabel(ctx.urls, repo, repo.labels.get(key)!) },
+      sender,
+    );
   }
 }

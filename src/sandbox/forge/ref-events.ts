@@ -39,7 +39,9 @@ export async function emitRefChanges(
   if (changes.length === 0) return changes;
   repo.pushedAt = stampNow(ctx);
   const tagCount = changes.filter((change) => change.ref.startsWith("refs/tags/")).length;
-  const previousTips = [...new Set([...before.values()].map((state) => state.commit).filter((sha): sha is string => sha !== null))];
+  const previousTips = [
+    ...new Set([...before.values()].map((state) => state.commit).filter((sha): sha is string => sha !== null)),
+  ];
   for (const change of changes) {
     const isTag = change.ref.startsWith("refs/tags/");
     if (isTag && tagCount > MAX_TAG_EVENTS_PER_PUSH) continue;
@@ -48,7 +50,19 @@ export async function emitRefChanges(
     const shortName = change.ref.replace(/^refs\/(heads|tags)\//, "");
     const refType = isTag ? "tag" : "branch";
     if (!change.before) {
-      emitWebhook(ctx, repo, "create", { ref: shortName, ref_type: refType, master_branch: repo.defaultBranch, description: null, pusher_type: "user" }, pusher);
+      emitWebhook(
+        ctx,
+        repo,
+        "create",
+        {
+          ref: shortName,
+          ref_type: refType,
+          master_branch: repo.defaultBranch,
+          description: null,
+          pusher_type: "user",
+        },
+        pusher,
+      );
     } else if (!change.after) {
       emitWebhook(ctx, repo, "delete", { ref: shortName, ref_type: refType, pusher_type: "user" }, pusher);
     }
@@ -80,9 +94,12 @@ async function buildPushPayload(
   const head = tip ? (commits.find((commit) => commit.sha === tip) ?? (await repo.git.readCommit(tip))) : null;
   const forced = change.before?.commit && tip ? !(await repo.git.isAncestor(change.before.commit, tip)) : false;
   const shortName = change.ref.replace(/^refs\/(heads|tags)\//, "");
-  const baseBranch = !change.before && tip
-    ? [...after].find(([ref, state]) => ref !== change.ref && ref.startsWith("refs/heads/") && state.sha === tip)?.[0] ?? null
-    : null;
+  const baseBranch =
+    !change.before && tip
+      ? ([...after].find(
+          ([ref, state]) => ref !== change.ref && ref.startsWith("refs/heads/") && state.sha === tip,
+        )?.[0] ?? null)
+      : null;
   const short = (sha: string) => sha.slice(0, 12);
   return {
     ref: change.ref,
@@ -93,7 +110,10 @@ async function buildPushPayload(
     deleted: change.after === null,
     forced,
     base_ref: baseBranch,
-    compare: change.before === null ? `${html}/compare/${shortName}` : `${html}/compare/${short(beforeSha)}...${short(afterSha)}`,
+    compare:
+      change.before === null
+        ? `${html}/compare/${shortName}`
+        : `${html}/compare/${short(beforeSha)}...${short(afterSha)}`,
     commits: commits.map((commit) => buildPushCommit(html, commit, distinct.has(commit.sha))),
     head_commit: head ? buildPushCommit(html, head, distinct.has(head.sha)) : null,
   };
@@ -115,7 +135,12 @@ function buildPushCommit(html: string, commit: CommitInfo, distinct: boolean): R
   };
 }
 
-async function emitSynchronize(ctx: ForgeContext, repo: ForgeRepo, changes: readonly RefChange[], pusher: ForgeAccount): Promise<void> {
+async function emitSynchronize(
+  ctx: ForgeContext,
+  repo: ForgeRepo,
+  changes: readonly RefChange[],
+  pusher: ForgeAccount,
+): Promise<void> {
   for (const change of changes) {
     if (!change.ref.startsWith("refs/heads/") || !change.before || !change.after?.commit) continue;
     const branch = change.ref.slice("refs/heads/".length);
@@ -125,7 +150,13 @@ async function emitSynchronize(ctx: ForgeContext, repo: ForgeRepo, changes: read
       issue.pull.headSha = change.after.commit;
       issue.updatedAt = stampNow(ctx);
       const pullRequest = await buildPullRequest(ctx, repo, issue);
-      emitWebhook(ctx, repo, "pull_request", { action: "synchronize", number: issue.number, before, after: change.after.commit, pull_request: pullRequest }, pusher);
+      emitWebhook(
+        ctx,
+        repo,
+        "pull_request",
+        { action: "synchronize", number: issue.number, before, after: change.after.commit, pull_request: pullRequest },
+        pusher,
+      );
     }
   }
 }

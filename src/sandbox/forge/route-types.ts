@@ -14,14 +14,20 @@ export type RouteData<K extends RouteKey> = Endpoints[K]["response"]["data"];
 type DeclaresNoContent<K extends RouteKey> = K extends `${infer M} ${infer U}`
   ? U extends keyof paths
     ? Lowercase<M> extends keyof paths[U]
-      ? paths[U][Lowercase<M>] extends { responses: infer R } ? (204 extends keyof R ? true : false) : false
+      ? paths[U][Lowercase<M>] extends { responses: infer R }
+        ? 204 extends keyof R
+          ? true
+          : false
+        : false
       : false
     : false
   : false;
 
 type NoContent<K extends RouteKey> = [RouteData<K>] extends [never]
   ? { readonly status: 204 }
-  : DeclaresNoContent<K> extends true ? { readonly status: 204 } : never;
+  : DeclaresNoContent<K> extends true
+    ? { readonly status: 204 }
+    : never;
 
 type WithContent<K extends RouteKey> = [RouteData<K>] extends [never]
   ? never

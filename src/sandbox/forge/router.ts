@@ -45,7 +45,14 @@ function compileRoutes(table: RouteTable): CompiledRoute[] {
       if (NUMERIC.has(param)) return "(\\d+)";
       return GREEDY.has(param) && index === all.length - 1 ? "(.*)" : "([^/]+)";
     });
-    return { key: key as RouteKey, method, template, pattern: new RegExp(`^${segments.join("/")}$`), names, spec: spec as RouteSpec<RouteKey> };
+    return {
+      key: key as RouteKey,
+      method,
+      template,
+      pattern: new RegExp(`^${segments.join("/")}$`),
+      names,
+      spec: spec,
+    };
   });
 }
 
@@ -89,7 +96,8 @@ export function createRouter(ctx: ForgeContext, table: RouteTable, faults: Fault
         const body = method === "GET" || method === "HEAD" ? {} : parseJsonBody(await readRequestBody(req));
         actor = authenticateHeader(ctx, req.headers.authorization);
         if (!actor) throw new ForgeHttpError(401, "Requires authentication");
-        if (found.route.spec.auth === "app" && actor.kind !== "app") throw new ForgeHttpError(401, "A JSON web token could not be decoded");
+        if (found.route.spec.auth === "app" && actor.kind !== "app")
+          throw new ForgeHttpError(401, "A JSON web token could not be decoded");
         // A JWT only authenticates the app's own routes; for anything else it is not a credential.
         if (found.route.spec.auth === "token" && actor.kind === "app") throw new ForgeHttpError(401, "Bad credentials");
         Object.assign(headers, rateHeaders(ctx, actor, used));
@@ -97,23 +105,47 @@ export function createRouter(ctx: ForgeContext, table: RouteTable, faults: Fault
         if (limit) throw buildRateLimitError(ctx, actor, limit.kind ?? "primary", limit.resetInSeconds ?? 60);
         const failure = faults.takeFailure(method, found.route.template);
         if (failure && !failure.afterApplying) throw new ForgeHttpError(failure.status, "Server Error");
-        const result = await found.route.spec.handle(ctx, { method, url: url.toString(), params: found.params, query: url.searchParams, body, actor });
+        const result = await found.route.spec.handle(ctx, {
+          method,
+          url: url.toString(),
+          params: found.params,
+          query: url.searchParams,
+          body,
+          actor,
+        });
         if (failure) throw new ForgeHttpError(failure.status, "Server Error");
         status = result.status;
-        sendJson(res, status, "data" in result ? result.data : undefined, { ...headers, ...("headers" in result ? result.headers : {}) });
+        sendJson(res, status, "data" in result ? result.data : undefined, {
+          ...headers,
+          ...("headers" in result ? result.headers : {}),
+        });
       } catch (error) {
         if (!(error instanceof ForgeHttpError)) console.error("forge: route failed", error);
-        const known = error instanceof ForgeHttpError ? error : new ForgeHttpError(500, `Server Error: ${(error as Error).message}`);
+        const known =
+          error instanceof ForgeHttpError
+            ? error
+            : new ForgeHttpError(500, `Server Error: ${(error as Error).message}`);
         status = known.status;
         sendJson(res, status, buildErrorBody(status, known.message, known.extra), { ...headers, ...known.headers });
       }
-      return { method, route: found ? found.route.template : null, path: url.pathname, status, at: ctx.clock(), actor: actorLogin(ctx, actor) };
+      return {
+        method,
+        route: found ? found.route.template : null,
+        path: url.pathname,
+        status,
+        at: ctx.clock(),
+        actor: actorLogin(ctx, actor),
+      };
     },
   };
 }
 
 function actorKey(actor: Actor): string {
-  return actor.kind === "user" ? `user:${actor.user.id}` : actor.kind === "installation" ? `installation:${actor.installation.id}` : "app";
+  return actor.kind === "user"
+    ? `user:${actor.user.id}`
+    : actor.kind === "installation"
+      ? `installation:${actor.installation.id}`
+      : "app";
 }
 
 function actorLogin(ctx: ForgeContext, actor: Actor | null): string | null {
@@ -138,7 +170,12 @@ function rateHeaders(ctx: ForgeContext, actor: Actor, used: Map<string, number>)
   };
 }
 
-function buildRateLimitError(ctx: ForgeContext, actor: Actor, kind: "primary" | "secondary", resetIn: number): ForgeHttpError {
+function buildRateLimitError(
+  ctx: ForgeContext,
+  actor: Actor,
+  kind: "primary" | "secondary",
+  resetIn: number,
+): ForgeHttpError {
   const headers = {
     "x-ratelimit-limit": String(RATE_LIMIT),
     "x-ratelimit-remaining": "0",
@@ -147,8 +184,18 @@ function buildRateLimitError(ctx: ForgeContext, actor: Actor, kind: "primary" | 
     "x-ratelimit-resource": "core",
   };
   if (kind === "secondary") {
-    return new ForgeHttpError(403, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", {}, { ...headers, "x-ratelimit-remaining": "4000", "retry-after": String(resetIn) });
+    return new ForgeHttpError(
+      403,
+      "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+      {},
+      { ...headers, "x-ratelimit-remaining": "4000", "retry-after": String(resetIn) },
+    );
   }
-  const who = actor.kind === "installation" ? `installation ID ${actor.installation.id}` : actor.kind === "user" ? `user ID ${actor.user.id}` : "this app";
+  const who =
+    actor.kind === "installation"
+      ? `installation ID ${actor.installation.id}`
+      : actor.kind === "user"
+        ? `user ID ${actor.user.id}`
+        : "this app";
   return new ForgeHttpError(403, `API rate limit exceeded for ${who}.`, {}, headers);
 }

@@ -1,7 +1,13 @@
 // The forge's one route table: each key a GitHub REST route (checked by tsc against @octokit/types).
 import type { RouteKey, RouteTable } from "./route-types.ts";
 import { dispatchWorkflow } from "./routes/actions.ts";
-import { createInstallationToken, getAuthenticatedApp, getRepoInstallation, listInstallationRepos, listInstallations } from "./routes/apps.ts";
+import {
+  createInstallationToken,
+  getAuthenticatedApp,
+  getRepoInstallation,
+  listInstallationRepos,
+  listInstallations,
+} from "./routes/apps.ts";
 import { createCheckRun, listCheckRunsForRef, updateCheckRun } from "./routes/checks.ts";
 import { createComment, listComments, updateComment } from "./routes/comments.ts";
 import { createRef, deleteRef, getRef, getTag, listMatchingRefs, updateRef } from "./routes/git-refs.ts";

@@ -47,7 +47,13 @@ export function buildIssue(urls: Urls, repo: ForgeRepo, issue: ForgeIssue): Sche
   if (issue.pull) {
     const pulls = `${urls.api}/repos/${repo.fullName}/pulls/${issue.number}`;
     shape.draft = issue.pull.draft;
-    shape.pull_request = { url: pulls, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`, merged_at: null };
+    shape.pull_request = {
+      url: pulls,
+      html_url: html,
+      diff_url: `${html}.diff`,
+      patch_url: `${html}.patch`,
+      merged_at: null,
+    };
   }
   return shape;
 }

@@ -18,7 +18,11 @@ export async function readPullTips(repo: ForgeRepo, issue: ForgeIssue): Promise<
 }
 
 /** A full `pull-request`: commits, additions, deletions and changed files are computed with git. */
-export async function buildPullRequest(ctx: ForgeContext, repo: ForgeRepo, issue: ForgeIssue): Promise<PullRequestShape> {
+export async function buildPullRequest(
+  ctx: ForgeContext,
+  repo: ForgeRepo,
+  issue: ForgeIssue,
+): Promise<PullRequestShape> {
   const tips = await readPullTips(repo, issue);
   const stat = await repo.git.diffStat(tips.base, tips.head);
   return {
@@ -39,14 +43,25 @@ export async function buildPullRequest(ctx: ForgeContext, repo: ForgeRepo, issue
 }
 
 /** The `pull-request-simple` of list responses. */
-export function buildPullRequestSimple(ctx: ForgeContext, repo: ForgeRepo, issue: ForgeIssue, tips: { head: string; base: string }) {
+export function buildPullRequestSimple(
+  ctx: ForgeContext,
+  repo: ForgeRepo,
+  issue: ForgeIssue,
+  tips: { head: string; base: string },
+) {
   const pull = issue.pull!;
   const issueShape = buildIssue(ctx.urls, repo, issue);
   const api = `${ctx.urls.api}/repos/${repo.fullName}/pulls/${issue.number}`;
   const html = `${ctx.urls.html}/${repo.fullName}/pull/${issue.number}`;
   const repository = buildRepository(ctx.urls, repo, countOpenIssues(repo));
   const owner = buildUser(ctx.urls, repo.owner);
-  const side = (ref: string, sha: string) => ({ label: `${repo.owner.login}:${ref}`, ref, sha, user: owner, repo: repository });
+  const side = (ref: string, sha: string) => ({
+    label: `${repo.owner.login}:${ref}`,
+    ref,
+    sha,
+    user: owner,
+    repo: repository,
+  });
   const link = (href: string) => ({ href });
   return {
     url: api,
@@ -67,7 +82,10 @@ export function buildPullRequestSimple(ctx: ForgeContext, repo: ForgeRepo, issue
     title: issue.title,
     user: buildUser(ctx.urls, issue.user),
     body: issue.body,
-    labels: labelsOf(repo, issue).map((label) => ({ ...buildLabel(ctx.urls, repo, label), description: label.description ?? "" })),
+    labels: labelsOf(repo, issue).map((label) => ({
+      ...buildLabel(ctx.urls, repo, label),
+      description: label.description ?? "",
+    })),
     milestone: null,
     active_lock_reason: null,
     created_at: issue.createdAt,

@@ -25,7 +25,10 @@ export function buildUser(urls: Urls, account: ForgeAccount): Schema<"simple-use
     avatar_url: `${urls.html}/avatars/u/${account.id}?v=4`,
     gravatar_id: "",
     url: api,
-    html_url: account.type === "Bot" ? `${urls.html}/apps/${account.login.replace(/\[bot\]$/, "")}` : `${urls.html}/${account.login}`,
+    html_url:
+      account.type === "Bot"
+        ? `${urls.html}/apps/${account.login.replace(/\[bot\]$/, "")}`
+        : `${urls.html}/${account.login}`,
     followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`,
     gists_url: `${api}/gists{/gist_id}`,
@@ -42,7 +45,11 @@ export function buildUser(urls: Urls, account: ForgeAccount): Schema<"simple-use
 }
 
 /** `full-repository`, which is also a valid `repository` for lists and webhook payloads. */
-export function buildRepository(urls: Urls, repo: ForgeRepo, openIssues: number): Schema<"full-repository"> & Schema<"repository"> & { id: number } {
+export function buildRepository(
+  urls: Urls,
+  repo: ForgeRepo,
+  openIssues: number,
+): Schema<"full-repository"> & Schema<"repository"> & { id: number } {
   const api = `${urls.api}/repos/${repo.fullName}`;
   const html = `${urls.html}/${repo.fullName}`;
   return {
@@ -164,7 +171,11 @@ export function buildIntegration(urls: Urls, app: ForgeApp): NonNullable<Schema<
   };
 }
 
-export function buildInstallation(urls: Urls, app: ForgeApp, installation: ForgeInstallation): Schema<"installation"> & { account: ReturnType<typeof buildUser> } {
+export function buildInstallation(
+  urls: Urls,
+  app: ForgeApp,
+  installation: ForgeInstallation,
+): Schema<"installation"> & { account: ReturnType<typeof buildUser> } {
   return {
     id: installation.id,
     account: buildUser(urls, installation.account),

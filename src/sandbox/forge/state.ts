@@ -1,6 +1,14 @@
 // The forge's world: accounts and their tokens, installations, repositories, ids; lookups used by every route.
 import { randomBytes } from "node:crypto";
-import type { Actor, AuthorAssociation, ForgeAccount, ForgeInstallation, ForgeRepo, Permission, Role } from "./types.ts";
+import type {
+  Actor,
+  AuthorAssociation,
+  ForgeAccount,
+  ForgeInstallation,
+  ForgeRepo,
+  Permission,
+  Role,
+} from "./types.ts";
 import { ForgeHttpError, notFound } from "./http.ts";
 
 const JWT_CANNOT_ACT = "A JSON web token cannot act on a repository; use an installation access token";
@@ -29,11 +37,21 @@ export interface ForgeState {
   nextId(kind: IdKind): number;
 }
 
-export type IdKind = "account" | "repo" | "installation" | "issue" | "comment" | "label" | "pull" | "check" | "suite" | "workflow" | "run";
+export type IdKind =
+  "account" | "repo" | "installation" | "issue" | "comment" | "label" | "pull" | "check" | "suite" | "workflow" | "run";
 
 const ID_BASE: Record<IdKind, number> = {
-  account: 1_000, repo: 50_000, installation: 70_000, issue: 100_000, comment: 200_000, label: 300_000,
-  pull: 400_000, check: 500_000, suite: 600_000, workflow: 700_000, run: 800_000,
+  account: 1_000,
+  repo: 50_000,
+  installation: 70_000,
+  issue: 100_000,
+  comment: 200_000,
+  label: 300_000,
+  pull: 400_000,
+  check: 500_000,
+  suite: 600_000,
+  workflow: 700_000,
+  run: 800_000,
 };
 
 export function createForgeState(appId: number, slug: string, createdAt: string): ForgeState {
@@ -47,7 +65,10 @@ export function createForgeState(appId: number, slug: string, createdAt: string)
   const owner: ForgeAccount = { login: `${slug}-developers`, id: nextId("account"), type: "Organization" };
   return {
     app: { id: appId, slug, name: slug, bot, owner, createdAt },
-    accounts: new Map([[bot.login.toLowerCase(), bot], [owner.login.toLowerCase(), owner]]),
+    accounts: new Map([
+      [bot.login.toLowerCase(), bot],
+      [owner.login.toLowerCase(), owner],
+    ]),
     repos: new Map(),
     installations: new Map(),
     installationTokens: new Map(),
@@ -87,7 +108,8 @@ function roleOf(repo: ForgeRepo, login: string): Role | null {
 export function permissionOf(repo: ForgeRepo, login: string): { permission: Permission; roleName: Role | "none" } {
   const role = roleOf(repo, login);
   if (!role) return repo.private ? { permission: "none", roleName: "none" } : { permission: "read", roleName: "read" };
-  const permission: Permission = role === "admin" ? "admin" : role === "maintain" || role === "write" ? "write" : "read";
+  const permission: Permission =
+    role === "admin" ? "admin" : role === "maintain" || role === "write" ? "write" : "read";
   return { permission, roleName: role };
 }
 
@@ -133,7 +155,8 @@ export function assertCanEdit(repo: ForgeRepo, actor: Actor, author: ForgeAccoun
 }
 
 function assertInstallationCovers(repo: ForgeRepo, actor: Extract<Actor, { kind: "installation" }>): void {
-  if (!actor.repos.has(repoKey(repo.owner.login, repo.name))) throw new ForgeHttpError(403, "Resource not accessible by integration");
+  if (!actor.repos.has(repoKey(repo.owner.login, repo.name)))
+    throw new ForgeHttpError(403, "Resource not accessible by integration");
 }
 
 /** Throws 404 when the actor cannot see the repository at all (private and no access). */

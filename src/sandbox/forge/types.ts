@@ -78,7 +78,8 @@ export interface ForgeIssue {
 }
 
 export type CheckStatus = "queued" | "in_progress" | "completed";
-export type CheckConclusion = "success" | "failure" | "neutral" | "cancelled" | "skipped" | "timed_out" | "action_required";
+export type CheckConclusion =
+  "success" | "failure" | "neutral" | "cancelled" | "skipped" | "timed_out" | "action_required";
 
 export interface ForgeCheckRun {
   readonly id: number;

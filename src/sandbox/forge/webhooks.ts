@@ -60,7 +60,8 @@ export function createWebhookQueue(target: WebhookTarget): WebhookQueue {
   /** Sends `delivery` (a queued one, or a logged record being redelivered: only its queued fields are reused). */
   async function send({ id, event, action, payload, body }: QueuedDelivery): Promise<DeliveryRecord> {
     const delivery: QueuedDelivery = { id, event, action, payload, body };
-    if (!url) throw new Error("forge: no webhook URL configured; pass webhookUrl or call setWebhookUrl() before deliver()");
+    if (!url)
+      throw new Error("forge: no webhook URL configured; pass webhookUrl or call setWebhookUrl() before deliver()");
     const attempt = log.filter((record) => record.id === delivery.id).length + 1;
     const headers = {
       "content-type": "application/json",
@@ -99,7 +100,8 @@ export function createWebhookQueue(target: WebhookTarget): WebhookQueue {
       const sent: DeliveryRecord[] = [];
       for (const delivery of batch) {
         sent.push(await send(delivery));
-        const again = typeof options.duplicate === "function" ? options.duplicate(delivery) : options.duplicate === true;
+        const again =
+          typeof options.duplicate === "function" ? options.duplicate(delivery) : options.duplicate === true;
         if (again) sent.push(await send(delivery));
       }
       return sent;
@@ -116,7 +118,11 @@ export function createWebhookQueue(target: WebhookTarget): WebhookQueue {
   };
 }
 
-function orderDeliveries(queue: readonly QueuedDelivery[], order: DeliveryOrder, random: () => number): QueuedDelivery[] {
+function orderDeliveries(
+  queue: readonly QueuedDelivery[],
+  order: DeliveryOrder,
+  random: () => number,
+): QueuedDelivery[] {
   const batch = [...queue];
   if (order === "reverse") return batch.reverse();
   if (order === "shuffle") {

@@ -10,7 +10,11 @@ import { buildUpstream, type ReleaseTag, type UpstreamRepo } from "../../fixture
 export const MAINTAINER = ["-c", "user.name=Paul Moore", "-c", "user.email=paul@paul-moore.com"];
 
 /** Runs git in `dir` with a GIT_*-free environment and a fixed identity. */
-export function git(dir: string, args: readonly string[], options: { env?: Record<string, string>; input?: string } = {}): string {
+export function git(
+  dir: string,
+  args: readonly string[],
+  options: { env?: Record<string, string>; input?: string } = {},
+): string {
   return execFileSync("git", [...MAINTAINER, ...args], {
     cwd: dir,
     env: buildGitEnv(options.env ?? {}),

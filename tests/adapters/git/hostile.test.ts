@@ -5,7 +5,17 @@ import { InputError } from "../../../src/domain/errors.ts";
 import type { GitLayer } from "../../../src/adapters/git/index.ts";
 import { createWorld, type World } from "./git-world.ts";
 
-const HOSTILE = ["--upload-pack=touch /tmp/pwned", "-u", "$(id)", "a..b", "--all", "HEAD", "next;id", "refs/heads/next", ""];
+const HOSTILE = [
+  "--upload-pack=touch /tmp/pwned",
+  "-u",
+  "$(id)",
+  "a..b",
+  "--all",
+  "HEAD",
+  "next;id",
+  "refs/heads/next",
+  "",
+];
 const NOW = new Date("2024-03-13T09:00:00Z");
 
 describe("hostile input", () => {
@@ -33,11 +43,36 @@ describe("hostile input", () => {
     ["rebaseNext expectedSha", (value) => layer.rebaseNext({ onto: "v6.8-rc2", expectedSha: value, now: NOW })],
     ["createStableBranch name", (value) => layer.createStableBranch({ name: value, sha })],
     ["createStableBranch sha", (value) => layer.createStableBranch({ name: "stable-6.9", sha: value })],
-    ["createSignedTag name", (value) => layer.createSignedTag({ name: value, message: "m", sha, signing: { kind: "ssh", keyFile: "/tmp/key" } })],
-    ["createSignedTag sha", (value) => layer.createSignedTag({ name: "selinux-pr-20240312", message: "m", sha: value, signing: { kind: "ssh", keyFile: "/tmp/key" } })],
-    ["createSignedTag key file", (value) => layer.createSignedTag({ name: "selinux-pr-20240312", message: "m", sha, signing: { kind: "ssh", keyFile: value } })],
+    [
+      "createSignedTag name",
+      (value) =>
+        layer.createSignedTag({ name: value, message: "m", sha, signing: { kind: "ssh", keyFile: "/tmp/key" } }),
+    ],
+    [
+      "createSignedTag sha",
+      (value) =>
+        layer.createSignedTag({
+          name: "selinux-pr-20240312",
+          message: "m",
+          sha: value,
+          signing: { kind: "ssh", keyFile: "/tmp/key" },
+        }),
+    ],
+    [
+      "createSignedTag key file",
+      (value) =>
+        layer.createSignedTag({
+          name: "selinux-pr-20240312",
+          message: "m",
+          sha,
+          signing: { kind: "ssh", keyFile: value },
+        }),
+    ],
     ["readTagFacts name", (value) => layer.readTagFacts(value)],
-    ["readTagFacts allowed signers", (value) => layer.readTagFacts("selinux-pr-20240312", { allowedSignersFile: value, stableGlob: "stable-*" })],
+    [
+      "readTagFacts allowed signers",
+      (value) => layer.readTagFacts("selinux-pr-20240312", { allowedSignersFile: value, stableGlob: "stable-*" }),
+    ],
   ];
 
   for (const [what, call] of calls) {
@@ -56,7 +91,13 @@ describe("hostile input", () => {
   }
 
   it("verifyTag turns a hostile name into problems and runs no git", async () => {
-    const policy = { subsystem: "selinux", tagTemplate: "{subsystem}-pr-{date}", messageTemplate: "{subsystem}/stable-{version} PR {date}", stableTemplate: "stable-{version}", timeZone: "UTC" };
+    const policy = {
+      subsystem: "selinux",
+      tagTemplate: "{subsystem}-pr-{date}",
+      messageTemplate: "{subsystem}/stable-{version} PR {date}",
+      stableTemplate: "stable-{version}",
+      timeZone: "UTC",
+    };
     for (const value of HOSTILE.filter((name) => name !== "HEAD")) {
       world.spawns.length = 0;
       const verdict = await layer.verifyTag(value, { policy, now: NOW });

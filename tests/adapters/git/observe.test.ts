@@ -16,7 +16,11 @@ describe("observe", () => {
 
   before(() => {
     // Fillers k=1..11 sit two before each release; k=10 (between rc2 and rc3) touches security/selinux/.
-    world = createWorld({ releases: [...RELEASES, { tag: "v6.8-rc3", date: "2024-02-04 15:00:00 -0800" }], filler: 8, subsystemTouchEvery: 10 });
+    world = createWorld({
+      releases: [...RELEASES, { tag: "v6.8-rc3", date: "2024-02-04 15:00:00 -0800" }],
+      filler: 8,
+      subsystemTouchEvery: 10,
+    });
     world.commit("selinux: first", { [HOOKS]: editLine(renderSourceFile(HOOKS), 5, "int first;") });
     world.commit("selinux: second", { "security/selinux/avc.c": "int avc;\n" });
     // Someone's topic branch, merged: foreign history.
@@ -42,7 +46,10 @@ describe("observe", () => {
 
   it("lists every upstream version tag in kernel order with its tagger date", async () => {
     const observed = await world.layer().observe();
-    assert.deepEqual(observed.upstreamTags.map((tag) => tag.name), ["v6.7", "v6.8-rc1", "v6.8-rc2", "v6.8-rc3"]);
+    assert.deepEqual(
+      observed.upstreamTags.map((tag) => tag.name),
+      ["v6.7", "v6.8-rc1", "v6.8-rc2", "v6.8-rc3"],
+    );
     for (const tag of observed.upstreamTags) {
       const date = world.upstream.tags.get(tag.name)!.date;
       assert.equal(tag.date.getTime(), parseGitTime(date).epoch * 1000, tag.name);
@@ -62,8 +69,17 @@ describe("observe", () => {
     assert.equal(next.behind, Number(git(world.upstream.dir, ["rev-list", "--count", "v6.8-rc2..v6.8-rc3"])));
     assert.equal(next.behind, 3);
     assert.equal(next.ownCommits, 5, "three patches and two merges");
-    assert.deepEqual(next.merges.map((merge) => [merge.sha, merge.foreign]), [[backMerge, false], [topicMerge, true]]);
-    assert.deepEqual(next.foreignMerges.map((merge) => merge.subject), ["Merge branch 'topic'"]);
+    assert.deepEqual(
+      next.merges.map((merge) => [merge.sha, merge.foreign]),
+      [
+        [backMerge, false],
+        [topicMerge, true],
+      ],
+    );
+    assert.deepEqual(
+      next.foreignMerges.map((merge) => merge.subject),
+      ["Merge branch 'topic'"],
+    );
     assert.deepEqual(next.upstreamPathChanges, ["security/selinux/include/upstream.h"]);
   });
 
@@ -92,9 +108,19 @@ describe("observe", () => {
     const layer = world.layer();
     await layer.observe();
     assert.deepEqual(await layer.findUpstreamMerge(tagged), {
-      commit: tagged, upstreamHead: world.upstream.head, reachable: false, mergeCommit: null, mergedAt: null, via: null,
+      commit: tagged,
+      upstreamHead: world.upstream.head,
+      reachable: false,
+      mergeCommit: null,
+      mergedAt: null,
+      via: null,
     });
-    const merged = mergeIntoUpstream(world.upstream, { from: world.origin, tag: "selinux-pr-20240125", url: "https://example.org/selinux", date: "2024-01-30 10:00:00 -0800" });
+    const merged = mergeIntoUpstream(world.upstream, {
+      from: world.origin,
+      tag: "selinux-pr-20240125",
+      url: "https://example.org/selinux",
+      date: "2024-01-30 10:00:00 -0800",
+    });
     await layer.observe();
     const facts = await layer.findUpstreamMerge(tagged);
     assert.equal(facts.reachable, true);
@@ -102,25 +128,67 @@ describe("observe", () => {
     assert.equal(facts.mergeCommit, merged.head);
     assert.equal(facts.mergedAt?.getTime(), parseGitTime("2024-01-30 10:00:00 -0800").epoch * 1000);
     world.spawns.length = 0;
-    assert.deepEqual(await layer.findUpstreamMerge(tagged, merged.head), facts, "given the head observe() saw: the same answer");
+    assert.deepEqual(
+      await layer.findUpstreamMerge(tagged, merged.head),
+      facts,
+      "given the head observe() saw: the same answer",
+    );
     assert.equal(world.spawns.length, 1, "in one process");
     const rc1 = world.upstream.tags.get("v6.8-rc1")!.commit;
-    assert.deepEqual({ ...(await layer.findUpstreamMerge(rc1)), upstreamHead: null }, {
-      commit: rc1, upstreamHead: null, reachable: true, mergeCommit: null, mergedAt: null, via: "first-parent",
-    });
+    assert.deepEqual(
+      { ...(await layer.findUpstreamMerge(rc1)), upstreamHead: null },
+      {
+        commit: rc1,
+        upstreamHead: null,
+        reachable: true,
+        mergeCommit: null,
+        mergedAt: null,
+        via: "first-parent",
+      },
+    );
     assert.equal((await layer.findUpstreamMerge(stableFix)).reachable, false);
   });
 
   it("reads a maintainer's own refs in the local view and writes only under refs/merge-window/", async () => {
-    const before = git(world.maint, ["for-each-ref", "--format=%(refname) %(objectname)", "refs/heads", "refs/tags", "refs/remotes"]);
-    const observed = await createGitLayer({ repoDir: world.maint, refs: "local", upstream: { kind: "url", url: world.upstream.dir } }).observe();
+    const before = git(world.maint, [
+      "for-each-ref",
+      "--format=%(refname) %(objectname)",
+      "refs/heads",
+      "refs/tags",
+      "refs/remotes",
+    ]);
+    const observed = await createGitLayer({
+      repoDir: world.maint,
+      refs: "local",
+      upstream: { kind: "url", url: world.upstream.dir },
+    }).observe();
     assert.equal(observed.next?.sha, world.sha("refs/heads/next", world.maint));
-    assert.deepEqual(observed.stableBranches.map((branch) => branch.name), ["stable-6.8"]);
-    assert.equal(git(world.maint, ["for-each-ref", "--format=%(refname) %(objectname)", "refs/heads", "refs/tags", "refs/remotes"]), before);
+    assert.deepEqual(
+      observed.stableBranches.map((branch) => branch.name),
+      ["stable-6.8"],
+    );
+    assert.equal(
+      git(world.maint, [
+        "for-each-ref",
+        "--format=%(refname) %(objectname)",
+        "refs/heads",
+        "refs/tags",
+        "refs/remotes",
+      ]),
+      before,
+    );
   });
 
   it("refuses upstream locations git could read as options or other transports, before running git", () => {
-    for (const url of ["--upload-pack=touch /tmp/x", "-u", "ext::sh -c id", "https://x y", "relative/path", "ssh://host/x", "https://a\nb"]) {
+    for (const url of [
+      "--upload-pack=touch /tmp/x",
+      "-u",
+      "ext::sh -c id",
+      "https://x y",
+      "relative/path",
+      "ssh://host/x",
+      "https://a\nb",
+    ]) {
       world.spawns.length = 0;
       assert.throws(() => world.layer({ upstream: { kind: "url", url } }), InputError, url);
       assert.equal(world.spawns.length, 0);
@@ -140,13 +208,27 @@ describe("observe's cost", () => {
       }));
       const world = createWorld({ releases, nextBase: releases[1]!.tag, filler: 6 * scale });
       try {
-        for (let i = 0; i < 2 * scale; i++) world.commit(`selinux: patch ${i}`, { [`security/selinux/p${i}.c`]: `int p${i};\n` });
+        for (let i = 0; i < 2 * scale; i++)
+          world.commit(`selinux: patch ${i}`, { [`security/selinux/p${i}.c`]: `int p${i};\n` });
         world.push("next");
         for (let i = 0; i < scale; i++) {
           git(world.maint, ["branch", `stable-6.${i + 1}`, "next"]);
-          git(world.maint, ["tag", "-a", "-m", `selinux/stable-6.${i + 1} PR 2024010${i % 9 + 1}`, `selinux-pr-2024010${i % 9 + 1}-${i + 2}`, "next"]);
+          git(world.maint, [
+            "tag",
+            "-a",
+            "-m",
+            `selinux/stable-6.${i + 1} PR 2024010${(i % 9) + 1}`,
+            `selinux-pr-2024010${(i % 9) + 1}-${i + 2}`,
+            "next",
+          ]);
         }
-        git(world.maint, ["push", "-q", "origin", "refs/heads/*:refs/heads/*", "refs/tags/selinux-*:refs/tags/selinux-*"]);
+        git(world.maint, [
+          "push",
+          "-q",
+          "origin",
+          "refs/heads/*:refs/heads/*",
+          "refs/tags/selinux-*:refs/tags/selinux-*",
+        ]);
         world.spawns.length = 0;
         const observed = await world.layer().observe({ paths: ["security/selinux/"] });
         assert.equal(observed.upstreamTags.length, 3 * scale);

@@ -16,13 +16,17 @@ function buildWorld(): World {
   // Two fillers before each release (k=1,2 | 4,5 | 7,8): only k=7, between rc1 and rc2, touches upstream.h.
   world = createWorld({ filler: 6, subsystemTouchEvery: 7 });
   world.commit("selinux: tidy policydb", { [POLICYDB]: editLine(renderSourceFile(POLICYDB), 5, "int tidy;") });
-  world.commit("selinux: add avc counter", { "security/selinux/avc.c": editLine(renderSourceFile("security/selinux/avc.c"), 6, "int counter;") });
+  world.commit("selinux: add avc counter", {
+    "security/selinux/avc.c": editLine(renderSourceFile("security/selinux/avc.c"), 6, "int counter;"),
+  });
   world.push("next");
   return world;
 }
 
 function worktreeCount(dir: string): number {
-  return git(dir, ["worktree", "list", "--porcelain"]).split("\n").filter((line) => line.startsWith("worktree ")).length;
+  return git(dir, ["worktree", "list", "--porcelain"])
+    .split("\n")
+    .filter((line) => line.startsWith("worktree ")).length;
 }
 
 function pushes(spawns: readonly string[][]): string[][] {
@@ -83,7 +87,9 @@ describe("rebaseNext", () => {
     assert.equal(w.sha("refs/heads/next"), result.newSha);
     const rc3 = w.sha("refs/tags/v6.8-rc3^{commit}", w.upstream.dir);
     assert.equal(git(w.origin, ["rev-parse", "refs/heads/next~1"]), rc3);
-    assert.deepEqual(git(w.origin, ["log", "--format=%s", `${rc3}..refs/heads/next`]).split("\n"), ["selinux: tidy policydb"]);
+    assert.deepEqual(git(w.origin, ["log", "--format=%s", `${rc3}..refs/heads/next`]).split("\n"), [
+      "selinux: tidy policydb",
+    ]);
     assert.equal(result.backupRef, `refs/merge-window/backup/next-20240129T100000Z-${old.slice(0, 12)}`);
     assert.equal(backups(w), `${result.backupRef} ${old}`);
     assert.equal(result.rangeDiff.length, 2);
@@ -94,7 +100,10 @@ describe("rebaseNext", () => {
     assert.ok(nextPush?.includes(`--force-with-lease=refs/heads/next:${old}`), nextPush?.join(" "));
     for (const argv of [backupPush!, nextPush!]) {
       assert.ok(argv.includes("--atomic"));
-      assert.ok(!argv.some((arg) => arg === "--force" || arg === "-f" || arg === "--force-with-lease" || arg.startsWith("+")), argv.join(" "));
+      assert.ok(
+        !argv.some((arg) => arg === "--force" || arg === "-f" || arg === "--force-with-lease" || arg.startsWith("+")),
+        argv.join(" "),
+      );
     }
     assert.equal(worktreeCount(w.app), 1);
   });
@@ -138,7 +147,9 @@ describe("rebaseNext", () => {
     w.spawns.length = 0;
     const result = await layer.rebaseNext({ onto: "v6.8-rc3", now: NOW });
     assert.equal(result.status === "refused" && result.code, "commits-missing", JSON.stringify(result));
-    assert.deepEqual(result.status === "refused" && result.missing?.map((commit) => commit.subject), ["selinux: tidy policydb"]);
+    assert.deepEqual(result.status === "refused" && result.missing?.map((commit) => commit.subject), [
+      "selinux: tidy policydb",
+    ]);
     assert.equal(w.sha("refs/heads/next"), old);
     assert.deepEqual(pushes(w.spawns), []);
   });
@@ -156,7 +167,9 @@ describe("rebaseNext", () => {
     w.spawns.length = 0;
     const result = await layer.rebaseNext({ onto: "v6.8-rc2", now: NOW });
     assert.equal(result.status === "refused" && result.code, "foreign-merges");
-    assert.deepEqual(result.status === "refused" && result.foreignMerges?.map((merge) => merge.subject), ["Merge branch 'vfs-shared'"]);
+    assert.deepEqual(result.status === "refused" && result.foreignMerges?.map((merge) => merge.subject), [
+      "Merge branch 'vfs-shared'",
+    ]);
     assert.ok(!w.spawns.some((argv) => argv.includes("rebase") || argv.includes("push") || argv.includes("worktree")));
     assert.equal(w.sha("refs/heads/next"), tip);
   });

@@ -13,7 +13,14 @@ import { buildGitEnv } from "../../../src/adapters/git/runner.ts";
 import { createRequestPullSource } from "../../../src/adapters/git/request-pull-source.ts";
 import { InputError } from "../../../src/domain/errors.ts";
 import { parseRequestPull, renderRequestPull } from "../../../src/domain/request-pull.ts";
-import { buildKernelScenario, buildSubsystem, MICKAEL, ONDREJ, type KernelScenario, type SubsystemRepo } from "../../fixtures/kernel-repo.ts";
+import {
+  buildKernelScenario,
+  buildSubsystem,
+  MICKAEL,
+  ONDREJ,
+  type KernelScenario,
+  type SubsystemRepo,
+} from "../../fixtures/kernel-repo.ts";
 
 const SSH_SIGNATURE = /-----BEGIN SSH SIGNATURE-----\n[\s\S]*?-----END SSH SIGNATURE-----\n/;
 
@@ -44,16 +51,34 @@ describe("request-pull body from a local repository", () => {
       maintainer: MICKAEL,
       steps: [
         { kind: "branch", name: "next", from: "v6.9-rc1" },
-        { kind: "patches", branch: "next", patches: [
-          { subject: "landlock: Fix asymmetric private inodes référence handling", date: "2024-03-26 18:23:53 +0100" },
-          {
-            subject: "landlock: Rewrite the access table",
-            author: ONDREJ,
-            date: "2024-03-27 09:00:00 +0100",
-            files: [{ path: "security/landlock/fs.c", content: Array.from({ length: 300 }, (_, i) => `line ${i}\n`).join("") }],
-          },
-        ] },
-        { kind: "tag", name: "landlock-6.9-rc2", at: "next", date: "2024-03-28 10:00:00 +0100", message: "Landlock fix for v6.9-rc2\n\nA second paragraph,\n\n  indented, with a trailing blank line.\n\n" },
+        {
+          kind: "patches",
+          branch: "next",
+          patches: [
+            {
+              subject: "landlock: Fix asymmetric private inodes référence handling",
+              date: "2024-03-26 18:23:53 +0100",
+            },
+            {
+              subject: "landlock: Rewrite the access table",
+              author: ONDREJ,
+              date: "2024-03-27 09:00:00 +0100",
+              files: [
+                {
+                  path: "security/landlock/fs.c",
+                  content: Array.from({ length: 300 }, (_, i) => `line ${i}\n`).join(""),
+                },
+              ],
+            },
+          ],
+        },
+        {
+          kind: "tag",
+          name: "landlock-6.9-rc2",
+          at: "next",
+          date: "2024-03-28 10:00:00 +0100",
+          message: "Landlock fix for v6.9-rc2\n\nA second paragraph,\n\n  indented, with a trailing blank line.\n\n",
+        },
       ],
     });
   });
@@ -112,11 +137,22 @@ describe("request-pull body from a local repository", () => {
 
   it("refuses unsafe or unknown names and a bad URL, naming them", async () => {
     const source = createRequestPullSource(scenario.subsystem.dir);
-    const refused = async (request: { base: string; tag: string; url: string }, code: string, text: RegExp): Promise<void> => {
-      await assert.rejects(source.collect(request), (error: unknown) => error instanceof InputError && error.code === code && text.test(error.message));
+    const refused = async (
+      request: { base: string; tag: string; url: string },
+      code: string,
+      text: RegExp,
+    ): Promise<void> => {
+      await assert.rejects(
+        source.collect(request),
+        (error: unknown) => error instanceof InputError && error.code === code && text.test(error.message),
+      );
     };
     await refused({ base: "v6.8-rc1", tag: "--upload-pack=touch x", url: "u" }, "leading-dash", /tag name refused/);
-    await refused({ base: "v6.8-rc1..HEAD", tag: scenario.mergeWindowTag, url: "u" }, "bad-ref-format", /base name refused/);
+    await refused(
+      { base: "v6.8-rc1..HEAD", tag: scenario.mergeWindowTag, url: "u" },
+      "bad-ref-format",
+      /base name refused/,
+    );
     await refused({ base: "v6.8-rc1", tag: "selinux-pr-20990101", url: "u" }, "unknown-tag", /selinux-pr-20990101/);
     await refused({ base: "v1.0", tag: scenario.mergeWindowTag, url: "u" }, "unknown-base", /base v1\.0/);
     await refused({ base: "0".repeat(40), tag: scenario.mergeWindowTag, url: "u" }, "unknown-base", /0{40}/);
@@ -131,7 +167,10 @@ describe("request-pull body from a local repository", () => {
     for (const argv of spawned) {
       const cut = argv.indexOf("--end-of-options");
       assert.ok(cut > 0, argv.join(" "));
-      assert.ok(!argv.slice(0, cut).some((arg) => arg.includes(scenario.mergeWindowTag) || arg.includes("v6.8-rc1")), argv.join(" "));
+      assert.ok(
+        !argv.slice(0, cut).some((arg) => arg.includes(scenario.mergeWindowTag) || arg.includes("v6.8-rc1")),
+        argv.join(" "),
+      );
     }
   });
 });

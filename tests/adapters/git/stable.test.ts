@@ -20,7 +20,11 @@ describe("createStableBranch", () => {
     const layer = world.layer();
     await layer.observe();
     world.spawns.length = 0;
-    assert.deepEqual(await layer.createStableBranch({ name: "stable-6.9", sha: pinned }), { status: "created", name: "stable-6.9", sha: pinned });
+    assert.deepEqual(await layer.createStableBranch({ name: "stable-6.9", sha: pinned }), {
+      status: "created",
+      name: "stable-6.9",
+      sha: pinned,
+    });
     assert.equal(world.sha("refs/heads/stable-6.9"), pinned, "the pinned SHA, not next's newer tip");
     const [push] = pushes(world);
     assert.ok(push?.includes("--force-with-lease=refs/heads/stable-6.9:"), push?.join(" "));
@@ -36,7 +40,11 @@ describe("createStableBranch", () => {
     await layer.observe();
     await layer.createStableBranch({ name: "stable-6.9", sha });
     world.spawns.length = 0;
-    assert.deepEqual(await layer.createStableBranch({ name: "stable-6.9", sha }), { status: "exists", name: "stable-6.9", sha });
+    assert.deepEqual(await layer.createStableBranch({ name: "stable-6.9", sha }), {
+      status: "exists",
+      name: "stable-6.9",
+      sha,
+    });
     assert.deepEqual(pushes(world), []);
   });
 

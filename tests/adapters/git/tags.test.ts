@@ -9,7 +9,15 @@ import type { GitLayer } from "../../../src/adapters/git/index.ts";
 import { InputError } from "../../../src/domain/errors.ts";
 import type { TagPolicy } from "../../../src/domain/tag-check.ts";
 import { dateStampOf } from "../../../src/domain/time.ts";
-import { createGpgKey, createSshKey, signPayload, stopGpgAgent, type GpgKey, type SigningKey, type SshKey } from "../../fixtures/keys.ts";
+import {
+  createGpgKey,
+  createSshKey,
+  signPayload,
+  stopGpgAgent,
+  type GpgKey,
+  type SigningKey,
+  type SshKey,
+} from "../../fixtures/keys.ts";
 import { createWorld, git, type World } from "./git-world.ts";
 import { defaultConfig } from "../../../src/config/load.ts";
 import { buildTagPolicy } from "../../../src/observe.ts";
@@ -35,19 +43,32 @@ describe("tags", () => {
   const homes: string[] = [];
 
   /** Writes a tag object with a fixed tagger date (signed by `key` unless null), then pushes it to origin. */
-  function makeTag(name: string, message: string, options: { key?: SigningKey | null; commit?: string; at?: Date; tamper?: boolean } = {}): void {
+  function makeTag(
+    name: string,
+    message: string,
+    options: { key?: SigningKey | null; commit?: string; at?: Date; tamper?: boolean } = {},
+  ): void {
     const commit = options.commit ?? onStable;
     const at = Math.floor((options.at ?? TAGGED_AT).getTime() / 1000);
     const payload = `object ${commit}\ntype commit\ntag ${name}\ntagger Paul Moore <paul@paul-moore.com> ${at} +0000\n\n${message}\n`;
     const signature = options.key ? signPayload(options.key, payload) : "";
     const body = options.tamper ? payload.replace(`${message}\n`, `${message}\n\nEdited after signing.\n`) : payload;
-    const object = execFileSync("git", ["mktag"], { cwd: world.maint, env: buildGitEnv(), input: body + signature, encoding: "utf8" }).trim();
+    const object = execFileSync("git", ["mktag"], {
+      cwd: world.maint,
+      env: buildGitEnv(),
+      input: body + signature,
+      encoding: "utf8",
+    }).trim();
     git(world.maint, ["update-ref", `refs/tags/${name}`, object]);
     git(world.maint, ["push", "-q", "origin", `refs/tags/${name}`]);
   }
 
   async function codes(name: string): Promise<string[]> {
-    const verdict = await layer.verifyTag(name, { policy: { ...POLICY, allowedFingerprints: [good.fingerprint] }, now: NOW, allowedSignersFile: allowedSigners });
+    const verdict = await layer.verifyTag(name, {
+      policy: { ...POLICY, allowedFingerprints: [good.fingerprint] },
+      now: NOW,
+      allowedSignersFile: allowedSigners,
+    });
     return verdict.problems.map((problem) => problem.code).sort();
   }
 
@@ -65,8 +86,14 @@ describe("tags", () => {
     mkdirSync(verifyHome, { mode: 0o700 });
     homes.push(verifyHome);
     for (const key of [good, other, expired]) {
-      const exported = execFileSync("gpg", ["--batch", "--export", "--armor", key.fingerprint], { env: { ...process.env, GNUPGHOME: key.gnupgHome } });
-      execFileSync("gpg", ["--batch", "--quiet", "--import"], { env: { ...process.env, GNUPGHOME: verifyHome }, input: exported, stdio: ["pipe", "ignore", "ignore"] });
+      const exported = execFileSync("gpg", ["--batch", "--export", "--armor", key.fingerprint], {
+        env: { ...process.env, GNUPGHOME: key.gnupgHome },
+      });
+      execFileSync("gpg", ["--batch", "--quiet", "--import"], {
+        env: { ...process.env, GNUPGHOME: verifyHome },
+        input: exported,
+        stdio: ["pipe", "ignore", "ignore"],
+      });
     }
     sshGood = createSshKey(join(keys, "ssh-good"), { comment: "paul@paul-moore.com" });
     sshStranger = createSshKey(join(keys, "ssh-stranger"), { comment: "mallory@example.org" });
@@ -104,7 +131,10 @@ describe("tags", () => {
   });
 
   it("accepts a tag signed by an allowed GPG key on the stable branch its message names", async () => {
-    const verdict = await layer.verifyTag("selinux-pr-20240312", { policy: { ...POLICY, allowedFingerprints: [good.fingerprint] }, now: NOW });
+    const verdict = await layer.verifyTag("selinux-pr-20240312", {
+      policy: { ...POLICY, allowedFingerprints: [good.fingerprint] },
+      now: NOW,
+    });
     assert.deepEqual(verdict, { valid: true, problems: [], stableBranch: "stable-6.8" });
     const facts = await layer.readTagFacts("selinux-pr-20240312");
     assert.equal(facts.signature?.format, "gpg");
@@ -114,7 +144,10 @@ describe("tags", () => {
 
   it("accepts a tag signed by an SSH key of the allowed signers file", async () => {
     assert.deepEqual(await codes("selinux-pr-20240312-2"), []);
-    assert.equal((await layer.readTagFacts("selinux-pr-20240312-2", { allowedSignersFile: allowedSigners })).signature?.principal, "paul@paul-moore.com");
+    assert.equal(
+      (await layer.readTagFacts("selinux-pr-20240312-2", { allowedSignersFile: allowedSigners })).signature?.principal,
+      "paul@paul-moore.com",
+    );
   });
 
   const table: [string, string, string[]][] = [
@@ -178,23 +211,63 @@ describe("createSignedTag", () => {
     const policy = { ...POLICY, allowedFingerprints: [gpg.fingerprint] };
 
     world.spawns.length = 0;
-    const signed = await layer.createSignedTag({ name: `selinux-pr-${stamp}`, message: `selinux/stable-6.8 PR ${stamp}`, sha, signing: { kind: "gpg", keyId: gpg.fingerprint, gnupgHome: gpg.gnupgHome } });
+    const signed = await layer.createSignedTag({
+      name: `selinux-pr-${stamp}`,
+      message: `selinux/stable-6.8 PR ${stamp}`,
+      sha,
+      signing: { kind: "gpg", keyId: gpg.fingerprint, gnupgHome: gpg.gnupgHome },
+    });
     assert.equal(signed.status, "created", JSON.stringify(signed));
     assert.equal(world.sha(`refs/tags/selinux-pr-${stamp}`), signed.status === "created" ? signed.object : "");
     const push = world.spawns.find((argv) => argv.includes("push"))!;
-    assert.ok(push.includes(`--force-with-lease=refs/tags/selinux-pr-${stamp}:`) && push.includes("--atomic"), push.join(" "));
-    const viaSsh = await layer.createSignedTag({ name: `selinux-pr-${stamp}-2`, message: `selinux/stable-6.8 PR ${stamp}`, sha, signing: { kind: "ssh", keyFile: ssh.privateKeyPath } });
+    assert.ok(
+      push.includes(`--force-with-lease=refs/tags/selinux-pr-${stamp}:`) && push.includes("--atomic"),
+      push.join(" "),
+    );
+    const viaSsh = await layer.createSignedTag({
+      name: `selinux-pr-${stamp}-2`,
+      message: `selinux/stable-6.8 PR ${stamp}`,
+      sha,
+      signing: { kind: "ssh", keyFile: ssh.privateKeyPath },
+    });
     assert.equal(viaSsh.status, "created", JSON.stringify(viaSsh));
     await layer.observe();
-    assert.deepEqual(await layer.verifyTag(`selinux-pr-${stamp}`, { policy, now }), { valid: true, problems: [], stableBranch: "stable-6.8" });
-    assert.deepEqual((await layer.verifyTag(`selinux-pr-${stamp}-2`, { policy, now, allowedSignersFile: ssh.allowedSignersPath() })).problems, []);
+    assert.deepEqual(await layer.verifyTag(`selinux-pr-${stamp}`, { policy, now }), {
+      valid: true,
+      problems: [],
+      stableBranch: "stable-6.8",
+    });
+    assert.deepEqual(
+      (await layer.verifyTag(`selinux-pr-${stamp}-2`, { policy, now, allowedSignersFile: ssh.allowedSignersPath() }))
+        .problems,
+      [],
+    );
 
     world.spawns.length = 0;
-    const again = await layer.createSignedTag({ name: `selinux-pr-${stamp}`, message: "x", sha, signing: { kind: "ssh", keyFile: ssh.privateKeyPath } });
+    const again = await layer.createSignedTag({
+      name: `selinux-pr-${stamp}`,
+      message: "x",
+      sha,
+      signing: { kind: "ssh", keyFile: ssh.privateKeyPath },
+    });
     assert.equal(again.status === "refused" && again.code, "exists");
     assert.ok(!world.spawns.some((argv) => argv.includes("push") || argv.includes("tag")));
-    await assert.rejects(layer.createSignedTag({ name: "-u", message: "x", sha, signing: { kind: "ssh", keyFile: ssh.privateKeyPath } }), InputError);
-    await assert.rejects(layer.createSignedTag({ name: "ok-tag", message: "x", sha, signing: { kind: "ssh", keyFile: "-oProxyCommand=id" } }), InputError);
-    await assert.rejects(layer.createSignedTag({ name: "ok-tag", message: "x", sha, signing: { kind: "gpg", keyId: "--homedir=/tmp" } }), InputError);
+    await assert.rejects(
+      layer.createSignedTag({ name: "-u", message: "x", sha, signing: { kind: "ssh", keyFile: ssh.privateKeyPath } }),
+      InputError,
+    );
+    await assert.rejects(
+      layer.createSignedTag({
+        name: "ok-tag",
+        message: "x",
+        sha,
+        signing: { kind: "ssh", keyFile: "-oProxyCommand=id" },
+      }),
+      InputError,
+    );
+    await assert.rejects(
+      layer.createSignedTag({ name: "ok-tag", message: "x", sha, signing: { kind: "gpg", keyId: "--homedir=/tmp" } }),
+      InputError,
+    );
   });
 });

@@ -73,7 +73,13 @@ export function buildComment(id: number, user: { login: string; type: string }, 
 }
 
 /** An issue as GitHub lists it. */
-export function buildIssue(number: number, user: { login: string; type: string }, title: string, body: string, state = "open") {
+export function buildIssue(
+  number: number,
+  user: { login: string; type: string },
+  title: string,
+  body: string,
+  state = "open",
+) {
   return { number, user, title, body, state, labels: [{ name: "merge-window" }] };
 }
 

@@ -18,10 +18,15 @@ const DISPATCH = z.object({
 });
 
 /** The workflow `{workflow_id}` names on the default branch (a file name or its numeric id), or 404. */
-async function findWorkflow(ctx: ForgeContext, repo: ForgeRepo, workflowId: string): Promise<{ id: number; path: string }> {
+async function findWorkflow(
+  ctx: ForgeContext,
+  repo: ForgeRepo,
+  workflowId: string,
+): Promise<{ id: number; path: string }> {
   const tip = await repo.git.resolveCommit(`refs/heads/${repo.defaultBranch}`);
   const dir = tip ? await repo.git.readPath(tip, WORKFLOWS_DIR) : null;
-  const files = dir?.type === "dir" ? dir.entries.filter((entry) => entry.type === "file" && /\.ya?ml$/.test(entry.name)) : [];
+  const files =
+    dir?.type === "dir" ? dir.entries.filter((entry) => entry.type === "file" && /\.ya?ml$/.test(entry.name)) : [];
   for (const file of files) {
     const path = `${WORKFLOWS_DIR}/${file.name}`;
     if (!repo.workflowIds.has(path)) repo.workflowIds.set(path, ctx.state.nextId("workflow"));
@@ -31,7 +36,9 @@ async function findWorkflow(ctx: ForgeContext, repo: ForgeRepo, workflowId: stri
   throw notFound();
 }
 
-export const dispatchWorkflow: RouteHandler<"POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"> = async (ctx, req) => {
+export const dispatchWorkflow: RouteHandler<
+  "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
+> = async (ctx, req) => {
   const repo = findRepo(ctx.state, req.params.owner, req.params.repo);
   assertCanWrite(repo, req.actor, "write");
   const workflow = await findWorkflow(ctx, repo, req.params.workflow_id ?? "");
@@ -63,7 +70,14 @@ export const dispatchWorkflow: RouteHandler<"POST /repos/{owner}/{repo}/actions/
   if (conclusion) await completeWorkflowRun(ctx, repo, run.id, conclusion);
   if (!body.return_run_details) return { status: 204 };
   const api = `${ctx.urls.api}/repos/${repo.fullName}/actions/runs/${run.id}`;
-  return { status: 200, data: { workflow_run_id: run.id, run_url: api, html_url: `${ctx.urls.html}/${repo.fullName}/actions/runs/${run.id}` } };
+  return {
+    status: 200,
+    data: {
+      workflow_run_id: run.id,
+      run_url: api,
+      html_url: `${ctx.urls.html}/${repo.fullName}/actions/runs/${run.id}`,
+    },
+  };
 };
 
 function readWorkflow(text: string): { name?: string; dispatchable: boolean } | undefined {
@@ -71,9 +85,10 @@ function readWorkflow(text: string): { name?: string; dispatchable: boolean } | 
     const doc = parseYaml(text) as { name?: unknown; on?: unknown; true?: unknown } | null;
     // YAML 1.1 readers turn a bare `on:` into `true:`; accept both spellings.
     const on = doc?.on ?? doc?.true;
-    const dispatchable = on === "workflow_dispatch"
-      || (Array.isArray(on) && on.includes("workflow_dispatch"))
-      || (typeof on === "object" && on !== null && "workflow_dispatch" in on);
+    const dispatchable =
+      on === "workflow_dispatch" ||
+      (Array.isArray(on) && on.includes("workflow_dispatch")) ||
+      (typeof on === "object" && on !== null && "workflow_dispatch" in on);
     return { ...(typeof doc?.name === "string" ? { name: doc.name } : {}), dispatchable };
   } catch {
     return undefined;
@@ -81,7 +96,12 @@ function readWorkflow(text: string): { name?: string; dispatchable: boolean } | 
 }
 
 /** Ends a queued run with `conclusion` and sends `workflow_run.completed` (the harness's decision). */
-export async function completeWorkflowRun(ctx: ForgeContext, repo: ForgeRepo, runId: number, conclusion: WorkflowConclusion): Promise<ForgeWorkflowRun> {
+export async function completeWorkflowRun(
+  ctx: ForgeContext,
+  repo: ForgeRepo,
+  runId: number,
+  conclusion: WorkflowConclusion,
+): Promise<ForgeWorkflowRun> {
   const run = repo.workflowRuns.find((candidate) => candidate.id === runId);
   if (!run) throw new Error(`forge: no workflow run ${runId} in ${repo.fullName}`);
   if (run.status === "completed") throw new Error(`forge: workflow run ${runId} already completed (${run.conclusion})`);
@@ -92,7 +112,12 @@ export async function completeWorkflowRun(ctx: ForgeContext, repo: ForgeRepo, ru
   return run;
 }
 
-async function emitWorkflowRun(ctx: ForgeContext, repo: ForgeRepo, run: ForgeWorkflowRun, action: "requested" | "completed"): Promise<void> {
+async function emitWorkflowRun(
+  ctx: ForgeContext,
+  repo: ForgeRepo,
+  run: ForgeWorkflowRun,
+  action: "requested" | "completed",
+): Promise<void> {
   const api = `${ctx.urls.api}/repos/${repo.fullName}/actions`;
   const html = `${ctx.urls.html}/${repo.fullName}`;
   const commit = await repo.git.readCommit(run.headSha);

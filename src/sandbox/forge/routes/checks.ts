@@ -36,8 +36,14 @@ function buildCheckRun(ctx: ForgeContext, repo: ForgeRepo, run: ForgeCheckRun): 
 }
 
 /** The webhook's check_run: the REST shape with the full check_suite GitHub embeds in events. */
-async function buildCheckRunPayload(ctx: ForgeContext, repo: ForgeRepo, run: ForgeCheckRun): Promise<Record<string, unknown>> {
-  const branch = [...(await repo.git.listRefs())].find(([ref, state]) => ref.startsWith("refs/heads/") && state.sha === run.headSha)?.[0];
+async function buildCheckRunPayload(
+  ctx: ForgeContext,
+  repo: ForgeRepo,
+  run: ForgeCheckRun,
+): Promise<Record<string, unknown>> {
+  const branch = [...(await repo.git.listRefs())].find(
+    ([ref, state]) => ref.startsWith("refs/heads/") && state.sha === run.headSha,
+  )?.[0];
   const shape = buildCheckRun(ctx, repo, run);
   return {
     ...shape,
@@ -61,7 +67,9 @@ async function buildCheckRunPayload(ctx: ForgeContext, repo: ForgeRepo, run: For
 
 const STATUS = z.enum(["queued", "in_progress", "completed"]);
 const CONCLUSION = z.enum(["success", "failure", "neutral", "cancelled", "skipped", "timed_out", "action_required"]);
-const OUTPUT = z.object({ title: z.string().nullish(), summary: z.string().nullish(), text: z.string().nullish() }).optional();
+const OUTPUT = z
+  .object({ title: z.string().nullish(), summary: z.string().nullish(), text: z.string().nullish() })
+  .optional();
 const FIELDS = {
   details_url: z.string().nullish(),
   external_id: z.string().nullish(),
@@ -85,13 +93,18 @@ function applyFields(ctx: ForgeContext, run: ForgeCheckRun, body: z.output<typeo
   assertBodyLength("CheckRun", body.output?.text, "text", MAX_OUTPUT_CHARACTERS);
   const status = body.conclusion ? "completed" : (body.status ?? run.status);
   const conclusion = body.conclusion ?? run.conclusion;
-  if (status === "completed" && !conclusion) throw new ForgeHttpError(422, "Conclusion is required when status is completed");
+  if (status === "completed" && !conclusion)
+    throw new ForgeHttpError(422, "Conclusion is required when status is completed");
   if (body.name !== undefined) run.name = body.name;
   if (body.details_url !== undefined) run.detailsUrl = body.details_url ?? null;
   if (body.external_id !== undefined) run.externalId = body.external_id ?? null;
   if (body.started_at !== undefined) run.startedAt = body.started_at;
   if (body.output) {
-    run.output = { title: body.output.title ?? run.output.title, summary: body.output.summary ?? run.output.summary, text: body.output.text ?? run.output.text };
+    run.output = {
+      title: body.output.title ?? run.output.title,
+      summary: body.output.summary ?? run.output.summary,
+      text: body.output.text ?? run.output.text,
+    };
   }
   run.status = status;
   run.conclusion = conclusion;
@@ -121,11 +134,20 @@ export const createCheckRun: RouteHandler<"POST /repos/{owner}/{repo}/check-runs
   applyFields(ctx, run, body);
   repo.checkRuns.push(run);
   const data = buildCheckRun(ctx, repo, run);
-  emitWebhook(ctx, repo, "check_run", { action: "created", check_run: await buildCheckRunPayload(ctx, repo, run) }, accountOf(ctx.state, req.actor));
+  emitWebhook(
+    ctx,
+    repo,
+    "check_run",
+    { action: "created", check_run: await buildCheckRunPayload(ctx, repo, run) },
+    accountOf(ctx.state, req.actor),
+  );
   return { status: 201, data };
 };
 
-export const updateCheckRun: RouteHandler<"PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"> = async (ctx, req) => {
+export const updateCheckRun: RouteHandler<"PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"> = async (
+  ctx,
+  req,
+) => {
   const repo = findRepo(ctx.state, req.params.owner, req.params.repo);
   assertApp(repo, req.actor);
   const run = repo.checkRuns.find((candidate) => candidate.id === numberParam(req.params.check_run_id));
@@ -134,22 +156,38 @@ export const updateCheckRun: RouteHandler<"PATCH /repos/{owner}/{repo}/check-run
   applyFields(ctx, run, parseBody(UPDATE_CHECK, req.body, "CheckRun"));
   const data = buildCheckRun(ctx, repo, run);
   if (!wasCompleted && run.status === "completed") {
-    emitWebhook(ctx, repo, "check_run", { action: "completed", check_run: await buildCheckRunPayload(ctx, repo, run) }, accountOf(ctx.state, req.actor));
+    emitWebhook(
+      ctx,
+      repo,
+      "check_run",
+      { action: "completed", check_run: await buildCheckRunPayload(ctx, repo, run) },
+      accountOf(ctx.state, req.actor),
+    );
   }
   return { status: 200, data };
 };
 
-export const listCheckRunsForRef: RouteHandler<"GET /repos/{owner}/{repo}/commits/{ref}/check-runs"> = async (ctx, req) => {
+export const listCheckRunsForRef: RouteHandler<"GET /repos/{owner}/{repo}/commits/{ref}/check-runs"> = async (
+  ctx,
+  req,
+) => {
   const repo = findRepo(ctx.state, req.params.owner, req.params.repo);
   assertCanRead(repo, req.actor);
   const sha = await resolveUserRef(repo, req.params.ref ?? "");
   if (!sha) throw new ForgeHttpError(422, `No commit found for SHA: ${req.params.ref}`);
   const name = req.query.get("check_name");
   const status = req.query.get("status");
-  let runs = repo.checkRuns.filter((run) => run.headSha === sha && (!name || run.name === name) && (!status || run.status === status));
+  let runs = repo.checkRuns.filter(
+    (run) => run.headSha === sha && (!name || run.name === name) && (!status || run.status === status),
+  );
   // filter=latest (the default) keeps the newest run of each name, as GitHub does.
-  if (req.query.get("filter") !== "all") runs = runs.filter((run) => !runs.some((other) => other.name === run.name && other.id > run.id));
+  if (req.query.get("filter") !== "all")
+    runs = runs.filter((run) => !runs.some((other) => other.name === run.name && other.id > run.id));
   runs = [...runs].sort((a, b) => b.id - a.id);
   const page = paginate(runs, req.query, req.url);
-  return { status: 200, data: { total_count: runs.length, check_runs: page.items.map((run) => buildCheckRun(ctx, repo, run)) }, headers: page.headers };
+  return {
+    status: 200,
+    data: { total_count: runs.length, check_runs: page.items.map((run) => buildCheckRun(ctx, repo, run)) },
+    headers: page.headers,
+  };
 };

@@ -4,24 +4,41 @@ import { emitWebhook, stampNow } from "../context.ts";
 import { assertBodyLength, notFound, paginate } from "../http.ts";
 import type { RouteHandler } from "../route-types.ts";
 import { buildComment, buildIssue } from "../shapes-issues.ts";
-import { accountOf, assertCanEdit, assertCanParticipate, assertCanRead, authorAssociationOf, findRepo } from "../state.ts";
+import {
+  accountOf,
+  assertCanEdit,
+  assertCanParticipate,
+  assertCanRead,
+  authorAssociationOf,
+  findRepo,
+} from "../state.ts";
 import type { ForgeComment } from "../types.ts";
 import { findIssue } from "./issues.ts";
 import { numberParam, parseBody } from "./validate.ts";
 
-export const listComments: RouteHandler<"GET /repos/{owner}/{repo}/issues/{issue_number}/comments"> = async (ctx, req) => {
+export const listComments: RouteHandler<"GET /repos/{owner}/{repo}/issues/{issue_number}/comments"> = async (
+  ctx,
+  req,
+) => {
   const repo = findRepo(ctx.state, req.params.owner, req.params.repo);
   assertCanRead(repo, req.actor);
   const issue = findIssue(repo, req.params.issue_number);
   const since = req.query.get("since");
   const comments = issue.comments.filter((comment) => !since || comment.updatedAt >= since);
   const page = paginate(comments, req.query, req.url);
-  return { status: 200, data: page.items.map((comment) => buildComment(ctx.urls, repo, comment)), headers: page.headers };
+  return {
+    status: 200,
+    data: page.items.map((comment) => buildComment(ctx.urls, repo, comment)),
+    headers: page.headers,
+  };
 };
 
 const COMMENT = z.object({ body: z.string() });
 
-export const createComment: RouteHandler<"POST /repos/{owner}/{repo}/issues/{issue_number}/comments"> = async (ctx, req) => {
+export const createComment: RouteHandler<"POST /repos/{owner}/{repo}/issues/{issue_number}/comments"> = async (
+  ctx,
+  req,
+) => {
   const repo = findRepo(ctx.state, req.params.owner, req.params.repo);
   assertCanParticipate(repo, req.actor);
   const issue = findIssue(repo, req.params.issue_number);
@@ -40,11 +57,20 @@ export const createComment: RouteHandler<"POST /repos/{owner}/{repo}/issues/{iss
   };
   issue.comments.push(comment);
   issue.updatedAt = now;
-  emitWebhook(ctx, repo, "issue_comment", { action: "created", issue: buildIssue(ctx.urls, repo, issue), comment: buildComment(ctx.urls, repo, comment) }, user);
+  emitWebhook(
+    ctx,
+    repo,
+    "issue_comment",
+    { action: "created", issue: buildIssue(ctx.urls, repo, issue), comment: buildComment(ctx.urls, repo, comment) },
+    user,
+  );
   return { status: 201, data: buildComment(ctx.urls, repo, comment) };
 };
 
-export const updateComment: RouteHandler<"PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"> = async (ctx, req) => {
+export const updateComment: RouteHandler<"PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"> = async (
+  ctx,
+  req,
+) => {
   const repo = findRepo(ctx.state, req.params.owner, req.params.repo);
   const id = numberParam(req.params.comment_id);
   const issue = [...repo.issues.values()].find((candidate) => candidate.comments.some((comment) => comment.id === id));
@@ -58,12 +84,18 @@ export const updateComment: RouteHandler<"PATCH /repos/{owner}/{repo}/issues/com
   comment.body = body;
   comment.updatedAt = stampNow(ctx);
   if (from !== body) {
-    emitWebhook(ctx, repo, "issue_comment", {
-      action: "edited",
-      changes: { body: { from } },
-      issue: buildIssue(ctx.urls, repo, issue),
-      comment: buildComment(ctx.urls, repo, comment),
-    }, user);
+    emitWebhook(
+      ctx,
+      repo,
+      "issue_comment",
+      {
+        action: "edited",
+        changes: { body: { from } },
+        issue: buildIssue(ctx.urls, repo, issue),
+        comment: buildComment(ctx.urls, repo, comment),
+      },
+      user,
+    );
   }
   return { status: 200, data: buildComment(ctx.urls, repo, comment) };
 };

@@ -25,7 +25,11 @@ function buildGitRef(ctx: ForgeContext, repo: ForgeRepo, ref: string, state: Ref
     ref,
     node_id: Buffer.from(`0:Ref${repo.id}:${ref}`).toString("base64").replace(/=+$/, ""),
     url: `${api}/${ref}`,
-    object: { type: state.type, sha: state.sha, url: `${api}/${state.type === "tag" ? "tags" : "commits"}/${state.sha}` },
+    object: {
+      type: state.type,
+      sha: state.sha,
+      url: `${api}/${state.type === "tag" ? "tags" : "commits"}/${state.sha}`,
+    },
   };
 }
 
@@ -44,7 +48,9 @@ export const listMatchingRefs: RouteHandler<"GET /repos/{owner}/{repo}/git/match
   // A prefix match on the name, as GitHub does (`tags/selinux-pr-` matches `tags/selinux-pr-20240312`);
   // the prefix is compared here and never handed to git (for-each-ref matches whole path components only).
   const prefix = `refs/${req.params.ref ?? ""}`;
-  const refs = [...(await repo.git.listRefs())].filter(([ref]) => ref.startsWith(prefix) && /^refs\/(heads|tags)\//.test(ref));
+  const refs = [...(await repo.git.listRefs())].filter(
+    ([ref]) => ref.startsWith(prefix) && /^refs\/(heads|tags)\//.test(ref),
+  );
   return { status: 200, data: refs.map(([ref, state]) => buildGitRef(ctx, repo, ref, state)) };
 };
 
@@ -58,7 +64,8 @@ export const createRef: RouteHandler<"POST /repos/{owner}/{repo}/git/refs"> = as
   if (!ref) throw new ForgeHttpError(422, `${body.ref} is not a valid ref name.`);
   const sha = await requireObject(repo, body.sha);
   const state = await writeWithEvents(ctx, repo, req.actor, ref, async () => {
-    if (await repo.git.writeRef(ref, sha, ZERO_SHA) === "stale") throw new ForgeHttpError(422, "Reference already exists");
+    if ((await repo.git.writeRef(ref, sha, ZERO_SHA)) === "stale")
+      throw new ForgeHttpError(422, "Reference already exists");
   });
   return { status: 201, data: buildGitRef(ctx, repo, ref, state!) };
 };
@@ -78,7 +85,8 @@ export const updateRef: RouteHandler<"PATCH /repos/{owner}/{repo}/git/refs/{ref}
     if (!body.force && old.commit && next && !(await repo.git.isAncestor(old.commit, next))) {
       throw new ForgeHttpError(422, "Update is not a fast forward");
     }
-    if (await repo.git.writeRef(ref, sha, old.sha) === "stale") throw new ForgeHttpError(422, "Reference cannot be updated");
+    if ((await repo.git.writeRef(ref, sha, old.sha)) === "stale")
+      throw new ForgeHttpError(422, "Reference cannot be updated");
   });
   return { status: 200, data: buildGitRef(ctx, repo, ref, state!) };
 };
@@ -89,7 +97,8 @@ export const deleteRef: RouteHandler<"DELETE /repos/{owner}/{repo}/git/refs/{ref
   const ref = toFullRef(req.params.ref ?? "");
   if (!ref) throw new ForgeHttpError(422, "Reference does not exist");
   await writeWithEvents(ctx, repo, req.actor, ref, async (old) => {
-    if (!old || await repo.git.writeRef(ref, ZERO_SHA, old.sha) === "stale") throw new ForgeHttpError(422, "Reference does not exist");
+    if (!old || (await repo.git.writeRef(ref, ZERO_SHA, old.sha)) === "stale")
+      throw new ForgeHttpError(422, "Reference does not exist");
   });
   return { status: 204 };
 };
@@ -112,7 +121,8 @@ async function writeWithEvents(
 }
 
 async function requireObject(repo: ForgeRepo, sha: string): Promise<string> {
-  if (!/^[0-9a-f]{40}$/.test(sha) || !(await repo.git.objectType(sha))) throw new ForgeHttpError(422, "Object does not exist");
+  if (!/^[0-9a-f]{40}$/.test(sha) || !(await repo.git.objectType(sha)))
+    throw new ForgeHttpError(422, "Object does not exist");
   return sha;
 }
 
@@ -133,7 +143,11 @@ export const getTag: RouteHandler<"GET /repos/{owner}/{repo}/git/tags/{tag_sha}"
       url: `${api}/tags/${sha}`,
       message: tag.message,
       tagger: tag.tagger,
-      object: { sha: tag.object, type: tag.objectType, url: `${api}/${tag.objectType === "tag" ? "tags" : "commits"}/${tag.object}` },
+      object: {
+        sha: tag.object,
+        type: tag.objectType,
+        url: `${api}/${tag.objectType === "tag" ? "tags" : "commits"}/${tag.object}`,
+      },
       verification: {
         verified,
         reason: tag.signature === null ? "unsigned" : verified ? "valid" : "unknown_key",

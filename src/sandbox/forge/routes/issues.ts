@@ -4,7 +4,15 @@ import { stampNow, type ForgeContext } from "../context.ts";
 import { assertBodyLength, notFound, paginate } from "../http.ts";
 import type { RouteHandler } from "../route-types.ts";
 import { buildIssue } from "../shapes-issues.ts";
-import { accountOf, assertCanEdit, assertCanParticipate, assertCanRead, assertCanWrite, authorAssociationOf, findRepo } from "../state.ts";
+import {
+  accountOf,
+  assertCanEdit,
+  assertCanParticipate,
+  assertCanRead,
+  assertCanWrite,
+  authorAssociationOf,
+  findRepo,
+} from "../state.ts";
 import type { Actor, ForgeIssue, ForgeRepo } from "../types.ts";
 import { applyLabelChanges, emitIssueEvent, ensureLabels } from "../issue-events.ts";
 import { numberParam, parseBody } from "./validate.ts";
@@ -13,7 +21,10 @@ export const listIssues: RouteHandler<"GET /repos/{owner}/{repo}/issues"> = asyn
   const repo = findRepo(ctx.state, req.params.owner, req.params.repo);
   assertCanRead(repo, req.actor);
   const state = req.query.get("state") ?? "open";
-  const labels = (req.query.get("labels") ?? "").split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const labels = (req.query.get("labels") ?? "")
+    .split(",")
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
   const creator = req.query.get("creator")?.toLowerCase();
   const sort = req.query.get("sort") ?? "created";
   const ascending = req.query.get("direction") === "asc";
@@ -24,7 +35,12 @@ export const listIssues: RouteHandler<"GET /repos/{owner}/{repo}/issues"> = asyn
     .filter((issue) => !creator || issue.user.login.toLowerCase() === creator)
     .filter((issue) => !since || issue.updatedAt >= since)
     .sort((a, b) => {
-      const key = (issue: ForgeIssue) => (sort === "updated" ? issue.updatedAt : sort === "comments" ? String(issue.comments.length).padStart(9, "0") : issue.createdAt);
+      const key = (issue: ForgeIssue) =>
+        sort === "updated"
+          ? issue.updatedAt
+          : sort === "comments"
+            ? String(issue.comments.length).padStart(9, "0")
+            : issue.createdAt;
       const order = key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.number - b.number;
       return ascending ? order : -order;
     });
@@ -57,7 +73,12 @@ export const createIssue: RouteHandler<"POST /repos/{owner}/{repo}/issues"> = as
 };
 
 /** Adds an issue (or the issue half of a pull request) with the next number of the repository. */
-export function openIssue(ctx: ForgeContext, repo: ForgeRepo, actor: Actor, fields: { title: string; body: string | null; pull?: ForgeIssue["pull"] }): ForgeIssue {
+export function openIssue(
+  ctx: ForgeContext,
+  repo: ForgeRepo,
+  actor: Actor,
+  fields: { title: string; body: string | null; pull?: ForgeIssue["pull"] },
+): ForgeIssue {
   const user = accountOf(ctx.state, actor);
   const now = stampNow(ctx);
   const issue: ForgeIssue = {
@@ -137,7 +158,8 @@ export const updateIssue: RouteHandler<"PATCH /repos/{owner}/{repo}/issues/{issu
     issue.state = body.state;
     issue.closedAt = body.state === "closed" ? stampNow(ctx) : null;
     issue.closedBy = body.state === "closed" ? actor : null;
-    issue.stateReason = body.state === "closed" ? (body.state_reason === "not_planned" ? "not_planned" : "completed") : "reopened";
+    issue.stateReason =
+      body.state === "closed" ? (body.state_reason === "not_planned" ? "not_planned" : "completed") : "reopened";
     await emitIssueEvent(ctx, repo, issue, body.state === "closed" ? "closed" : "reopened", {}, actor);
   }
   if (body.labels) {

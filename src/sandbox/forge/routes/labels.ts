@@ -22,7 +22,10 @@ export const addLabels: RouteHandler<"POST /repos/{owner}/{repo}/issues/{issue_n
   return { status: 200, data: labelsOf(repo, issue).map((label) => buildLabel(ctx.urls, repo, label)) };
 };
 
-export const removeLabel: RouteHandler<"DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"> = async (ctx, req) => {
+export const removeLabel: RouteHandler<"DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"> = async (
+  ctx,
+  req,
+) => {
   const repo = findRepo(ctx.state, req.params.owner, req.params.repo);
   assertCanWrite(repo, req.actor, "triage");
   const issue = findIssue(repo, req.params.issue_number);
@@ -42,7 +45,10 @@ export const getLabel: RouteHandler<"GET /repos/{owner}/{repo}/labels/{name}"> =
 
 const CREATE_LABEL = z.object({
   name: z.string().min(1),
-  color: z.string().regex(/^#?[0-9a-fA-F]{6}$/).optional(),
+  color: z
+    .string()
+    .regex(/^#?[0-9a-fA-F]{6}$/)
+    .optional(),
   description: z.string().max(100).nullish(),
 });
 
@@ -51,9 +57,16 @@ export const createLabel: RouteHandler<"POST /repos/{owner}/{repo}/labels"> = as
   assertCanWrite(repo, req.actor, "write");
   const body = parseBody(CREATE_LABEL, req.body, "Label");
   if (repo.labels.has(body.name.toLowerCase())) {
-    throw new ForgeHttpError(422, "Validation Failed", { errors: [{ resource: "Label", code: "already_exists", field: "name" }] });
+    throw new ForgeHttpError(422, "Validation Failed", {
+      errors: [{ resource: "Label", code: "already_exists", field: "name" }],
+    });
   }
   const color = (body.color ?? DEFAULT_COLOR).replace(/^#/, "").toLowerCase();
-  const label = createLabelRecord(ctx, repo, { name: body.name, color, description: body.description ?? null }, accountOf(ctx.state, req.actor));
+  const label = createLabelRecord(
+    ctx,
+    repo,
+    { name: body.name, color, description: body.description ?? null },
+    accountOf(ctx.state, req.actor),
+  );
   return { status: 201, data: buildLabel(ctx.urls, repo, label) };
 };

@@ -29,7 +29,9 @@ export const listPulls: RouteHandler<"GET /repos/{owner}/{repo}/pulls"> = async 
     .filter((issue) => !head || `${repo.owner.login}:${issue.pull!.head}`.toLowerCase() === head.toLowerCase())
     .sort((a, b) => (ascending ? a.number - b.number : b.number - a.number));
   const page = paginate(matching, req.query, req.url);
-  const data = await Promise.all(page.items.map(async (issue) => buildPullRequestSimple(ctx, repo, issue, await readPullTips(repo, issue))));
+  const data = await Promise.all(
+    page.items.map(async (issue) => buildPullRequestSimple(ctx, repo, issue, await readPullTips(repo, issue))),
+  );
   return { status: 200, data, headers: page.headers };
 };
 
@@ -54,22 +56,44 @@ export const createPull: RouteHandler<"POST /repos/{owner}/{repo}/pulls"> = asyn
   const body = parseBody(CREATE_PULL, req.body, "PullRequest");
   assertBodyLength("PullRequest", body.body);
   // `owner:branch` names a fork's branch on GitHub; the forge has no forks, so only this owner is accepted.
-  const [headOwner, headBranch] = body.head.includes(":") ? body.head.split(":", 2) as [string, string] : [repo.owner.login, body.head];
+  const [headOwner, headBranch] = body.head.includes(":")
+    ? (body.head.split(":", 2) as [string, string])
+    : [repo.owner.login, body.head];
   const headSha = headOwner.toLowerCase() === repo.owner.login.toLowerCase() ? await branchTip(repo, headBranch) : null;
   if (!headSha) throw validationFailed("PullRequest", "head", "invalid");
   const baseSha = await branchTip(repo, body.base);
   if (!baseSha) throw validationFailed("PullRequest", "base", "invalid");
   if ((await repo.git.listCommits(headSha, [baseSha], 1)).length === 0) {
-    throw new ForgeHttpError(422, "Validation Failed", { errors: [{ resource: "PullRequest", code: "custom", message: `No commits between ${body.base} and ${headBranch}` }] });
+    throw new ForgeHttpError(422, "Validation Failed", {
+      errors: [
+        { resource: "PullRequest", code: "custom", message: `No commits between ${body.base} and ${headBranch}` },
+      ],
+    });
   }
-  const duplicate = [...repo.issues.values()].some((issue) => issue.pull && issue.state === "open" && issue.pull.head === headBranch && issue.pull.base === body.base);
+  const duplicate = [...repo.issues.values()].some(
+    (issue) => issue.pull && issue.state === "open" && issue.pull.head === headBranch && issue.pull.base === body.base,
+  );
   if (duplicate) {
-    throw new ForgeHttpError(422, "Validation Failed", { errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${repo.owner.login}:${headBranch}.` }] });
+    throw new ForgeHttpError(422, "Validation Failed", {
+      errors: [
+        {
+          resource: "PullRequest",
+          code: "custom",
+          message: `A pull request already exists for ${repo.owner.login}:${headBranch}.`,
+        },
+      ],
+    });
   }
   const pull = { id: ctx.state.nextId("pull"), head: headBranch, base: body.base, headSha, draft: body.draft ?? false };
   const issue = openIssue(ctx, repo, req.actor, { title: body.title, body: body.body ?? null, pull });
   const pullRequest = await buildPullRequest(ctx, repo, issue);
-  emitWebhook(ctx, repo, "pull_request", { action: "opened", number: issue.number, pull_request: pullRequest }, accountOf(ctx.state, req.actor));
+  emitWebhook(
+    ctx,
+    repo,
+    "pull_request",
+    { action: "opened", number: issue.number, pull_request: pullRequest },
+    accountOf(ctx.state, req.actor),
+  );
   return { status: 201, data: pullRequest };
 };
 
@@ -77,7 +101,10 @@ async function branchTip(repo: ForgeRepo, branch: string): Promise<string | null
   return isSafeRefName(branch) ? repo.git.resolveCommit(`refs/heads/${branch}`) : null;
 }
 
-export const listPullCommits: RouteHandler<"GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"> = async (ctx, req) => {
+export const listPullCommits: RouteHandler<"GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"> = async (
+  ctx,
+  req,
+) => {
   const repo = findRepo(ctx.state, req.params.owner, req.params.repo);
   assertCanRead(repo, req.actor);
   const issue = findPull(repo, req.params.pull_number);

@@ -21,7 +21,11 @@ export async function resolveUserRef(repo: ForgeRepo, ref: string): Promise<stri
   if (/^[0-9a-f]{40}$/.test(ref)) return (await repo.git.objectType(ref)) ? repo.git.resolveCommit(ref) : null;
   const name = ref.replace(/^refs\//, "").replace(/^(heads|tags)\//, "");
   if (!isSafeRefName(name)) return null;
-  const candidates = /^(refs\/)?tags\//.test(ref) ? [`refs/tags/${name}`] : /^(refs\/)?heads\//.test(ref) ? [`refs/heads/${name}`] : [`refs/heads/${name}`, `refs/tags/${name}`];
+  const candidates = /^(refs\/)?tags\//.test(ref)
+    ? [`refs/tags/${name}`]
+    : /^(refs\/)?heads\//.test(ref)
+      ? [`refs/heads/${name}`]
+      : [`refs/heads/${name}`, `refs/tags/${name}`];
   for (const candidate of candidates) {
     const sha = await repo.git.resolveCommit(candidate);
     if (sha) return sha;
@@ -38,11 +42,25 @@ export const getContent: RouteHandler<"GET /repos/{owner}/{repo}/contents/{path}
   const commit = await resolveUserRef(repo, ref);
   if (!commit) throw new ForgeHttpError(404, `No commit found for the ref ${ref}`);
   const path = (req.params.path ?? "").replace(/^\/+|\/+$/g, "");
-  if (path.split("/").some((part) => part === "." || part === "..") || path.includes("\0") || path.includes("//")) throw notFound();
+  if (path.split("/").some((part) => part === "." || part === "..") || path.includes("\0") || path.includes("//"))
+    throw notFound();
   const entry = await repo.git.readPath(commit, path);
   if (!entry) throw notFound();
   if (entry.type === "dir") {
-    return { status: 200, data: entry.entries.map((child) => buildContentEntry(ctx, repo, path ? `${path}/${child.name}` : child.name, child.type, child.sha, child.size, ref)) };
+    return {
+      status: 200,
+      data: entry.entries.map((child) =>
+        buildContentEntry(
+          ctx,
+          repo,
+          path ? `${path}/${child.name}` : child.name,
+          child.type,
+          child.sha,
+          child.size,
+          ref,
+        ),
+      ),
+    };
   }
   const content = Buffer.from(entry.text, "utf8").toString("base64").replace(/.{60}/g, "$&\n");
   const data: ContentData = {
@@ -54,7 +72,15 @@ export const getContent: RouteHandler<"GET /repos/{owner}/{repo}/contents/{path}
   return { status: 200, data };
 };
 
-function buildContentEntry(ctx: ForgeContext, repo: ForgeRepo, path: string, type: "file" | "dir", sha: string, size: number, ref: string) {
+function buildContentEntry(
+  ctx: ForgeContext,
+  repo: ForgeRepo,
+  path: string,
+  type: "file" | "dir",
+  sha: string,
+  size: number,
+  ref: string,
+) {
   const encodedPath = path.split("/").map(encodeURIComponent).join("/");
   const self = `${ctx.urls.api}/repos/${repo.fullName}/contents/${encodedPath}?ref=${encodeURIComponent(ref)}`;
   const gitUrl = `${ctx.urls.api}/repos/${repo.fullName}/git/${type === "dir" ? "trees" : "blobs"}/${sha}`;
@@ -68,16 +94,20 @@ function buildContentEntry(ctx: ForgeContext, repo: ForgeRepo, path: string, typ
     url: self,
     git_url: gitUrl,
     html_url: html,
-    download_url: type === "dir" ? null : `${ctx.urls.html}/${repo.fullName}/raw/${encodeURIComponent(ref)}/${encodedPath}`,
+    download_url:
+      type === "dir" ? null : `${ctx.urls.html}/${repo.fullName}/raw/${encodeURIComponent(ref)}/${encodedPath}`,
     _links: { self, git: gitUrl, html },
   };
 }
 
-export const getCollaboratorPermission: RouteHandler<"GET /repos/{owner}/{repo}/collaborators/{username}/permission"> = async (ctx, req) => {
+export const getCollaboratorPermission: RouteHandler<
+  "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
+> = async (ctx, req) => {
   const repo = findRepo(ctx.state, req.params.owner, req.params.repo);
   assertCanRead(repo, req.actor);
   const account = ctx.state.accounts.get((req.params.username ?? "").toLowerCase());
-  if (!account || account.type === "Organization") throw new ForgeHttpError(404, `${req.params.username} is not a user`);
+  if (!account || account.type === "Organization")
+    throw new ForgeHttpError(404, `${req.params.username} is not a user`);
   const { permission, roleName } = permissionOf(repo, account.login);
   const rank = roleName === "none" ? 0 : ROLE_RANK[roleName];
   return {

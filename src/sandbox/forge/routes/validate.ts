@@ -1,5 +1,5 @@
 // Request-body validation for the forge's routes: zod schemas, failures as GitHub's 422 "Validation Failed".
-import { z } from "zod";
+import { type z } from "zod";
 import { ForgeHttpError } from "../http.ts";
 
 /** Parses `body` with `schema`; a bad field is GitHub's 422 naming the resource, field and code. */
