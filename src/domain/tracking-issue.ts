@@ -75,7 +75,7 @@ export function renderBody(input: {
             : `invalid: ${tag.check.problems.map((p) => p.code).join(", ")}`;
       const merged = tag.mergedUpstream ? `, merged upstream as ${tag.mergedUpstream.mergeCommit.slice(0, 12)}` : "";
       lines.push(
-        `- ${renderCode(tag.name)} → ${tag.sha.slice(0, 12)}${tag.stableBranch ? ` on ${renderCode(tag.stableBranch)}` : ""}: ${verdict}${merged}`,
+        `- ${renderCode(tag.name)} → ${tag.sha.slice(0, 12)}${tag.stableBranch ? ` on ${renderText(tag.stableBranch)}` : ""}: ${verdict}${merged}`,
       );
     }
   }
