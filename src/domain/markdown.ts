@@ -19,6 +19,9 @@ export function redactSecrets(text: string): string {
 }
 
 /** The length of the longest run of backticks in `text` (0 when none). */
+/** Breaks `<!--` so no quoted text can carry a marker the app reads (`<!-- merge-window:… -->`), even in code. */
+const defuseMarkers = (text: string) => text.replace(/<!--/g, `<!${ZWJ}--`);
+
 const longestRun = (text: string) => Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
 
 /**
@@ -28,7 +31,7 @@ const longestRun = (text: string) => Math.max(0, ...(text.match(/`+/g) ?? []).ma
  * no HTML, no command at a line start.
  */
 export function renderCode(text: string): string {
-  const flat = redactSecrets(text).replace(/[\r\n]+/g, " ");
+  const flat = defuseMarkers(redactSecrets(text)).replace(/[\r\n]+/g, " ");
   const fence = "`".repeat(longestRun(flat) + 1);
   const pad = /^[` ]|[` ]$/.test(flat) ? " " : "";
   return `${fence}${pad}${flat}${pad}${fence}`;
@@ -36,7 +39,7 @@ export function renderCode(text: string): string {
 
 /** `text` as a fenced code block (verbatim, nothing live) whose fence no line of the text can close. */
 export function renderCodeBlock(text: string, info = ""): string {
-  const body = redactSecrets(text).replace(/\r\n?/g, "\n");
+  const body = defuseMarkers(redactSecrets(text)).replace(/\r\n?/g, "\n");
   const fence = "`".repeat(Math.max(3, longestRun(body) + 1));
   return `${fence}${info}\n${body}${body.endsWith("\n") ? "" : "\n"}${fence}`;
 }
