@@ -52,7 +52,7 @@ export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
       runtime.handleWebhook(context.name, context.payload, context.id);
     });
     if (options.schedule ?? true)
-      startScheduler(runtime.runJob, {
+      startScheduler((job) => runtime.runJob(job), {
         onError: (job, error) =>
           app.log.error(
             redactSecrets(`scheduled job ${job} failed: ${error instanceof Error ? error.stack : String(error)}`),

@@ -147,7 +147,7 @@ export async function runRebase(
     "--end-of-options",
     onto,
   ];
-  let output = "";
+  let output: string;
   try {
     output = await worktree.run(args);
   } catch (error) {
