@@ -3,6 +3,7 @@
 import type { SigningKey } from "./adapters/git/index.ts";
 import type { Config } from "./config/load.ts";
 import type { Effect } from "./domain/effects.ts";
+import { renderCode, renderCodeBlock, renderText } from "./domain/markdown.ts";
 import { renderName } from "./domain/names.ts";
 import { renderPullRequestMail, renderRequestPull, renderSubject } from "./domain/request-pull.ts";
 import { dateStampOf } from "./domain/time.ts";
@@ -132,15 +133,15 @@ async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): 
         // The adapter lists `problems` under the summary itself (one line per code); listing them here too doubled them.
         summary: effect.valid
           ? "Name, date, signature, branch and message all check out."
-          : `${effect.tag} cannot be sent as a pull-request tag until these are fixed:`,
+          : `${renderCode(effect.tag)} cannot be sent as a pull-request tag until these are fixed:`,
         problems: effect.problems,
       });
     case "delete-tag": {
       const result = await git.deleteTag(effect.tag, effect.object);
       const note =
         result.status === "deleted"
-          ? `Deleted the invalid tag \`${effect.tag}\` (automation.deleteInvalidTags).`
-          : result.message;
+          ? `Deleted the invalid tag ${renderCode(effect.tag)} (automation.deleteInvalidTags).`
+          : renderText(result.message);
       return github.upsertComment(tracking(), effect.key, note);
     }
     case "post-request-pull":
@@ -202,9 +203,8 @@ async function renderMail(
     body: renderRequestPull(data, config.pullRequest.style),
   });
   if (!fenced) return fitBody(mail);
-  const fence = mail.includes("```") ? "~~~~" : "```";
   return fitBody(
-    `**[GIT PULL] for \`${effect.tag}\`** (base \`${effect.base}\`), ready to send:\n\n${fence}text\n${mail}${fence}`,
+    `**[GIT PULL] for ${renderCode(effect.tag)}** (base ${renderCode(effect.base)}), ready to send:\n\n${renderCodeBlock(mail, "text")}`,
   );
 }
 

@@ -1,17 +1,18 @@
 // Comment texts for what the git layer reported: rebase advice and results, stable branch and tag creation.
 import type { RebaseAdvice, RebaseResult, SignedTagResult, StableBranchResult } from "./adapters/git/index.ts";
+import { renderCode, renderCodeBlock, renderText } from "./domain/markdown.ts";
 
 const list = (items: readonly string[], max = 20) =>
   [
-    ...items.slice(0, max).map((item) => `- \`${item}\``),
+    ...items.slice(0, max).map((item) => `- ${renderCode(item)}`),
     ...(items.length > max ? [`- … and ${items.length - max} more`] : []),
   ].join("\n");
 
 /** The advice as a comment; `branch` is the one asked about (a refused advice does not name it). */
 export function renderAdvice(advice: RebaseAdvice, branch: string): string {
-  const lines = [`**Rebase advice** for \`${advice.branch ?? branch}\` onto \`${advice.onto}\`:`];
+  const lines = [`**Rebase advice** for ${renderCode(advice.branch ?? branch)} onto ${renderCode(advice.onto)}:`];
   lines.push(
-    `- based on \`${advice.base?.name ?? "no upstream tag"}\`, ${advice.behind ?? "?"} upstream commit(s) behind \`${advice.onto}\`; ${advice.ownCommits} commit(s) of ours.`,
+    `- based on ${renderCode(advice.base?.name ?? "no upstream tag")}, ${advice.behind ?? "?"} upstream commit(s) behind ${renderCode(advice.onto)}; ${advice.ownCommits} commit(s) of ours.`,
   );
   if (advice.upstreamPathChanges.length > 0)
     lines.push(
@@ -19,7 +20,7 @@ export function renderAdvice(advice: RebaseAdvice, branch: string): string {
       list(advice.upstreamPathChanges),
     );
   else lines.push("- upstream changed nothing in our paths since.");
-  if (advice.refusal) lines.push(`- a rebase would be refused: ${advice.refusal.message}`);
+  if (advice.refusal) lines.push(`- a rebase would be refused: ${renderText(advice.refusal.message)}`);
   else if (advice.trial) {
     lines.push(
       advice.trial.clean
@@ -36,27 +37,25 @@ export function renderRebaseResult(result: RebaseResult, branch: string): string
   switch (result.status) {
     case "rebased":
       return [
-        `Rebased \`${result.branch}\` onto \`${result.onto}\`: ${result.oldSha.slice(0, 12)} → ${result.newSha.slice(0, 12)}.`,
-        `The old \`${result.branch}\` is kept at \`${result.backupRef}\`.`,
+        `Rebased ${renderCode(result.branch)} onto ${renderCode(result.onto)}: ${result.oldSha.slice(0, 12)} → ${result.newSha.slice(0, 12)}.`,
+        `The old ${renderCode(result.branch)} is kept at ${renderCode(result.backupRef)}.`,
         "",
         "<details><summary>git range-diff</summary>",
         "",
-        "```",
-        ...result.rangeDiff.slice(0, 200),
-        "```",
+        renderCodeBlock(result.rangeDiff.slice(0, 200).join("\n")),
         "</details>",
         "",
         "Run the regression tests on the rebased branch before it is copied to stable.",
       ].join("\n");
     case "unchanged":
-      return `\`${result.branch}\` is already on \`${result.onto}\`; nothing was pushed.`;
+      return `${renderCode(result.branch)} is already on ${renderCode(result.onto)}; nothing was pushed.`;
     case "refused": {
       const extra = result.conflicts?.length
         ? `\nConflicting files:\n${list(result.conflicts)}`
         : result.missing?.length
           ? `\nCommits missing after the rebase:\n${list(result.missing.map((commit) => `${commit.sha.slice(0, 12)} ${commit.subject}`))}`
           : "";
-      return `Rebase refused (${result.code}): ${result.message}. \`${branch}\` was not changed.${extra}`;
+      return `Rebase refused (${result.code}): ${renderText(result.message)}. ${renderCode(branch)} was not changed.${extra}`;
     }
   }
 }
@@ -64,11 +63,11 @@ export function renderRebaseResult(result: RebaseResult, branch: string): string
 /** Why stable-X.Y was not created; null when it was (or already is) where asked. */
 export function renderStableResult(result: StableBranchResult): string | null {
   if (result.status !== "refused") return null; // created, or already there at that commit: the checklist shows it
-  return `\`${result.name}\` was not created (${result.code}): ${result.message}. An existing branch is never moved or overwritten.`;
+  return `${renderCode(result.name)} was not created (${result.code}): ${renderText(result.message)}. An existing branch is never moved or overwritten.`;
 }
 
 /** Why the tag was not created; null when it was. */
 export function renderTagResult(result: SignedTagResult): string | null {
   if (result.status === "created") return null;
-  return `Tag \`${result.name}\` was not created (${result.code}): ${result.message}`;
+  return `Tag ${renderCode(result.name)} was not created (${result.code}): ${renderText(result.message)}`;
 }

@@ -3,6 +3,7 @@ import type { ApplicationFunction, Probot } from "probot";
 import { createSystemClock, type Clock } from "../adapters/clock.ts";
 import type { SigningKey } from "../adapters/git/index.ts";
 import { createGitHubAdapter } from "../adapters/github/index.ts";
+import { redactSecrets } from "../domain/markdown.ts";
 import { createRuntime, type AppAccess, type Runtime } from "./runtime.ts";
 import { startScheduler } from "./schedule.ts";
 import { type HANDLED_EVENTS } from "./webhooks.ts";
@@ -35,7 +36,8 @@ export interface AppOptions {
 
 export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
   return (app: Probot) => {
-    const log = (line: string) => app.log.info(line);
+    // The one log sink of the app's own lines: git errors can quote a remote URL with its token.
+    const log = (line: string) => app.log.info(redactSecrets(line));
     const runtime = createRuntime({
       access: createProbotAccess(app, options.gitBaseUrl),
       clock: options.clock ?? createSystemClock(),
@@ -51,7 +53,10 @@ export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
     });
     if (options.schedule ?? true)
       startScheduler((job) => runtime.runJob(job), {
-        onError: (job, error) => app.log.error({ err: error }, `scheduled job ${job} failed`),
+        onError: (job, error) =>
+          app.log.error(
+            redactSecrets(`scheduled job ${job} failed: ${error instanceof Error ? error.stack : String(error)}`),
+          ),
       });
   };
 }

@@ -1,4 +1,5 @@
 // `/merge-window <command>` in issue comments: found only at line start, outside quotes and code, and parsed.
+import { renderCode, renderText, stripHtmlComments } from "./markdown.ts";
 import { parseVersionNumber, type VersionNumber } from "./version.ts";
 
 export type CommandName =
@@ -29,11 +30,12 @@ const PREFIX = "/merge-window";
 
 /**
  * The first command line of a comment: `/merge-window …` at the start of a line, not inside a fenced
- * or indented code block, an inline code span, or a `>` quote. Null when the comment has none.
+ * or indented code block, an inline code span, a `>` quote or an HTML comment (hidden from readers).
+ * Null when the comment has none.
  */
 export function findCommand(body: string): ParsedCommand | null {
   let fence: string | null = null;
-  for (const rawLine of body.replace(/\r\n?/g, "\n").split("\n")) {
+  for (const rawLine of stripHtmlComments(body).replace(/\r\n?/g, "\n").split("\n")) {
     const fenceMatch = /^ {0,3}(`{3,}|~{3,})/.exec(rawLine);
     if (fenceMatch) {
       const marker = fenceMatch[1]!;
@@ -61,11 +63,12 @@ function parseCommandText(text: string): ParsedCommand {
     try {
       return { ok: true, command: { name, version: parseVersionNumber(args[0]!) } };
     } catch (error) {
-      return { ok: false, text: shown, reason: (error as Error).message };
+      return { ok: false, text: shown, reason: renderText((error as Error).message) };
     }
   }
-  if (!(name in COMMAND_HELP)) return { ok: false, text: shown, reason: `unknown command \`${name.slice(0, 40)}\`` };
-  if (args.length > 0) return { ok: false, text: shown, reason: `\`${name}\` takes no arguments` };
+  if (!(name in COMMAND_HELP))
+    return { ok: false, text: shown, reason: `unknown command ${renderCode(name.slice(0, 40))}` };
+  if (args.length > 0) return { ok: false, text: shown, reason: `${renderCode(name)} takes no arguments` };
   return { ok: true, command: { name: name as Exclude<CommandName, "version"> } };
 }
 

@@ -2,6 +2,7 @@
 import type { UpstreamCalendar } from "./calendar.ts";
 import type { CycleView } from "./cycle.ts";
 import type { Memory, RepoFacts } from "./facts.ts";
+import { renderCode, renderText } from "./markdown.ts";
 import { renderTemplate } from "./names.ts";
 import type { MachineSettings } from "./settings.ts";
 import type { StepState, StepStatus } from "./steps.ts";
@@ -74,7 +75,7 @@ export function renderBody(input: {
             : `invalid: ${tag.check.problems.map((p) => p.code).join(", ")}`;
       const merged = tag.mergedUpstream ? `, merged upstream as ${tag.mergedUpstream.mergeCommit.slice(0, 12)}` : "";
       lines.push(
-        `- \`${tag.name}\` → ${tag.sha.slice(0, 12)}${tag.stableBranch ? ` on ${tag.stableBranch}` : ""}: ${verdict}${merged}`,
+        `- ${renderCode(tag.name)} → ${tag.sha.slice(0, 12)}${tag.stableBranch ? ` on ${renderText(tag.stableBranch)}` : ""}: ${verdict}${merged}`,
       );
     }
   }
@@ -90,7 +91,9 @@ export function renderBody(input: {
   if (memory.tests.length > 0) {
     lines.push("", "### Weekly tests");
     for (const run of memory.tests)
-      lines.push(`- \`${run.ref}\` @ ${run.sha.slice(0, 12)}: ${run.conclusion} (${run.at.slice(0, 10)}, ${run.url})`);
+      lines.push(
+        `- ${renderCode(run.ref)} @ ${run.sha.slice(0, 12)}: ${renderText(run.conclusion)} (${run.at.slice(0, 10)}, ${renderText(run.url)})`,
+      );
   }
   lines.push(
     "",

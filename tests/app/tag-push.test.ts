@@ -119,6 +119,9 @@ test("unsigned and impossibly dated tags get failure check runs whose summary na
     [codes(unsigned!.summary), codes(impossible!.summary)],
     [["unsigned"], ["impossible-date", "unsigned"]],
   );
-  assert.equal(unsigned!.summary[0], "selinux-pr-20240313 cannot be sent as a pull-request tag until these are fixed:");
+  assert.equal(
+    unsigned!.summary[0],
+    "`selinux-pr-20240313` cannot be sent as a pull-request tag until these are fixed:",
+  );
   assert.match(impossible!.summary.join("\n"), /- impossible-date: .*20240230/);
 });

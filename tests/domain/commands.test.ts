@@ -18,6 +18,11 @@ test("commands are found at line start only, outside quotes and code", () => {
     ["/merge-windowrebase", null],
     ["```\ncode\n```\n/merge-window tag", "tag"],
     ["\r\n/merge-window help\r\n", "help"],
+    ["<!--\n/merge-window rebase\n-->", null],
+    ["<!-- hidden -->\n<!--\n/merge-window create-stable", null],
+    ["<!-- x --> /merge-window rebase", null],
+    ["<!-->\n/merge-window status", "status"],
+    ["<!-- a -->\n/merge-window status", "status"],
   ];
   for (const [body, expected] of cases) {
     const found = findCommand(body);
@@ -37,6 +42,8 @@ test("malformed commands say why", () => {
     ["/merge-window version", /takes one argument/],
     ["/merge-window version 6.2O", /not a version number/],
     ["/merge-window $(id)", /unknown command/],
+    // A backtick in the command text cannot end the code span that quotes it back.
+    ["/merge-window x`@torvalds`", /unknown command `` x`@torvalds` ``/],
   ];
   for (const [body, reason] of reasons) {
     const found = findCommand(body);

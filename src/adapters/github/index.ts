@@ -27,6 +27,7 @@ import {
   parseRepoName,
   renderCommentMarker,
 } from "./inputs.ts";
+import { createRedactingCaller } from "./redact.ts";
 import { createRepoWrites } from "./writes.ts";
 
 /** Every REST route the adapter calls; the route caller accepts nothing else, and `tsc` checks each exists. */
@@ -70,7 +71,7 @@ const ROLES = new Set<Permission>(["admin", "maintain", "write", "triage", "read
 export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
   const { owner, repo } = parseRepoName(`${options.owner}/${options.repo}`);
   const { appSlug } = options;
-  const call: Call = createRouteCaller<RouteUsed>(options.octokit, options.timeoutMs ?? 30_000);
+  const call: Call = createRedactingCaller(createRouteCaller<RouteUsed>(options.octokit, options.timeoutMs ?? 30_000));
   const at = { owner, repo };
 
   async function findAppComment(issue: number, marker: string): Promise<true | undefined> {

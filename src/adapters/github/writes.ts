@@ -1,5 +1,6 @@
 // The GitHub adapter's repository writes: refs (create, never move), check runs (upsert), pull requests.
 import { InputError } from "../../domain/errors.ts";
+import { renderText, shortenName } from "../../domain/markdown.ts";
 import { assertSafeRefName } from "../../domain/names.ts";
 import { fitBody } from "../../domain/tracking-issue.ts";
 import type { CheckRunReport, GitHubPort, PullRequestRecord } from "../../ports.ts";
@@ -9,6 +10,9 @@ import { assertObjectId } from "../git/inputs.ts";
 import { parseRepoName, qualifyHead } from "./inputs.ts";
 
 type RepoWrites = Pick<GitHubPort, "reportCheckRun" | "openPullRequest">;
+
+/** GitHub refuses longer check run names; a longer one is shortened with a hash (stable, so upserts find it). */
+export const MAX_CHECK_NAME = 200;
 
 /** reportCheckRun and openPullRequest for `owner/repo`, through `call`. (Refs change only through git, with leases.) */
 export function createRepoWrites(call: Call, context: { owner: string; repo: string; appSlug: string }): RepoWrites {
@@ -28,17 +32,14 @@ export function createRepoWrites(call: Call, context: { owner: string; repo: str
   }
 
   return {
-    async reportCheckRun(report) {
-      const sha = assertObjectId(report.sha, `check run ${JSON.stringify(report.name)} sha`);
-      if (report.name.trim() === "" || report.name.length > 200)
-        throw new InputError(
-          "bad-check-name",
-          `check run name ${JSON.stringify(report.name.slice(0, 60))} refused: 1-200 characters`,
-        );
+    async reportCheckRun(input) {
+      const sha = assertObjectId(input.sha, `check run ${JSON.stringify(input.name.slice(0, 60))} sha`);
+      if (input.name.trim() === "") throw new InputError("bad-check-name", "a check run needs a name");
+      const report = { ...input, name: shortenName(input.name, MAX_CHECK_NAME) };
       const fields = {
         conclusion: report.conclusion,
         status: "completed" as const,
-        output: { title: report.title, summary: renderSummary(report) },
+        output: { title: shortenName(report.title, MAX_CHECK_NAME), summary: renderSummary(report) },
       };
       const existing = await findCheckRun(sha, report.name);
       if (existing !== undefined) {
@@ -102,8 +103,8 @@ export function createRepoWrites(call: Call, context: { owner: string; repo: str
   };
 }
 
-/** The check run summary: the report's text, then each problem as `code: message`. */
+/** The check run summary: the report's text, then each problem as `code: message` (inert: messages quote tags). */
 function renderSummary(report: CheckRunReport): string {
-  const problems = (report.problems ?? []).map((p) => `- ${p.code}: ${p.message}`);
+  const problems = (report.problems ?? []).map((p) => `- ${renderText(p.code)}: ${renderText(p.message)}`);
   return fitBody(problems.length === 0 ? report.summary : `${report.summary}\n\n${problems.join("\n")}`);
 }

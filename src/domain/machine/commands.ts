@@ -1,5 +1,6 @@
 // `/merge-window` commands: permission, preconditions and safety checks decided here; acting is an effect.
 import { permits, renderHelp, type Command, type Permission } from "../commands.ts";
+import { renderCode } from "../markdown.ts";
 import { versionOfStable } from "../cycle.ts";
 import type { Context, MachineEvent } from "./transition.ts";
 import { nextFreeTagName, renderTemplate } from "../names.ts";
@@ -26,7 +27,7 @@ export function handleCommand(event: CommandEvent, context: Context): void {
   const reply = (body: string) =>
     log.emit({ type: "reply", key: `reply:${event.id}`, issue: event.issue, body: `@${event.actor} ${body}` }, at);
   if (!event.command.ok) {
-    reply(`\`${event.command.text}\`: ${event.command.reason}. \`/merge-window help\` lists the commands.`);
+    reply(`${renderCode(event.command.text)}: ${event.command.reason}. \`/merge-window help\` lists the commands.`);
     return;
   }
   const command = event.command.command;
