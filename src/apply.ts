@@ -5,7 +5,7 @@ import type { Config } from "./config/load.ts";
 import type { Effect } from "./domain/effects.ts";
 import { renderName } from "./domain/names.ts";
 import { renderPullRequestMail, renderRequestPull, renderSubject } from "./domain/request-pull.ts";
-import { settleBody } from "./domain/outcome.ts";
+import { settleBody, type EffectFailure } from "./domain/outcome.ts";
 import { dateStampOf } from "./domain/time.ts";
 import { fitBody, TRACKING_MARKER } from "./domain/tracking-issue.ts";
 import { renderAdvice, renderRebaseResult, renderStableResult, renderTagResult } from "./report-texts.ts";
@@ -27,7 +27,7 @@ export interface ApplyDeps {
 
 export interface ApplyReport {
   readonly applied: readonly Effect[];
-  readonly failed: readonly { readonly effect: Effect; readonly error: string }[];
+  readonly failed: readonly { readonly effect: Effect; readonly error: string; readonly cause: unknown }[];
   readonly issueNumber: number | null;
   /** The tracking-issue body written by this run (with the memory as settled), null when none was written. */
   readonly writtenBody: string | null;
@@ -44,11 +44,12 @@ export async function applyEffects(
   deps: ApplyDeps,
 ): Promise<ApplyReport> {
   const applied: Effect[] = [];
-  const failed: { effect: Effect; error: string }[] = [];
+  const failed: { effect: Effect; error: string; cause: unknown }[] = [];
   const held: Effect[] = [];
   let issueNumber = issue;
   let writtenBody: string | null = null;
   let memoryWrite: boolean | null = null;
+  let update: Extract<Effect, { type: "update-tracking-issue" }> | null = null;
   const attempt = async (effect: Effect): Promise<boolean> => {
     try {
       const opened = await applyOne(effect, issueNumber, deps);
@@ -58,7 +59,7 @@ export async function applyEffects(
       return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      failed.push({ effect, error: message });
+      failed.push({ effect, error: message, cause: error });
       deps.log(`failed to ${describeEffect(effect)}: ${message}`);
       return false;
     }
@@ -76,20 +77,30 @@ export async function applyEffects(
       await attempt(effect);
       continue;
     }
-    const failures = failed.map(({ effect: f, error }) => ({
-      key: "key" in f ? f.key : null,
-      what: describeEffect(f),
-      error,
-    }));
-    const body = settleBody(effect.body, failures, effect.handledBy);
+    update = effect;
+    const body = settleBody(effect.body, failuresOf(failed), effect.handledBy);
     memoryWrite = await attempt({ ...effect, body });
     if (memoryWrite) writtenBody = body;
   }
+  const before = failed.length;
   for (const reply of held) {
     if (memoryWrite === false) deps.log(`not posting ${describeEffect(reply)}: the tracking issue did not record it`);
     else await attempt(reply);
   }
+  if (update && memoryWrite && failed.length > before) {
+    // A decision reply failed after the memory recorded it: record it as not done, so a later run answers.
+    const body = settleBody(update.body, failuresOf(failed), update.handledBy);
+    if (await attempt({ ...update, body })) writtenBody = body;
+  }
   return { applied, failed, issueNumber, writtenBody };
+}
+
+function failuresOf(failed: readonly { effect: Effect; error: string }[]): EffectFailure[] {
+  return failed.map(({ effect, error }) => ({
+    key: "key" in effect ? effect.key : null,
+    what: describeEffect(effect),
+    error,
+  }));
 }
 
 async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): Promise<number | void> {

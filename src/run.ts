@@ -101,6 +101,7 @@ export async function run(trigger: Trigger, deps: RunDeps, extra: { upstreamTag?
   const events = [...pending, event];
   let current = issue;
   let last: { result: Transition; report: ApplyReport } | null = null;
+  const ran: { result: Transition; report: ApplyReport }[] = [];
   const effects: Effect[] = [];
   for (const next of events) {
     const memory = current ? parseMeta(current.body) : null;
@@ -119,9 +120,16 @@ export async function run(trigger: Trigger, deps: RunDeps, extra: { upstreamTag?
     });
     effects.push(...result.effects);
     last = { result, report };
+    ran.push(last);
     current = nextIssueState(current, result, report);
   }
-  const { result, report } = last!;
+  const { result } = last!;
+  const reports = ran.map((entry) => entry.report);
+  const report: ApplyReport = {
+    ...last!.report,
+    applied: reports.flatMap((r) => r.applied),
+    failed: reports.flatMap((r) => r.failed),
+  };
   return { status: "done", effects, report, view: result.view };
 }
 
@@ -139,7 +147,11 @@ function nextIssueState(issue: IssueRecord | null, result: Transition, report: A
  * Commands in the cycle's tracking issue that memory does not record as handled (a crash, a failed run, a lost
  * delivery), oldest first, as command events: permission is read now. The trigger's own comment is left to it.
  */
-async function findPendingCommands(issue: IssueRecord | null, trigger: Trigger, deps: RunDeps): Promise<MachineEvent[]> {
+async function findPendingCommands(
+  issue: IssueRecord | null,
+  trigger: Trigger,
+  deps: RunDeps,
+): Promise<MachineEvent[]> {
   const memory = issue ? parseMeta(issue.body) : null;
   if (!issue || !memory) return [];
   const own = trigger.kind === "comment" ? trigger.commentId : null;
@@ -148,7 +160,9 @@ async function findPendingCommands(issue: IssueRecord | null, trigger: Trigger, 
     if (comment.id === own || comment.actorIsBot || memory.done.includes(`command:${comment.id}`)) continue;
     const command = findCommand(comment.body);
     if (command === null) continue;
-    deps.log(`${deps.owner}/${deps.repo}: taking up the unhandled command in comment ${comment.id} on #${issue.number}`);
+    deps.log(
+      `${deps.owner}/${deps.repo}: taking up the unhandled command in comment ${comment.id} on #${issue.number}`,
+    );
     events.push({
       type: "command",
       id: String(comment.id),
