@@ -18,8 +18,11 @@ export interface ReliabilityWorld {
   /** Runs the app put aside to wait for a rate limit's reset, oldest first (taken by `runDeferred`). */
   readonly deferred: Deferred[];
   readonly issue: number;
-  /** The maintainer comments `body` on the tracking issue; the forge's webhooks are delivered and the app settles. */
-  comment(body: string): Promise<DeliveryRecord[]>;
+  /**
+   * The maintainer comments `body` on the tracking issue; then `arm` (faults meant for the app, not the
+   * maintainer's own request), then the forge's webhooks are delivered and the app settles.
+   */
+  comment(body: string, arm?: () => void): Promise<DeliveryRecord[]>;
   /** Runs every deferred job (the clock moved past the wait), then settles. */
   runDeferred(): Promise<void>;
   /** The keys of the app's comments on the tracking issue, in order. */
@@ -43,8 +46,9 @@ export async function openReliabilityWorld(): Promise<ReliabilityWorld> {
     replay,
     deferred,
     issue: issue.number,
-    async comment(body) {
+    async comment(body, arm) {
       await replay.maintainer.comment(issue.number, body);
+      arm?.();
       return replay.settle();
     },
     async runDeferred() {
