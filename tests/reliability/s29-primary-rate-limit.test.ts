@@ -11,7 +11,7 @@ test("a primary rate limit defers the command's run to the reset, then it runs o
   const [delivery] = await world.comment("/merge-window version 6.9", () =>
     world.replay.forge.rateLimitNext("GET", "/repos/{owner}/{repo}/issues", { resetInSeconds: 2400 }),
   );
-  assert.ok(delivery && delivery.status >= 200 && delivery.status < 300, "acknowledged at once");
+  assert.match(String(delivery?.status), /^2\d\d$/, "acknowledged at once");
   assert.equal(world.memory()?.versionOverride, null, "nothing done while limited");
   assert.deepEqual(
     world.deferred.map((entry) => entry.ms),
