@@ -16,7 +16,8 @@ interface HttpLike {
 /** Milliseconds to wait before attempt `attempt + 1` (attempt counts from 0), or null when `error` is no rate limit. */
 export function rateLimitWait(error: unknown, now: Date, attempt: number): number | null {
   for (let e = error as HttpLike | null | undefined, depth = 0; e && depth < 5; e = e.cause as HttpLike, depth++) {
-    if (e.status !== 403 && e.status !== 429) continue;
+    // A wrapper (GitHubWriteError) names the status; the request error it wraps carries GitHub's headers.
+    if ((e.status !== 403 && e.status !== 429) || (e.response === undefined && e.cause)) continue;
     const headers = e.response?.headers ?? {};
     const text = `${String(e.response?.data?.message ?? "")} ${String(e.message ?? "")}`;
     const retryAfter = Number(headers["retry-after"]);
