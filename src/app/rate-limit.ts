@@ -8,8 +8,8 @@ export const MAX_RATE_LIMIT_ATTEMPTS = 5;
 
 interface HttpLike {
   readonly status?: unknown;
-  readonly message?: unknown;
-  readonly response?: { readonly headers?: Record<string, unknown>; readonly data?: { readonly message?: unknown } };
+  readonly message?: string;
+  readonly response?: { readonly headers?: Record<string, unknown>; readonly data?: { readonly message?: string } };
   readonly cause?: unknown;
 }
 
@@ -19,7 +19,7 @@ export function rateLimitWait(error: unknown, now: Date, attempt: number): numbe
     // A wrapper (GitHubWriteError) names the status; the request error it wraps carries GitHub's headers.
     if ((e.status !== 403 && e.status !== 429) || (e.response === undefined && e.cause)) continue;
     const headers = e.response?.headers ?? {};
-    const text = `${String(e.response?.data?.message ?? "")} ${String(e.message ?? "")}`;
+    const text = `${e.response?.data?.message ?? ""} ${e.message ?? ""}`;
     const retryAfter = Number(headers["retry-after"]);
     if (Number.isFinite(retryAfter) && retryAfter >= 0) return bound(retryAfter * 1000);
     if (/secondary rate limit/i.test(text)) return bound(60_000 * 2 ** attempt);

@@ -164,7 +164,7 @@ function warnChangedTags({ facts, log }: Context): void {
     const invalid = tag.check?.valid === false;
     if (!replaced && !invalid) continue;
     const was = mailed.slice(mailed.lastIndexOf("@") + 1, mailed.lastIndexOf("@") + 13);
-    const verdict = invalid ? `invalid now (${tag.check!.problems.map((p) => p.code).join(", ")})` : "still valid";
+    const verdict = invalid ? `invalid now (${tag.check.problems.map((p) => p.code).join(", ")})` : "still valid";
     log.emit({
       type: "comment",
       key: `tag-changed:${tag.name}@${tag.object}`,
