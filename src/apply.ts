@@ -6,6 +6,7 @@ import type { Effect } from "./domain/effects.ts";
 import { renderCode, renderCodeBlock, renderText } from "./domain/markdown.ts";
 import { renderName } from "./domain/names.ts";
 import { renderPullRequestMail, renderRequestPull, renderSubject } from "./domain/request-pull.ts";
+import { settleBody, type EffectFailure } from "./domain/outcome.ts";
 import { dateStampOf } from "./domain/time.ts";
 import { fitBody, TRACKING_MARKER } from "./domain/tracking-issue.ts";
 import { renderAdvice, renderRebaseResult, renderStableResult, renderTagResult } from "./report-texts.ts";
@@ -27,14 +28,16 @@ export interface ApplyDeps {
 
 export interface ApplyReport {
   readonly applied: readonly Effect[];
-  readonly failed: readonly { readonly effect: Effect; readonly error: string }[];
+  readonly failed: readonly { readonly effect: Effect; readonly error: string; readonly cause: unknown }[];
   readonly issueNumber: number | null;
+  /** The tracking-issue body written by this run (with the memory as settled), null when none was written. */
+  readonly writtenBody: string | null;
 }
 
 /**
- * Applies `effects` in order. A failed effect is reported and the rest still run, except the final
- * tracking-issue update: without it, memory does not record what failed, and the next run tries again
- * (comments carry markers, so what did land is not repeated).
+ * Applies `effects` in order, each on its own: a failure is logged and the rest still run. The tracking-issue
+ * update goes last with the memory settled from what actually happened (failed keys dropped, failures shown), so
+ * the next run retries exactly what failed. Replies that only report a decision wait for that write.
  */
 export async function applyEffects(
   effects: readonly Effect[],
@@ -42,26 +45,63 @@ export async function applyEffects(
   deps: ApplyDeps,
 ): Promise<ApplyReport> {
   const applied: Effect[] = [];
-  const failed: { effect: Effect; error: string }[] = [];
+  const failed: { effect: Effect; error: string; cause: unknown }[] = [];
+  const held: Effect[] = [];
   let issueNumber = issue;
-  for (const effect of effects) {
-    if (failed.length > 0 && effect.type === "update-tracking-issue") continue;
-    if (deps.config.dryRun) {
-      deps.log(`dry-run: would ${describeEffect(effect)}`);
-      continue;
-    }
+  let writtenBody: string | null = null;
+  let memoryWrite: boolean | null = null;
+  let update: Extract<Effect, { type: "update-tracking-issue" }> | null = null;
+  const attempt = async (effect: Effect): Promise<boolean> => {
     try {
       const opened = await applyOne(effect, issueNumber, deps);
       if (opened !== undefined) issueNumber = opened;
       applied.push(effect);
       deps.log(`did ${describeEffect(effect)}`);
+      return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      failed.push({ effect, error: message });
+      failed.push({ effect, error: message, cause: error });
       deps.log(`failed to ${describeEffect(effect)}: ${message}`);
+      return false;
     }
+  };
+  for (const effect of effects) {
+    if (deps.config.dryRun) {
+      deps.log(`dry-run: would ${describeEffect(effect)}`);
+      continue;
+    }
+    if (effect.type === "reply" && effect.afterMemory) {
+      held.push(effect);
+      continue;
+    }
+    if (effect.type !== "update-tracking-issue") {
+      await attempt(effect);
+      continue;
+    }
+    update = effect;
+    const body = settleBody(effect.body, failuresOf(failed), effect.handledBy);
+    memoryWrite = await attempt({ ...effect, body });
+    if (memoryWrite) writtenBody = body;
   }
-  return { applied, failed, issueNumber };
+  const before = failed.length;
+  for (const reply of held) {
+    if (memoryWrite === false) deps.log(`not posting ${describeEffect(reply)}: the tracking issue did not record it`);
+    else await attempt(reply);
+  }
+  if (update && memoryWrite && failed.length > before) {
+    // A decision reply failed after the memory recorded it: record it as not done, so a later run answers.
+    const body = settleBody(update.body, failuresOf(failed), update.handledBy);
+    if (await attempt({ ...update, body })) writtenBody = body;
+  }
+  return { applied, failed, issueNumber, writtenBody };
+}
+
+function failuresOf(failed: readonly { effect: Effect; error: string }[]): EffectFailure[] {
+  return failed.map(({ effect, error }) => ({
+    key: "key" in effect ? effect.key : null,
+    what: describeEffect(effect),
+    error,
+  }));
 }
 
 async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): Promise<number | void> {

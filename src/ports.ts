@@ -13,6 +13,15 @@ export interface IssueRecord {
   readonly trusted: boolean;
 }
 
+/** A comment in a thread the app answers in, with whether the app already replied to it (its reply marker). */
+export interface ThreadComment {
+  readonly id: number;
+  readonly body: string;
+  readonly actor: string;
+  readonly actorIsBot: boolean;
+  readonly answered: boolean;
+}
+
 export interface CheckRunReport {
   readonly sha: string;
   /** e.g. `merge-window / tag selinux-pr-20240312` — one check run per (name, sha), updated in place. */
@@ -41,6 +50,8 @@ export interface GitHubPort {
   /** Creates the issue (and the label if missing); returns its number. */
   openIssue(input: { title: string; body: string; label: string; marker: string }): Promise<number>;
   updateIssue(number: number, input: { title?: string; body?: string; state?: "open" | "closed" }): Promise<void>;
+  /** Every comment on `issue` not authored by the app, oldest first: where unhandled commands are found. */
+  listThreadComments(issue: number): Promise<ThreadComment[]>;
   /** Posts a comment carrying the hidden marker `key` unless an app-authored comment with it exists. */
   upsertComment(issue: number, key: string, body: string): Promise<void>;
   /** Creates or updates the check run `name` on `sha`. */

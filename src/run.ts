@@ -96,20 +96,85 @@ export async function run(trigger: Trigger, deps: RunDeps, extra: { upstreamTag?
     deriveView({ facts, memory: null, issue: null }, config.config, now).cycle.id,
   );
 
-  const result = transition({ facts, memory: issue ? parseMeta(issue.body) : null, issue }, event, config.config, now);
-  for (const effect of result.effects) deps.log(`${deps.owner}/${deps.repo}: ${describeEffect(effect)}`);
-  const report = await applyEffects(result.effects, issue?.number ?? null, {
-    github: deps.github,
-    git,
-    requestPull,
-    config: config.config,
-    now,
-    defaultPublicUrl: deps.defaultPublicUrl,
-    signingKey: deps.signingKey,
-    owner: deps.owner,
-    log: (line) => deps.log(`${deps.owner}/${deps.repo}: ${line}`),
-  });
-  return { status: "done", effects: result.effects, report, view: result.view };
+  // GitHub is the durable log: commands in the tracking issue that no run completed are taken up first, once each.
+  const pending = await findPendingCommands(issue, trigger, deps);
+  const events = [...pending, event];
+  let current = issue;
+  let last: { result: Transition; report: ApplyReport } | null = null;
+  const ran: { result: Transition; report: ApplyReport }[] = [];
+  const effects: Effect[] = [];
+  for (const next of events) {
+    const memory = current ? parseMeta(current.body) : null;
+    const result = transition({ facts, memory, issue: current }, next, config.config, now);
+    for (const effect of result.effects) deps.log(`${deps.owner}/${deps.repo}: ${describeEffect(effect)}`);
+    const report = await applyEffects(result.effects, current?.number ?? null, {
+      github: deps.github,
+      git,
+      requestPull,
+      config: config.config,
+      now,
+      defaultPublicUrl: deps.defaultPublicUrl,
+      signingKey: deps.signingKey,
+      owner: deps.owner,
+      log: (line) => deps.log(`${deps.owner}/${deps.repo}: ${line}`),
+    });
+    effects.push(...result.effects);
+    last = { result, report };
+    ran.push(last);
+    current = nextIssueState(current, result, report);
+  }
+  const { result } = last!;
+  const reports = ran.map((entry) => entry.report);
+  const report: ApplyReport = {
+    ...last!.report,
+    applied: reports.flatMap((r) => r.applied),
+    failed: reports.flatMap((r) => r.failed),
+  };
+  return { status: "done", effects, report, view: result.view };
+}
+
+/** The tracking issue as the next event of the same run sees it: what this run wrote (or failed to write). */
+function nextIssueState(issue: IssueRecord | null, result: Transition, report: ApplyReport): IssueRecord | null {
+  if (report.issueNumber === null) return issue;
+  const opened = result.effects.find((effect) => effect.type === "open-tracking-issue");
+  const body = report.writtenBody ?? (issue === null && opened ? opened.body : issue?.body);
+  if (body === undefined) return issue;
+  const title = result.state.issue?.title ?? issue?.title ?? "";
+  return { number: report.issueNumber, title, body, open: issue?.open ?? true, trusted: true };
+}
+
+/**
+ * Commands in the cycle's tracking issue that memory does not record as handled (a crash, a failed run, a lost
+ * delivery), oldest first, as command events: permission is read now. The trigger's own comment is left to it.
+ */
+async function findPendingCommands(
+  issue: IssueRecord | null,
+  trigger: Trigger,
+  deps: RunDeps,
+): Promise<MachineEvent[]> {
+  const memory = issue ? parseMeta(issue.body) : null;
+  if (!issue || !memory) return [];
+  const own = trigger.kind === "comment" ? trigger.commentId : null;
+  const events: MachineEvent[] = [];
+  for (const comment of await deps.github.listThreadComments(issue.number)) {
+    if (comment.id === own || comment.actorIsBot || memory.done.includes(`command:${comment.id}`)) continue;
+    const command = findCommand(comment.body);
+    if (command === null) continue;
+    deps.log(
+      `${deps.owner}/${deps.repo}: taking up the unhandled command in comment ${comment.id} on #${issue.number}`,
+    );
+    events.push({
+      type: "command",
+      id: String(comment.id),
+      issue: issue.number,
+      actor: comment.actor,
+      actorIsBot: false,
+      permission: await deps.github.getPermission(comment.actor),
+      command,
+      answered: comment.answered,
+    });
+  }
+  return events;
 }
 
 /** This cycle's tracking issue: authored by the app (trusted) and carrying this cycle's metadata. */

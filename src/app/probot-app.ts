@@ -32,6 +32,8 @@ export interface AppOptions {
   readonly schedule?: boolean;
   /** Receives the runtime once built (tests and the demo wait on runtime.idle()). */
   readonly onRuntime?: (runtime: Runtime) => void;
+  /** Where rate-limited runs wait for GitHub's reset (default a timer; the sandbox drives its own clock). */
+  readonly defer?: (ms: number, job: () => void) => void;
 }
 
 export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
@@ -44,6 +46,7 @@ export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
       cacheDir: options.cacheDir,
       signingKey: options.signingKey ?? null,
       ...(options.gnupgHome ? { gnupgHome: options.gnupgHome } : {}),
+      ...(options.defer ? { defer: options.defer } : {}),
       log,
     });
     options.onRuntime?.(runtime);

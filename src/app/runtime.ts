@@ -17,6 +17,7 @@ import type { GitHubPort } from "../ports.ts";
 import { ConfigMemory, findIgnoreReason, run, type OpenedGit, type RunOutcome } from "../run.ts";
 import type { JobName } from "./schedule.ts";
 import type { Trigger } from "../ports.ts";
+import { MAX_RATE_LIMIT_ATTEMPTS, rateLimitWait } from "./rate-limit.ts";
 import { mapWebhook } from "./webhooks.ts";
 
 export interface RepositoryRef {
@@ -45,6 +46,8 @@ export interface RuntimeOptions {
   readonly gnupgHome?: string;
   readonly log: (line: string) => void;
   readonly onOutcome?: (repo: RepositoryRef, trigger: Trigger, outcome: RunOutcome) => void;
+  /** Runs `job` after `ms` (a rate-limited run waiting for GitHub's reset); default an unref'd timer. */
+  readonly defer?: (ms: number, job: () => void) => void;
 }
 
 export interface Runtime {
@@ -65,13 +68,24 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     log(`${key}: run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   );
   const configs = new ConfigMemory();
+  // A delivery is remembered as processed only once its runs completed; one in flight is not run twice.
   const deliveries = new Set<string>();
+  const inFlight = new Set<string>();
+  const defer = options.defer ?? ((ms: number, job: () => void) => void setTimeout(job, ms).unref());
   const knownUpstreamTags = new Map<string, Set<string>>();
 
-  const runOne = async (ref: RepositoryRef, trigger: Trigger, extra: { upstreamTag?: string }) => {
+  const runOne = async (
+    ref: RepositoryRef,
+    trigger: Trigger,
+    extra: { upstreamTag?: string },
+  ): Promise<RunOutcome | undefined> => {
     // The app's own comments come back as webhooks: they must cost nothing, not even an installation token.
     const ignored = findIgnoreReason(trigger);
-    if (ignored !== null) return options.onOutcome?.(ref, trigger, { status: "ignored", reason: ignored });
+    if (ignored !== null) {
+      const outcome: RunOutcome = { status: "ignored", reason: ignored };
+      options.onOutcome?.(ref, trigger, outcome);
+      return outcome;
+    }
     const installation = await access.installation(ref.installationId);
     const github = installation.github(ref.owner, ref.repo);
     const openGit = async (config: Config): Promise<OpenedGit> => {
@@ -123,24 +137,72 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       extra,
     );
     options.onOutcome?.(ref, trigger, outcome);
+    return outcome;
   };
 
-  const enqueue = (ref: RepositoryRef, trigger: Trigger, extra: { upstreamTag?: string } = {}) =>
-    queue.enqueue(`${ref.owner}/${ref.repo}`, () => runOne(ref, trigger, extra));
+  /**
+   * Queues one run; a run stopped by a rate limit (thrown, or an effect refused) is queued again after GitHub's
+   * reset, at most MAX_RATE_LIMIT_ATTEMPTS times. `settled(true)` once it completed, `settled(false)` if it failed.
+   */
+  const enqueue = (
+    ref: RepositoryRef,
+    trigger: Trigger,
+    extra: { upstreamTag?: string } = {},
+    settled: (ok: boolean) => void = () => {},
+    attempt = 0,
+  ): void => {
+    const key = `${ref.owner}/${ref.repo}`;
+    const retryLater = (cause: unknown): boolean => {
+      const wait = rateLimitWait(cause, options.clock.now(), attempt);
+      if (wait === null) return false;
+      if (attempt + 1 >= MAX_RATE_LIMIT_ATTEMPTS) {
+        log(`${key}: rate limited ${attempt + 1} times; giving up on this ${trigger.kind} run (the next tick retries)`);
+        settled(false);
+        return true;
+      }
+      log(`${key}: rate limited; running the ${trigger.kind} again in ${Math.ceil(wait / 1000)} s`);
+      defer(wait, () => enqueue(ref, trigger, extra, settled, attempt + 1));
+      return true;
+    };
+    queue.enqueue(key, async () => {
+      let outcome: RunOutcome | undefined;
+      try {
+        outcome = await runOne(ref, trigger, extra);
+      } catch (error) {
+        if (retryLater(error)) return;
+        settled(false);
+        throw error;
+      }
+      const limited =
+        outcome?.status === "done"
+          ? outcome.report.failed.find((f) => rateLimitWait(f.cause, new Date(0), 0) !== null)
+          : undefined;
+      if (limited && retryLater(limited.cause)) return;
+      settled(true);
+    });
+  };
 
   return {
     enqueue,
     handleWebhook(event, payload, deliveryId) {
-      if (deliveryId !== null) {
-        if (deliveries.has(deliveryId)) return false; // GitHub redelivers; the second copy changes nothing
-        deliveries.add(deliveryId);
-        if (deliveries.size > REMEMBERED_DELIVERIES) deliveries.delete(deliveries.values().next().value!);
-      }
+      // GitHub redelivers; a copy of a completed (or running) delivery changes nothing. A failed one runs again.
+      if (deliveryId !== null && (deliveries.has(deliveryId) || inFlight.has(deliveryId))) return false;
       const mapped = mapWebhook(event, payload as Parameters<typeof mapWebhook>[1]);
       if (!mapped) return false;
+      let open = mapped.repositories.length;
+      let allOk = true;
+      if (deliveryId !== null && open > 0) inFlight.add(deliveryId);
+      const settled = (ok: boolean) => {
+        allOk &&= ok;
+        if (--open > 0 || deliveryId === null) return;
+        inFlight.delete(deliveryId);
+        if (!allOk) return;
+        deliveries.add(deliveryId);
+        if (deliveries.size > REMEMBERED_DELIVERIES) deliveries.delete(deliveries.values().next().value!);
+      };
       for (const fullName of mapped.repositories) {
         const [owner = "", repo = ""] = fullName.split("/");
-        enqueue({ installationId: mapped.installationId, owner, repo }, mapped.trigger);
+        enqueue({ installationId: mapped.installationId, owner, repo }, mapped.trigger, {}, settled);
       }
       return mapped.repositories.length > 0;
     },

@@ -8,12 +8,30 @@ export interface TagProblem {
 
 export type Effect =
   | { readonly type: "open-tracking-issue"; readonly title: string; readonly body: string; readonly label: string }
-  | { readonly type: "update-tracking-issue"; readonly title: string; readonly body: string }
+  /**
+   * The body carries the memory. `handledBy` maps an effect's key to the command (`command:<id>`) that asked for it:
+   * when that effect fails, the command is not recorded as handled either, so the next run takes it up again.
+   */
+  | {
+      readonly type: "update-tracking-issue";
+      readonly title: string;
+      readonly body: string;
+      readonly handledBy?: Readonly<Record<string, string>>;
+    }
   | { readonly type: "close-tracking-issue"; readonly key: string }
   /** A comment in the tracking issue (reminders, notices); `key` is its hidden marker. */
   | { readonly type: "comment"; readonly key: string; readonly body: string }
-  /** A reply on the issue or pull request where a command was given. */
-  | { readonly type: "reply"; readonly key: string; readonly issue: number; readonly body: string }
+  /**
+   * A reply on the issue or pull request where a command was given. `afterMemory`: the reply only reports a
+   * decision (recorded, refused), so it is posted after the tracking issue recorded it, and not at all if that failed.
+   */
+  | {
+      readonly type: "reply";
+      readonly key: string;
+      readonly issue: number;
+      readonly body: string;
+      readonly afterMemory?: boolean;
+    }
   /** Rebase advice computed by the git layer (trial rebase), posted in the tracking issue. */
   | { readonly type: "advise-rebase"; readonly key: string; readonly branch: string; readonly onto: string }
   | {

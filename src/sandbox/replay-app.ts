@@ -25,6 +25,8 @@ export interface ReplayAppOptions {
   /** A GnuPG home with the maintainers' public keys. */
   readonly gnupgHome?: string;
   readonly onLog?: (line: AppLogLine) => void;
+  /** Where rate-limited runs wait (see AppOptions.defer). */
+  readonly defer?: (ms: number, job: () => void) => void;
 }
 
 export interface ReplayApp {
@@ -85,6 +87,7 @@ export async function startReplayApp(options: ReplayAppOptions): Promise<ReplayA
     clock: options.clock,
     schedule: false,
     ...(options.gnupgHome ? { gnupgHome: options.gnupgHome } : {}),
+    ...(options.defer ? { defer: options.defer } : {}),
     onRuntime: (built) => (runtime = built),
   });
   const middleware = await createNodeMiddleware(appFn, { probot });

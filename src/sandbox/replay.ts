@@ -45,6 +45,8 @@ export interface ReplayOptions {
   readonly interceptAppPushes?: boolean;
   /** Every line the app logs. */
   readonly onLog?: (line: AppLogLine) => void;
+  /** Where the app's rate-limited runs wait (default a real timer). */
+  readonly defer?: (ms: number, job: () => void) => void;
   /** Keep the temp dir (the demo's `--keep`), also when building the replay fails. */
   readonly keep?: boolean;
 }
@@ -164,6 +166,7 @@ async function buildReplay(root: string, options: ReplayOptions, cleanups: Clean
       gitBaseUrl: proxy?.url ?? forge.baseUrl,
       ...(appKeyring ? { gnupgHome: appKeyring } : {}),
       ...(options.onLog ? { onLog: options.onLog } : {}),
+      ...(options.defer ? { defer: options.defer } : {}),
     });
   let caches = 0;
   const nextCache = () => join(root, `cache-${++caches}`);

@@ -53,15 +53,16 @@ test("a writer's skip-rebase is recorded; a maintainer's create-stable pushes st
   const world = await openWindow(t);
   const next = world.git(world.originDir, ["rev-parse", "--verify", "--end-of-options", "refs/heads/next"]);
 
+  // A reply that only reports a decision follows the memory write that records it ("recorded" is then true).
   const skipped = await comment(world, 9001, "Tests pass on next.\n/merge-window skip-rebase\n", CONTRIBUTOR, [
-    COMMENTS,
     UPDATE,
+    COMMENTS,
   ]);
   assert.ok(
     skipped.some((r) => r.method === "GET" && r.path.endsWith(`/collaborators/${CONTRIBUTOR.login}/permission`)),
     "permission read at execution time",
   );
-  const [reply, update] = skipped.filter((r) => r.method !== "GET");
+  const [update, reply] = skipped.filter((r) => r.method !== "GET");
   assert.equal(
     reply!.body.body,
     "@omosnace recorded: `next` is not rebased this cycle.\n\n<!-- merge-window:reply:9001 -->",
@@ -92,20 +93,20 @@ test("a reader's command gets exactly one denial comment; nothing is created and
   const refs = refsOf(world);
   const before = world.api.state.issues[0]!.body;
 
-  const requests = await comment(world, 9100, "/merge-window create-stable", READER, [COMMENTS, UPDATE]);
+  const requests = await comment(world, 9100, "/merge-window create-stable", READER, [UPDATE, COMMENTS]);
 
   const writes = requests.filter((r) => r.method !== "GET");
   assert.deepEqual(
     writes.map((r) => r.route),
-    [COMMENTS, UPDATE],
+    [UPDATE, COMMENTS],
   );
   assert.equal(
-    writes[0]!.body.body,
+    writes[1]!.body.body,
     "@curious `/merge-window create-stable` needs maintain permission on this repository; yours is read. Nothing was done.\n\n<!-- merge-window:reply:9100 -->",
   );
-  assert.equal(visible(writes[1]!.body.body), visible(before), "the checklist is unchanged");
+  assert.equal(visible(writes[0]!.body.body), visible(before), "the checklist is unchanged");
   assert.deepEqual(
-    parseMeta(writes[1]!.body.body)?.done.filter((key) => !parseMeta(before)?.done.includes(key)),
+    parseMeta(writes[0]!.body.body)?.done.filter((key) => !parseMeta(before)?.done.includes(key)),
     ["command:9100", "reply:9100"],
   );
   assert.equal(refsOf(world), refs, "no ref moved or appeared in the origin");

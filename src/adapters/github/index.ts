@@ -74,8 +74,8 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
   const call: Call = createRedactingCaller(createRouteCaller<RouteUsed>(options.octokit, options.timeoutMs ?? 30_000));
   const at = { owner, repo };
 
-  async function findAppComment(issue: number, marker: string): Promise<true | undefined> {
-    const comments = await listAllPages((page) =>
+  const listComments = (issue: number) =>
+    listAllPages((page) =>
       call("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
         ...at,
         issue_number: issue,
@@ -83,6 +83,9 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
         page,
       }),
     );
+
+  async function findAppComment(issue: number, marker: string): Promise<true | undefined> {
+    const comments = await listComments(issue);
     return comments.some((c) => isAppAuthored(c.user, appSlug) && endsWithMarker(c.body, marker)) ? true : undefined;
   }
 
@@ -187,6 +190,23 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
         ...(body === undefined ? {} : { body: fitIssueBody(body) }),
         ...(state === undefined ? {} : { state }),
       });
+    },
+
+    async listThreadComments(issue) {
+      const comments = await listComments(assertNumber(issue, "issue"));
+      const ours = comments.filter((c) => isAppAuthored(c.user, appSlug)).map((c) => c.body ?? "");
+      return comments
+        .filter((c) => !isAppAuthored(c.user, appSlug))
+        .map((c) => {
+          const marker = renderCommentMarker(`reply:${c.id}`);
+          return {
+            id: Number(c.id),
+            body: c.body ?? "",
+            actor: c.user?.login ?? "",
+            actorIsBot: c.user?.type === "Bot" || (c.user?.login ?? "").endsWith("[bot]"),
+            answered: ours.some((body) => endsWithMarker(body, marker)),
+          };
+        });
     },
 
     async upsertComment(issue, key, body) {

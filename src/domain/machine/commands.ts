@@ -68,7 +68,16 @@ function runCommand(command: Command, event: CommandEvent, context: Context): st
       if (!source) return `there is no \`${cycle.sourceBranch}\` branch to rebase.`;
       if (source.foreignMerges)
         return `refused: \`${source.name}\` contains merges of others' history; rebasing would rewrite them. Rebase by hand if you must.`;
-      if (source.base === cycle.rebaseOnto) return `\`${source.name}\` is already based on \`${cycle.rebaseOnto}\`.`;
+      if (source.base === cycle.rebaseOnto) {
+        // Taken up again after an interruption: the reply promised a result, so the result is posted (once, by key).
+        if (event.answered)
+          log.emit({
+            type: "comment",
+            key: `rebase:${event.id}`,
+            body: `\`${source.name}\` is rebased onto \`${cycle.rebaseOnto}\` (now ${source.sha.slice(0, 12)}); the run that did it was interrupted before its summary. The backup ref is kept.`,
+          });
+        return `\`${source.name}\` is already based on \`${cycle.rebaseOnto}\`.`;
+      }
       if (stable)
         return `refused: \`${stable.name}\` was already copied from \`${source.name}\`; rebasing now would split them.`;
       const allowed = cycle.process.rebaseAllowed;

@@ -16,6 +16,7 @@ export function reconcile(context: Context, isTick: boolean): void {
   reportTagChecks(context);
   runAutomaticSteps(context);
   postRequestPulls(context);
+  warnChangedTags(context);
   noteMerges(context);
   remindFixes(context);
   const steps = deriveSteps(context.cycle, context.facts, context.log.memory);
@@ -29,12 +30,12 @@ export function reconcile(context: Context, isTick: boolean): void {
   }
 }
 
-/** Tags checked since the cycle began get a check run once per (tag, commit); bad ones optionally deleted. */
+/** Tags checked since the cycle began get a check run once per tag object (a re-pointed tag is checked again). */
 function reportTagChecks({ facts, log, settings, upstream }: Context): void {
   const since = upstream.cycleStart?.date.getTime() ?? 0;
   for (const tag of facts.tags) {
     if (!tag.check || tag.mergedUpstream || (tag.taggerDate?.getTime() ?? since) < since) continue;
-    const key = `tag-check:${tag.name}@${tag.sha}`;
+    const key = `tag-check:${tag.name}@${tag.object}`;
     log.emit({
       type: "report-tag-check",
       key,
@@ -121,7 +122,9 @@ function postRequestPulls(context: Context): void {
   for (const tag of facts.tags) {
     if (tag.stableBranch !== branch || tag.check?.valid !== true || tag.mergedUpstream) continue;
     const base = requestPullBase(tag, branch, context);
-    log.emit({ type: "post-request-pull", key: `request-pull:${tag.name}`, tag: tag.name, base, kind, version });
+    const key = `request-pull:${tag.name}`;
+    if (!log.has(key)) log.mark(mailedKey(tag.name, tag.object)); // which tag object the mail names
+    log.emit({ type: "post-request-pull", key, tag: tag.name, base, kind, version });
     if (kind === "window" && settings.pullRequest.openUpstreamPr) {
       log.emit({ type: "open-upstream-pr", key: `upstream-pr:${tag.name}`, tag: tag.name, base, version });
     }
@@ -145,6 +148,29 @@ export function requestPullBase(tag: TagFacts, branch: string, { facts, cycle }:
   const previous = earlier.at(-1);
   if (previous) return previous.name;
   return facts.stableBranches.find((b) => b.name === branch)?.base ?? cycle.rebaseOnto;
+}
+
+/** The memory key saying the [GIT PULL] mail for `name` was written while the tag was the object `object`. */
+function mailedKey(name: string, object: string): string {
+  return `mailed:${name}@${object}`;
+}
+
+/** A mailed tag that was replaced, re-pointed or turned invalid since: said loudly, once per tag object. */
+function warnChangedTags({ facts, log }: Context): void {
+  for (const tag of facts.tags) {
+    const mailed = log.memory.done.find((key) => key.startsWith(`mailed:${tag.name}@`));
+    if (!mailed || !log.has(`request-pull:${tag.name}`)) continue;
+    const replaced = !log.has(mailedKey(tag.name, tag.object));
+    const invalid = tag.check?.valid === false;
+    if (!replaced && !invalid) continue;
+    const was = mailed.slice(mailed.lastIndexOf("@") + 1, mailed.lastIndexOf("@") + 13);
+    const verdict = invalid ? `invalid now (${tag.check.problems.map((p) => p.code).join(", ")})` : "still valid";
+    log.emit({
+      type: "comment",
+      key: `tag-changed:${tag.name}@${tag.object}`,
+      body: `⚠️ **The tag \`${tag.name}\` named in the [GIT PULL] mail has changed** since the mail was written: it was the tag object ${was}, it is ${tag.object.slice(0, 12)} now (on ${tag.sha.slice(0, 12)}), ${verdict}. Do not send the old mail as it is.`,
+    });
+  }
 }
 
 function noteMerges({ facts, log }: Context): void {

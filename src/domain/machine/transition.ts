@@ -41,6 +41,8 @@ export type MachineEvent =
       /** Read from the repository permission API when the command runs; null when unknown (fails closed). */
       readonly permission: Permission | null;
       readonly command: ParsedCommand;
+      /** Taken up again by a later run (found unhandled in the thread), and the app's reply is already there. */
+      readonly answered?: boolean;
     }
   | { readonly type: "pull-request"; readonly pr: PullRequestFacts }
   | {
@@ -93,6 +95,17 @@ export interface Context {
   readonly log: EffectLog;
 }
 
+/**
+ * A command's effects (from `from` on) depend on it: each key maps to the command's key, so a failure leaves the
+ * command unhandled. A lone reply only reports a decision: it waits for the memory write that records it.
+ */
+function settleCommandEffects(effects: Effect[], from: number, command: string, handledBy: Record<string, string>) {
+  const added = effects.slice(from);
+  for (const effect of added) if ("key" in effect) handledBy[effect.key] = command;
+  const only = added.length === 1 ? added[0] : undefined;
+  if (only?.type === "reply") effects[from] = { ...only, afterMemory: true };
+}
+
 /** Where the cycle stands now, as the machine sees it, without acting. */
 export function deriveView(
   state: MachineState,
@@ -119,7 +132,12 @@ export function transition(state: MachineState, event: MachineEvent, settings: M
     return { upstream: before.upstream, cycle, facts: state.facts, settings, now, log };
   };
 
-  if (event.type === "command") handleCommand(event, context());
+  const handledBy: Record<string, string> = {};
+  if (event.type === "command") {
+    const from = log.effects.length;
+    handleCommand(event, context());
+    settleCommandEffects(log.effects, from, `command:${event.id}`, handledBy);
+  }
   if (event.type === "pull-request") handlePullRequest(event.pr, context());
   if (event.type === "checks-finished") {
     const entry = {
@@ -162,7 +180,12 @@ export function transition(state: MachineState, event: MachineEvent, settings: M
   // A closed issue (the cycle's pull request merged) is only rewritten when memory changed.
   const quiet = issue !== null && !issue.open && log.memory === before.memory;
   if (!quiet && (body !== openingBody || (issue && issue.title !== title)))
-    effects.push({ type: "update-tracking-issue", title, body });
+    effects.push({
+      type: "update-tracking-issue",
+      title,
+      body,
+      ...(Object.keys(handledBy).length > 0 ? { handledBy } : {}),
+    });
   effects.push(...log.effects.filter((effect) => effect.type === "close-tracking-issue"));
 
   const closed = log.effects.some((effect) => effect.type === "close-tracking-issue");

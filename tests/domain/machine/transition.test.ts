@@ -49,8 +49,8 @@ const mergeTags = (facts: RepoFacts): RepoFacts => ({
     t.check?.valid ? { ...t, mergedUpstream: { mergeCommit: sha("linus-merge"), at: null } } : t,
   ),
 });
-const badTagCheck = "tag-check:selinux-pr-20240230@" + tag("selinux-pr-20240230", "2024-03-12T20:00:00Z", null).sha;
-const goodTagCheck = "tag-check:selinux-pr-20240312@" + tag("selinux-pr-20240312", "2024-03-12T20:00:00Z", null).sha;
+const badTagCheck = "tag-check:selinux-pr-20240230@" + tag("selinux-pr-20240230", "2024-03-12T20:00:00Z", null).object;
+const goodTagCheck = "tag-check:selinux-pr-20240312@" + tag("selinux-pr-20240312", "2024-03-12T20:00:00Z", null).object;
 
 /** Runs a table, comparing each event's effects, then replays every event again: nothing one-shot repeats. */
 function runTable(
