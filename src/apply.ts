@@ -6,7 +6,7 @@ import type { Effect } from "./domain/effects.ts";
 import { renderMailIntro, renderPullRequestMail, renderRequestPull, renderSubject } from "./domain/request-pull.ts";
 import { dateStampOf } from "./domain/time.ts";
 import { fitBody, TRACKING_MARKER } from "./domain/tracking-issue.ts";
-import { renderAdvice, renderRebaseResult, renderStableResult, renderTagResult } from "./report-texts.ts";
+import { renderAdvice, renderRebaseResult, renderStableResult, renderTagResult } from "./domain/git-reports.ts";
 import type { GitHubPort, GitPort, RequestPullSource } from "./ports.ts";
 
 export interface ApplyDeps {

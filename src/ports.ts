@@ -66,7 +66,7 @@ export type GitPort = Pick<
   | "createStableBranch"
   | "createSignedTag"
   | "deleteTag"
-  | "verifyTag"
+  | "readTagFacts"
 >;
 export type { RequestPullSource };
 

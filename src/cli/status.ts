@@ -11,7 +11,7 @@ import { assertSafeRefName } from "../domain/names.ts";
 import type { StepState } from "../domain/steps.ts";
 import { describeUpstream } from "../domain/tracking-issue.ts";
 import { formatVersionNumber } from "../domain/version.ts";
-import { renderAdvice } from "../report-texts.ts";
+import { renderAdvice } from "../domain/git-reports.ts";
 
 /** What `status --json` prints (a superset of the documented contract). */
 export interface StatusReport {

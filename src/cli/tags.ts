@@ -5,7 +5,7 @@ import { observeCycle, openSession } from "./session.ts";
 import { assertSafeRefName } from "../domain/names.ts";
 import { buildTagCommandLines } from "../domain/machine/proposal.ts";
 import { deriveTagProposal } from "../domain/machine/queries.ts";
-import { buildTagPolicy, familyGlob } from "../observe.ts";
+import { buildTagPolicy, familyGlob, verifyTag } from "../observe.ts";
 
 export async function runTagName(args: CommandArgs, io: CliIo): Promise<number> {
   const now = args.values.at === undefined ? io.now() : parseAtOption(args.values.at);
@@ -41,7 +41,7 @@ export async function runCheckTag(args: CommandArgs, io: CliIo): Promise<number>
   const now = args.values.at === undefined ? io.now() : parseAtOption(args.values.at);
   const session = await openSession(args.values, io);
   const { config } = session;
-  const verdict = await session.git.verifyTag(tag, {
+  const verdict = await verifyTag(session.git, tag, {
     policy: buildTagPolicy(config),
     now,
     stableGlob: familyGlob(config.branches.stable, config.subsystem),

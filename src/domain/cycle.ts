@@ -52,11 +52,19 @@ export function deriveCycle(
     targetAlternatives: override ? [] : upstream.targetAlternatives,
     where: { rc: upstream.rc, windowDay: upstream.windowDay },
     process: definition,
-    sourceBranch: definition.sourceBranch === "dev" ? settings.branches.dev : settings.branches.next,
+    sourceBranch: sourceBranchOf(settings, definition),
     stableBranch: stable(target),
     fixesBranch: inWindow ? null : stable(base),
     rebaseOnto: definition.rebaseOnto === "release" ? `v${opening}` : `v${opening}-rc1`,
   };
+}
+
+/** The configured name of the branch the variant collects the window's patches in (`next`, or `dev`). */
+export function sourceBranchOf(
+  settings: Pick<MachineSettings, "variant" | "branches" | "cycle">,
+  definition: Pick<ProcessDefinition, "sourceBranch"> = buildProcess(settings.variant, settings.cycle),
+): string {
+  return definition.sourceBranch === "dev" ? settings.branches.dev : settings.branches.next;
 }
 
 /** `6.9` for `stable-6.9` under the configured template ("" when the name is not of the family). */
