@@ -2,7 +2,6 @@
 // cycle from facts and memory and does what the cycle asks for now, whatever the event. An event carries only
 // what a decision reads besides that: a command to answer, a pull request to judge, a workflow result to record.
 import type { ParsedCommand, Permission } from "../commands.ts";
-import type { MachineSettings } from "../settings.ts";
 
 /** A pull request as GitHub's webhook describes it (the trigger and the machine share this shape). */
 export interface PullRequest {
@@ -51,7 +50,10 @@ export type MachineEvent =
     };
 
 /** Whether a finished workflow run at `path` (`.github/workflows/x.yml`) is the configured weekly test workflow. */
-export function isTestsWorkflow(path: string, settings: Pick<MachineSettings, "tests">): boolean {
+export function isTestsWorkflow(
+  path: string,
+  settings: { readonly tests: { readonly workflow: string | null } },
+): boolean {
   const workflow = settings.tests.workflow;
   return workflow !== null && path.endsWith(`/${workflow}`);
 }
