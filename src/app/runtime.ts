@@ -56,7 +56,7 @@ export interface Runtime {
   /** Runs a scheduled job for every repository of every installation (queued per repository). */
   runJob(job: JobName): Promise<void>;
   /** Queues one trigger for one repository. */
-  enqueue(repo: RepositoryRef, trigger: Trigger, extra?: { upstreamTag?: string }): void;
+  enqueue(repo: RepositoryRef, trigger: Trigger): void;
   idle(): Promise<void>;
 }
 
@@ -74,11 +74,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const defer = options.defer ?? ((ms: number, job: () => void) => void setTimeout(job, ms).unref());
   const knownUpstreamTags = new Map<string, Set<string>>();
 
-  const runOne = async (
-    ref: RepositoryRef,
-    trigger: Trigger,
-    extra: { upstreamTag?: string },
-  ): Promise<RunOutcome | undefined> => {
+  const runOne = async (ref: RepositoryRef, trigger: Trigger): Promise<RunOutcome | undefined> => {
     // The app's own comments come back as webhooks: they must cost nothing, not even an installation token.
     const ignored = findIgnoreReason(trigger);
     if (ignored !== null) {
@@ -121,21 +117,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       writeFileSync(file, text);
       return { git, requestPull, allowedSignersFile: file };
     };
-    const outcome = await run(
-      trigger,
-      {
-        github,
-        openGit,
-        clock: options.clock,
-        configs,
-        owner: ref.owner,
-        repo: ref.repo,
-        defaultPublicUrl: access.cloneUrl(ref.owner, ref.repo),
-        signingKey: options.signingKey,
-        log,
-      },
-      extra,
-    );
+    const outcome = await run(trigger, {
+      github,
+      openGit,
+      clock: options.clock,
+      configs,
+      owner: ref.owner,
+      repo: ref.repo,
+      defaultPublicUrl: access.cloneUrl(ref.owner, ref.repo),
+      signingKey: options.signingKey,
+      log,
+    });
     options.onOutcome?.(ref, trigger, outcome);
     return outcome;
   };
@@ -147,7 +139,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const enqueue = (
     ref: RepositoryRef,
     trigger: Trigger,
-    extra: { upstreamTag?: string } = {},
     settled: (ok: boolean) => void = () => {},
     attempt = 0,
   ): void => {
@@ -161,13 +152,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         return true;
       }
       log(`${key}: rate limited; running the ${trigger.kind} again in ${Math.ceil(wait / 1000)} s`);
-      defer(wait, () => enqueue(ref, trigger, extra, settled, attempt + 1));
+      defer(wait, () => enqueue(ref, trigger, settled, attempt + 1));
       return true;
     };
     queue.enqueue(key, async () => {
       let outcome: RunOutcome | undefined;
       try {
-        outcome = await runOne(ref, trigger, extra);
+        outcome = await runOne(ref, trigger);
       } catch (error) {
         if (retryLater(error)) return;
         settled(false);
@@ -202,7 +193,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       };
       for (const fullName of mapped.repositories) {
         const [owner = "", repo = ""] = fullName.split("/");
-        enqueue({ installationId: mapped.installationId, owner, repo }, mapped.trigger, {}, settled);
+        enqueue({ installationId: mapped.installationId, owner, repo }, mapped.trigger, settled);
       }
       return mapped.repositories.length > 0;
     },
@@ -236,7 +227,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         knownUpstreamTags.set(key, new Set(tags));
         const fresh = tags.filter((tag) => !known.has(tag));
         if (fresh.length === 0) continue;
-        for (const ref of group.repos) enqueue(ref, { kind: "tick", job }, { upstreamTag: fresh.at(-1)! });
+        for (const ref of group.repos) enqueue(ref, { kind: "tick", job, upstreamTag: fresh.at(-1)! });
       }
     },
     idle: () => queue.idle(),

@@ -3,7 +3,7 @@ import { InputError } from "../domain/errors.ts";
 import { assertSafeRefName } from "../domain/names.ts";
 import { renderRequestPull, type RequestPullStyle } from "../domain/request-pull.ts";
 import { checkTag } from "../domain/tag-check.ts";
-import { requestPullBase } from "../domain/machine/reconcile.ts";
+import { requestPullBase } from "../domain/machine/queries.ts";
 import { createRequestPullSource } from "../adapters/git/request-pull-source.ts";
 import { isObjectId } from "../adapters/git/inputs.ts";
 import type { GitRunner } from "../adapters/git/runner.ts";
@@ -63,7 +63,7 @@ async function chooseBase(tag: string, session: Session, now: Date, io: CliIo): 
     check: verdict,
     mergedUpstream: null,
   };
-  return requestPullBase(tagFacts, branch, snapshot.context);
+  return requestPullBase(tagFacts, branch, snapshot.view);
 }
 
 /** `git remote get-url origin`, checked to be printable in the body. */

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { findCommand } from "../../src/domain/commands.ts";
 import { redactSecrets, renderCodeBlock, renderText } from "../../src/domain/markdown.ts";
 import { fitBody, MAX_BODY, parseMeta } from "../../src/domain/tracking-issue.ts";
-import { renderRebaseResult } from "../../src/report-texts.ts";
+import { renderRebaseResult } from "../../src/domain/git-reports.ts";
 
 const HOSTILE = [
   "<!-- merge-window:meta v1 eyJzY2hlbWEiOjEsImN5Y2xlIjoiNi45IiwiZG9uZSI6W10sInRlc3RzIjpbXX0= -->",

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { git } from "../adapters/git/git-world.ts";
-import { renderRebaseResult } from "../../src/report-texts.ts";
+import { renderRebaseResult } from "../../src/domain/git-reports.ts";
 import { backupRefs, buildNextWorld, NOW, patchIds, pushesOf } from "./git-scenario.ts";
 
 test("s17: backup first, then next with --atomic and a lease on the SHA read; patches kept; summary names both SHAs", async (t) => {

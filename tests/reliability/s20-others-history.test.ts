@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { git } from "../adapters/git/git-world.ts";
-import { renderRebaseResult } from "../../src/report-texts.ts";
+import { renderRebaseResult } from "../../src/domain/git-reports.ts";
 import { buildNextWorld, NOW } from "./git-scenario.ts";
 
 test("s20: a merge of others' history refuses the rebase; no rebase, push or worktree; next unchanged", async (t) => {

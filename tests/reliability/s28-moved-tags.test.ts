@@ -17,12 +17,14 @@ test("a mailed tag replaced by another tag object on the same commit is checked 
     tags: [tag(NAME, "2024-03-12T20:00:00Z", "stable-6.9")],
   };
   const world = new World(facts, { ...defaultConfig("selinux"), variant: "rebase-at-window-open" });
-  const first = world.run("2024-03-12T21:00:00Z", { type: "tick" });
+  const first = world.run("2024-03-12T21:00:00Z", { type: "reconcile", scheduled: true });
   const original = world.facts.tags[0]!;
   assert.ok(summarize(first).includes(`tag-check:${NAME}@${original.object}`));
   assert.ok(summarize(first).includes(`request-pull:${NAME}`), "the mail is written for the valid tag");
   assert.deepEqual(
-    summarize(world.run("2024-03-12T22:00:00Z", { type: "tick" })).filter((k) => k !== "update-tracking-issue"),
+    summarize(world.run("2024-03-12T22:00:00Z", { type: "reconcile", scheduled: true })).filter(
+      (k) => k !== "update-tracking-issue",
+    ),
     [],
   );
 
@@ -33,7 +35,7 @@ test("a mailed tag replaced by another tag object on the same commit is checked 
     check: { valid: false, problems: [{ code: "unsigned", message: "the tag is not signed" }] },
   };
   world.change((f) => ({ ...f, tags: [replaced] }));
-  const effects = world.run("2024-03-12T23:00:00Z", { type: "tick" });
+  const effects = world.run("2024-03-12T23:00:00Z", { type: "reconcile", scheduled: true });
   const check = effects.find((effect) => effect.type === "report-tag-check");
   assert.deepEqual(
     check && [check.key, check.sha, check.valid],
@@ -46,7 +48,9 @@ test("a mailed tag replaced by another tag object on the same commit is checked 
   assert.match(warning.body, /invalid now \(unsigned\)/);
   assert.ok(!summarize(effects).some((key) => key.startsWith("request-pull:")), "no second mail");
   assert.deepEqual(
-    summarize(world.run("2024-03-13T00:00:00Z", { type: "tick" })).filter((k) => k !== "update-tracking-issue"),
+    summarize(world.run("2024-03-13T00:00:00Z", { type: "reconcile", scheduled: true })).filter(
+      (k) => k !== "update-tracking-issue",
+    ),
     [],
     "said once",
   );

@@ -9,7 +9,7 @@ test("s33: a 15k-commit shortlog in a code block fits, and the trailing metadata
   const shortlog = Array.from({ length: 15_000 }, (_, i) => `      selinux: change number ${i}`).join("\n");
   const meta = renderMeta({
     schema: 1,
-    cycle: "6.9",
+    openingRelease: "6.9",
     rebaseDecision: null,
     versionOverride: null,
     done: [],

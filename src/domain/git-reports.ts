@@ -1,6 +1,6 @@
 // Comment texts for what the git layer reported: rebase advice and results, stable branch and tag creation.
-import type { RebaseAdvice, RebaseResult, SignedTagResult, StableBranchResult } from "./adapters/git/index.ts";
-import { renderCode, renderCodeBlock, renderText } from "./domain/markdown.ts";
+import type { RebaseAdvice, RebaseResult, SignedTagResult, StableBranchResult } from "./git-results.ts";
+import { renderCode, renderCodeBlock, renderText } from "./markdown.ts";
 
 const list = (items: readonly string[], max = 20) =>
   [
