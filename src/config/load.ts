@@ -10,7 +10,8 @@ import {
   sortConfigErrors,
   type ConfigError,
 } from "./errors.ts";
-import { configObjectSchema, configSchema } from "./schema.ts";
+import { configSchema } from "./config-schema.ts";
+import { configObjectSchema } from "./schema.ts";
 
 export { formatConfigErrors, type ConfigError } from "./errors.ts";
 
@@ -98,12 +99,19 @@ function findKnownKeys(path: readonly PropertyKey[]): readonly string[] | undefi
   return shape ? Object.keys(shape) : undefined;
 }
 
+/** The object schema inside `schema`, unwrapping defaults, prefaults, nullables and optionals (zod's public API). */
 function shapeOf(schema: z.core.$ZodType | undefined): Record<string, z.core.$ZodType> | undefined {
   let current = schema;
   for (let depth = 0; current && depth < 5; depth++) {
-    const def = current._zod.def as { shape?: Record<string, z.core.$ZodType>; innerType?: z.core.$ZodType };
-    if (def.shape) return def.shape;
-    current = def.innerType;
+    if (current instanceof z.ZodObject) return current.shape;
+    if (
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodPrefault ||
+      current instanceof z.ZodNullable ||
+      current instanceof z.ZodOptional
+    )
+      current = current.unwrap();
+    else return undefined;
   }
   return undefined;
 }

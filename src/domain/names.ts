@@ -24,14 +24,6 @@ export type NameProblemCode =
   | "future-date"
   | "date-far-from-tagger";
 
-/** Defaults: the SELinux/audit conventions (tag `selinux-pr-20240312`, message `selinux/stable-6.9 PR 20240312`). */
-export const DEFAULT_TEMPLATES = {
-  tag: "{subsystem}-pr-{date}",
-  tagMessage: "{subsystem}/stable-{version} PR {date}",
-  nextBranch: "next",
-  stableBranch: "stable-{version}",
-} as const;
-
 /** Longest ref name merge-window accepts; git allows more, no maintainer needs it. */
 export const MAX_NAME_LENGTH = 100;
 

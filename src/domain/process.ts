@@ -46,13 +46,6 @@ export interface ProcessTimings {
   readonly lateThreshold: number;
 }
 
-export const DEFAULT_TIMINGS: ProcessTimings = {
-  rebaseByDay: 3,
-  sendByDay: 7,
-  rebaseDecisionByRc: 2,
-  lateThreshold: 6,
-};
-
 const windowDay = (day: number): CyclePoint => ({ kind: "window-day", day });
 const rc = (n: number): CyclePoint => ({ kind: "rc", rc: n });
 
@@ -137,7 +130,7 @@ function shapeOf(variant: VariantId, timings: ProcessTimings): VariantShape {
 }
 
 /** Builds a variant's process with the repository's timings. */
-export function buildProcess(variant: VariantId, timings: ProcessTimings = DEFAULT_TIMINGS): ProcessDefinition {
+export function buildProcess(variant: VariantId, timings: ProcessTimings): ProcessDefinition {
   const shape = shapeOf(variant, timings);
   const atWindow = shape.rebaseAt === "window-open";
   const rebase = atWindow

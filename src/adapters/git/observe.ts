@@ -1,20 +1,21 @@
 // Observation: upstream tags, next's base and own range, stable branches and tag families, in a fixed number of git processes.
-import { compareVersions, tryParseVersion, type KernelVersion } from "../../domain/version.ts";
+import { compareVersions, tryParseVersion } from "../../domain/version.ts";
 import { assertSafeRefName } from "../../domain/names.ts";
 import type { GitContext } from "./context.ts";
 import { assertObjectId, assertRefGlob, assertRepoPath } from "./inputs.ts";
 import { readStableBranchFacts, type StableBranchFact } from "./observe-stable.ts";
-import { NAMESPACE, readRefRecords, runCapturing, UPSTREAM_HEADS, UPSTREAM_TAGS, type RefRecord } from "./refs.ts";
+import {
+  NAMESPACE,
+  readRefRecords,
+  runCapturing,
+  UPSTREAM_HEADS,
+  UPSTREAM_TAGS,
+  type RefRecord,
+  type UpstreamVersionTag,
+} from "./refs.ts";
 import type { GitRunner } from "./runner.ts";
 
-/** An upstream version tag; `date` is the tagger date (annotated) or committer date (lightweight). */
-export interface UpstreamVersionTag {
-  readonly name: string;
-  readonly version: KernelVersion;
-  readonly commit: string;
-  readonly date: Date;
-  readonly annotated: boolean;
-}
+export type { UpstreamVersionTag } from "./refs.ts";
 
 export interface TagRefFact {
   readonly name: string;
