@@ -52,6 +52,7 @@ export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
     if (options.schedule ?? true)
       startScheduler((job) => runtime.runJob(job), {
         onError: (job, error) => app.log.error({ err: error }, `scheduled job ${job} failed`),
+        onSkip: (job) => app.log.warn(`scheduled job ${job} still running: this slot is skipped`),
       });
   };
 }
