@@ -2,9 +2,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { run } from "probot";
+import { createNodeMiddleware, createProbot, run } from "probot";
 import type { SigningKey } from "../adapters/git/index.ts";
 import { assertFilePath, assertKeyId } from "../adapters/git/inputs.ts";
+import { createWebhookServer } from "./http-server.ts";
 import { createMergeWindowApp } from "./probot-app.ts";
 
 const REQUIRED = [
@@ -71,14 +72,18 @@ async function main(): Promise<number> {
   if (!process.env.PRIVATE_KEY && process.env.PRIVATE_KEY_PATH)
     process.env.PRIVATE_KEY = readFileSync(process.env.PRIVATE_KEY_PATH, "utf8");
   const host = process.env.GHE_HOST;
-  await run(
-    createMergeWindowApp({
-      cacheDir: process.env.MERGE_WINDOW_CACHE ?? join(homedir(), ".cache", "merge-window"),
-      gitBaseUrl: host ? `https://${host}` : "https://github.com",
-      signingKey: parseSigningKey(process.env.MERGE_WINDOW_SIGNING_KEY),
-      ...(process.env.MERGE_WINDOW_GNUPGHOME ? { gnupgHome: process.env.MERGE_WINDOW_GNUPGHOME } : {}),
-    }),
-  );
+  const appFn = createMergeWindowApp({
+    cacheDir: process.env.MERGE_WINDOW_CACHE ?? join(homedir(), ".cache", "merge-window"),
+    gitBaseUrl: host ? `https://${host}` : "https://github.com",
+    signingKey: parseSigningKey(process.env.MERGE_WINDOW_SIGNING_KEY),
+    ...(process.env.MERGE_WINDOW_GNUPGHOME ? { gnupgHome: process.env.MERGE_WINDOW_GNUPGHOME } : {}),
+  });
+  // Our own server around Probot's middleware (not probot's run()): the body cap and timeouts live there.
+  const probot = createProbot();
+  const server = createWebhookServer(await createNodeMiddleware(appFn, { probot }));
+  const port = Number(process.env.PORT ?? 3000);
+  await new Promise<void>((resolve) => server.listen(port, process.env.HOST, resolve));
+  probot.log.info(`merge-window listening on port ${port}, webhooks at ${probot.webhookPath}`);
   return 0;
 }
 
