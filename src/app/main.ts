@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { createNodeMiddleware, createProbot, run } from "probot";
 import type { SigningKey } from "../adapters/git/index.ts";
 import { assertFilePath, assertKeyId } from "../adapters/git/inputs.ts";
+import { configureGitLimits, readGitLimits } from "../adapters/git/limits.ts";
 import { createWebhookServer } from "./http-server.ts";
 import { createMergeWindowApp } from "./probot-app.ts";
 
@@ -35,7 +36,8 @@ export function renderMissingCredentials(missing: readonly string[]): string {
     ...REQUIRED.map(([name, what]) => `       ${name.padEnd(32)} ${what}`),
     "     Optional: MERGE_WINDOW_CACHE (git mirrors, default ~/.cache/merge-window), MERGE_WINDOW_GNUPGHOME",
     "     (maintainers' public keys for tag checks), MERGE_WINDOW_SIGNING_KEY (gpg:<key id> or ssh:<key file>,",
-    "     only for signing.mode: app), GHE_HOST, PORT.",
+    "     only for signing.mode: app), MERGE_WINDOW_GIT_PROCESSES (concurrent git processes, default twice the CPUs),",
+    "     MERGE_WINDOW_GIT_NETWORK_TIMEOUT / _LOCAL_TIMEOUT (seconds a git process may run: 180 / 60), GHE_HOST, PORT.",
     "",
     "To see what merge-window does without any of this: npm run demo",
   ].join("\n");
@@ -71,6 +73,7 @@ async function main(): Promise<number> {
   }
   if (!process.env.PRIVATE_KEY && process.env.PRIVATE_KEY_PATH)
     process.env.PRIVATE_KEY = readFileSync(process.env.PRIVATE_KEY_PATH, "utf8");
+  configureGitLimits(readGitLimits(process.env));
   const host = process.env.GHE_HOST;
   const appFn = createMergeWindowApp({
     cacheDir: process.env.MERGE_WINDOW_CACHE ?? join(homedir(), ".cache", "merge-window"),
