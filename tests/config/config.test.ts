@@ -519,3 +519,28 @@ test("the file name defaults to .github/merge-window.yml", () => {
   assert.ok(!result.ok);
   assert.equal(result.errors[0]!.file, DEFAULT_CONFIG_PATH);
 });
+
+test("a deeply nested file under 64 KB is refused before the YAML parser, naming the line", () => {
+  const flow = `subsystem: selinux\nupstream:\n  subsystemPaths: ${"[".repeat(30_000)}${"]".repeat(30_000)}\n`;
+  assert.ok(flow.length < 64 * 1024);
+  const result = parseConfig(flow);
+  assert.ok(!result.ok);
+  assert.deepEqual(
+    result.errors.map((error) => [error.line, error.message]),
+    [[3, "nests deeper than 16 levels; a merge-window config needs 3"]],
+  );
+  const indented = Array.from({ length: 40 }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n");
+  const deepBlock = parseConfig(`subsystem: selinux\n${indented} 1\n`);
+  assert.ok(!deepBlock.ok && /nests deeper than 16 levels/.test(deepBlock.errors[0]!.message));
+  // The shipped examples, the deepest real configs, are far from the limit.
+  for (const name of EXAMPLES) assert.ok(parseConfig(readFileSync(join(CONFIG_DIR, name), "utf8")).ok, name);
+});
+
+test("a config blob is parsed once: the same text gives the very same result, other text a new one", () => {
+  const text = "subsystem: audit\ncycle:\n  lateThreshold: 5\n";
+  const first = parseConfig(text);
+  assert.ok(first.ok);
+  assert.equal(parseConfig(text), first, "cached by content");
+  assert.notEqual(parseConfig(`${text}\n`), first);
+  assert.notEqual(parseConfig(text, { file: "other.yml" }), first, "errors name the file: keyed by it too");
+});
