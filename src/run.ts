@@ -1,4 +1,5 @@
 // The one orchestration shared by webhooks, the schedule and the sandbox: observe → derive → decide → apply.
+import { createHash } from "node:crypto";
 import { applyEffects, describeEffect, type ApplyReport } from "./apply.ts";
 import type { Clock } from "./adapters/clock.ts";
 import type { SigningKey } from "./adapters/git/index.ts";
@@ -251,10 +252,9 @@ async function reportConfigErrors(
   }
 }
 
+/** A short stable key for a message: the same errors update one comment, new errors get a new one. */
 function hash(text: string): string {
-  let h = 0;
-  for (const ch of text) h = (Math.imul(h, 31) + ch.codePointAt(0)!) >>> 0;
-  return h.toString(16);
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }
 
 /**

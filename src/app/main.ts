@@ -2,9 +2,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { run } from "probot";
+import { createNodeMiddleware, createProbot, run } from "probot";
 import type { SigningKey } from "../adapters/git/index.ts";
 import { assertFilePath, assertKeyId } from "../adapters/git/inputs.ts";
+import { configureGitLimits, readGitLimits } from "../adapters/git/limits.ts";
+import { createWebhookServer } from "./http-server.ts";
 import { createMergeWindowApp } from "./probot-app.ts";
 
 const REQUIRED = [
@@ -34,7 +36,8 @@ export function renderMissingCredentials(missing: readonly string[]): string {
     ...REQUIRED.map(([name, what]) => `       ${name.padEnd(32)} ${what}`),
     "     Optional: MERGE_WINDOW_CACHE (git mirrors, default ~/.cache/merge-window), MERGE_WINDOW_GNUPGHOME",
     "     (maintainers' public keys for tag checks), MERGE_WINDOW_SIGNING_KEY (gpg:<key id> or ssh:<key file>,",
-    "     only for signing.mode: app), GHE_HOST, PORT.",
+    "     only for signing.mode: app), MERGE_WINDOW_GIT_PROCESSES (concurrent git processes, default twice the CPUs),",
+    "     MERGE_WINDOW_GIT_NETWORK_TIMEOUT / _LOCAL_TIMEOUT (seconds a git process may run: 180 / 60), GHE_HOST, PORT.",
     "",
     "To see what merge-window does without any of this: npm run demo",
   ].join("\n");
@@ -70,15 +73,20 @@ async function main(): Promise<number> {
   }
   if (!process.env.PRIVATE_KEY && process.env.PRIVATE_KEY_PATH)
     process.env.PRIVATE_KEY = readFileSync(process.env.PRIVATE_KEY_PATH, "utf8");
+  configureGitLimits(readGitLimits(process.env));
   const host = process.env.GHE_HOST;
-  await run(
-    createMergeWindowApp({
-      cacheDir: process.env.MERGE_WINDOW_CACHE ?? join(homedir(), ".cache", "merge-window"),
-      gitBaseUrl: host ? `https://${host}` : "https://github.com",
-      signingKey: parseSigningKey(process.env.MERGE_WINDOW_SIGNING_KEY),
-      ...(process.env.MERGE_WINDOW_GNUPGHOME ? { gnupgHome: process.env.MERGE_WINDOW_GNUPGHOME } : {}),
-    }),
-  );
+  const appFn = createMergeWindowApp({
+    cacheDir: process.env.MERGE_WINDOW_CACHE ?? join(homedir(), ".cache", "merge-window"),
+    gitBaseUrl: host ? `https://${host}` : "https://github.com",
+    signingKey: parseSigningKey(process.env.MERGE_WINDOW_SIGNING_KEY),
+    ...(process.env.MERGE_WINDOW_GNUPGHOME ? { gnupgHome: process.env.MERGE_WINDOW_GNUPGHOME } : {}),
+  });
+  // Our own server around Probot's middleware (not probot's run()): the body cap and timeouts live there.
+  const probot = createProbot();
+  const server = createWebhookServer(await createNodeMiddleware(appFn, { probot }));
+  const port = Number(process.env.PORT ?? 3000);
+  await new Promise<void>((resolve) => server.listen(port, process.env.HOST, resolve));
+  probot.log.info(`merge-window listening on port ${port}, webhooks at ${probot.webhookPath}`);
   return 0;
 }
 

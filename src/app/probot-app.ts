@@ -60,6 +60,7 @@ export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
           app.log.error(
             redactSecrets(`scheduled job ${job} failed: ${error instanceof Error ? error.stack : String(error)}`),
           ),
+        onSkip: (job) => app.log.warn(`scheduled job ${job} still running: this slot is skipped`),
       });
   };
 }

@@ -216,7 +216,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         group.repos.push(ref);
         byUpstream.set(key, group);
       }
-      for (const [key, group] of byUpstream) {
+      // Every upstream at once: one that hangs (until the git timeout) or fails delays and stops no other.
+      const polls = [...byUpstream].map(async ([key, group]) => {
         const { url, branch } = group.config.upstream;
         // Nothing remembered (the first poll since start): the mirror's tags, as the runs so far saw them, are
         // the baseline; otherwise the first tag after every restart would go unnoticed until the hourly tick.
@@ -226,9 +227,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         const tags = await listUpstreamTags(await syncUpstreamMirror(url, branch, { cacheDir: options.cacheDir }));
         knownUpstreamTags.set(key, new Set(tags));
         const fresh = tags.filter((tag) => !known.has(tag));
-        if (fresh.length === 0) continue;
+        if (fresh.length === 0) return;
         for (const ref of group.repos) enqueue(ref, { kind: "tick", job, upstreamTag: fresh.at(-1)! });
-      }
+      });
+      const failed = (await Promise.allSettled(polls)).flatMap((result, i) =>
+        result.status === "rejected" ? [[[...byUpstream.keys()][i]!, result.reason] as const] : [],
+      );
+      for (const [key, error] of failed)
+        log(`poll-upstream ${key}: ${error instanceof Error ? error.message : String(error)}`);
     },
     idle: () => queue.idle(),
   };

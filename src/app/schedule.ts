@@ -35,32 +35,47 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
+export interface SchedulerOptions {
+  /** Run every job once at start (default true): a restart or a missed slot loses nothing. */
+  readonly catchUp?: boolean;
+  readonly onError?: (job: JobName, error: unknown) => void;
+  /** A slot that came while the same job was still running: skipped, not queued behind it. */
+  readonly onSkip?: (job: JobName) => void;
+  /** The table to schedule; JOBS unless a test brings its own. */
+  readonly jobs?: readonly ScheduledJob[];
+}
+
 /**
- * Starts one node-cron task per job. Slots never overlap a still-running one; on start every job runs
- * once to catch up from state (a restart or a missed slot loses nothing: reminders are derived, not timed).
+ * Starts one node-cron task per job. A job never overlaps itself: a slot (or the catch-up run) that finds
+ * the job still running is skipped. On start every job runs once, in table order, to catch up from state
+ * (reminders are derived, not timed, so a restart or a missed slot loses nothing).
  */
-export function startScheduler(
-  runJob: (job: JobName) => Promise<void>,
-  options: { catchUp?: boolean; onError?: (job: JobName, error: unknown) => void } = {},
-): Scheduler {
+export function startScheduler(runJob: (job: JobName) => Promise<void>, options: SchedulerOptions = {}): Scheduler {
+  const jobs = options.jobs ?? JOBS;
+  const running = new Set<JobName>();
   const guarded = (job: JobName) => async () => {
+    // One guard for cron slots and the catch-up alike (node-cron's noOverlap knows only its own slots).
+    if (running.has(job)) return options.onSkip?.(job);
+    running.add(job);
     try {
       await runJob(job);
     } catch (error) {
       options.onError?.(job, error);
+    } finally {
+      running.delete(job);
     }
   };
-  const tasks: ScheduledTask[] = JOBS.map((job) =>
-    cron.schedule(job.cron, guarded(job.name), { timezone: SCHEDULE_TIME_ZONE, name: job.name, noOverlap: true }),
+  const tasks: ScheduledTask[] = jobs.map((job) =>
+    cron.schedule(job.cron, guarded(job.name), { timezone: SCHEDULE_TIME_ZONE, name: job.name }),
   );
   if (options.catchUp ?? true) {
     void (async () => {
-      for (const job of JOBS) await guarded(job.name)();
+      for (const job of jobs) await guarded(job.name)();
     })();
   }
   return {
     async stop() {
-      for (const task of tasks) await task.stop();
+      for (const task of tasks) await task.destroy();
     },
   };
 }

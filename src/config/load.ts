@@ -1,4 +1,5 @@
 // Reads .github/merge-window.yml: YAML → zod schema → Config, or a list of errors naming file, key and reason.
+import { createHash } from "node:crypto";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { InputError } from "../domain/errors.ts";
@@ -10,7 +11,8 @@ import {
   sortConfigErrors,
   type ConfigError,
 } from "./errors.ts";
-import { configObjectSchema, configSchema } from "./schema.ts";
+import { configSchema } from "./config-schema.ts";
+import { configObjectSchema } from "./schema.ts";
 
 export { formatConfigErrors, type ConfigError } from "./errors.ts";
 
@@ -23,13 +25,32 @@ export type Variant = Config["variant"];
 export const DEFAULT_CONFIG_PATH = ".github/merge-window.yml";
 /** Larger files are refused unread: a config is a page of YAML, not a payload. */
 export const MAX_CONFIG_LENGTH = 64 * 1024;
+/** Deepest nesting read (flow brackets, or indentation in columns / 2); the real schema needs 3 levels. */
+export const MAX_CONFIG_DEPTH = 16;
 
 export type ConfigResult =
   { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: ConfigError[] };
 
-/** Parses and validates a config file's text. Never throws on bad input: every problem becomes a ConfigError. */
+/** Results by file name and content hash: a config blob is parsed once, not on every run. */
+const parsed = new Map<string, ConfigResult>();
+const PARSED_KEPT = 256;
+
+/**
+ * Parses and validates a config file's text. Never throws on bad input: every problem becomes a ConfigError.
+ * The same text (same blob) gives the same, cached result.
+ */
 export function parseConfig(yamlText: string, options: { file?: string } = {}): ConfigResult {
   const file = options.file ?? DEFAULT_CONFIG_PATH;
+  const key = `${file}\0${createHash("sha256").update(yamlText).digest("hex")}`;
+  const known = parsed.get(key);
+  if (known) return known;
+  const result = parseUncached(yamlText, file);
+  if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
+  parsed.set(key, result);
+  return result;
+}
+
+function parseUncached(yamlText: string, file: string): ConfigResult {
   if (yamlText.length > MAX_CONFIG_LENGTH) {
     return fail({
       file,
@@ -37,6 +58,8 @@ export function parseConfig(yamlText: string, options: { file?: string } = {}): 
       message: `the file is ${yamlText.length} characters long; at most ${MAX_CONFIG_LENGTH} are read`,
     });
   }
+  const tooDeep = findDeepNesting(yamlText);
+  if (tooDeep !== null) return fail({ file, key: "", line: tooDeep.line, message: tooDeep.message });
   const counter = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter: counter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0)
@@ -82,6 +105,34 @@ export function renderConfigJsonSchema(): string {
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
 
+/**
+ * A scan before the YAML parser (which spends seconds on a 64 KB `[[[[…` and would recurse as deep): the first
+ * line nesting deeper than MAX_CONFIG_DEPTH, in flow brackets or in indentation. Brackets inside quoted strings
+ * count too: a config never needs 16 of them.
+ */
+function findDeepNesting(text: string): { line: number; message: string } | null {
+  let depth = 0;
+  let line = 1;
+  let column = 0;
+  let indenting = true;
+  for (const ch of text) {
+    if (ch === "\n") {
+      line++;
+      column = 0;
+      indenting = true;
+      continue;
+    }
+    if (indenting && (ch === " " || ch === "-")) column++;
+    else indenting = false;
+    if (ch === "[" || ch === "{") depth++;
+    else if ((ch === "]" || ch === "}") && depth > 0) depth--;
+    if (depth > MAX_CONFIG_DEPTH || column > 2 * MAX_CONFIG_DEPTH) {
+      return { line, message: `nests deeper than ${MAX_CONFIG_DEPTH} levels; a merge-window config needs 3` };
+    }
+  }
+  return null;
+}
+
 function fail(error: ConfigError): ConfigResult {
   return { ok: false, errors: [error] };
 }
@@ -98,12 +149,19 @@ function findKnownKeys(path: readonly PropertyKey[]): readonly string[] | undefi
   return shape ? Object.keys(shape) : undefined;
 }
 
+/** The object schema inside `schema`, unwrapping defaults, prefaults, nullables and optionals (zod's public API). */
 function shapeOf(schema: z.core.$ZodType | undefined): Record<string, z.core.$ZodType> | undefined {
   let current = schema;
   for (let depth = 0; current && depth < 5; depth++) {
-    const def = current._zod.def as { shape?: Record<string, z.core.$ZodType>; innerType?: z.core.$ZodType };
-    if (def.shape) return def.shape;
-    current = def.innerType;
+    if (current instanceof z.ZodObject) return current.shape;
+    if (
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodPrefault ||
+      current instanceof z.ZodNullable ||
+      current instanceof z.ZodOptional
+    )
+      current = current.unwrap();
+    else return undefined;
   }
   return undefined;
 }

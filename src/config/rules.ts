@@ -2,17 +2,15 @@
 import type { z } from "zod";
 import { buildProcess, usesDevBranches } from "../domain/process.ts";
 import { renderSampleName } from "./checks.ts";
-import type { COMMAND_PERMISSIONS, configObjectSchema } from "./schema.ts";
+import { permits } from "../domain/commands.ts";
+import type { configObjectSchema } from "./schema.ts";
 
 type ConfigShape = z.output<typeof configObjectSchema>;
-type Permission = (typeof COMMAND_PERMISSIONS)[number];
 
 interface RuleIssue {
   readonly path: readonly (string | number)[];
   readonly message: string;
 }
-
-const PERMISSION_RANK: Record<Permission, number> = { write: 0, maintain: 1, admin: 2 };
 
 /**
  * The rules no single field can check. Decision: `branches.dev`/`devStaging` are ignored (not refused) by
@@ -91,7 +89,7 @@ function switchIssues(config: ConfigShape): RuleIssue[] {
         "needs signing.allowedSigners or signing.allowedSignersFile; without them every tag would count as invalid and be deleted",
     });
   }
-  if (PERMISSION_RANK[permissions.destructive] < PERMISSION_RANK[permissions.commands]) {
+  if (!permits(permissions.destructive, permissions.commands)) {
     issues.push({
       path: ["permissions", "destructive"],
       message: `is ${permissions.destructive}, weaker than permissions.commands (${permissions.commands}); destructive commands need at least as much`,

@@ -1,18 +1,15 @@
 // The zod schema of .github/merge-window.yml: one source for validation, the Config type and the editor JSON schema.
 import { z } from "zod";
+import { COMMAND_PERMISSIONS } from "../domain/commands.ts";
 import { isValidSubsystem } from "../domain/names.ts";
 import { RC1_DECISION_VARIANTS, VARIANT_IDS } from "../domain/process.ts";
 import { WEEKDAYS } from "../domain/settings.ts";
 import { assertTimeZone } from "../domain/time.ts";
 import { describeFileNameProblem, describeMailboxProblem, describePathProblem } from "./checks.ts";
 import { boundedInt, branchTemplate, checkedString, label, refName, text, textTemplate, url } from "./fields.ts";
-import { checkConfigConsistency } from "./rules.ts";
 
 const NAME_FIELDS = ["subsystem", "date", "version", "rc"];
 const KERNEL_ORG_LINUX = "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git";
-
-/** Repository permission levels that may command the app, weakest first (read and triage never may: C12). */
-export const COMMAND_PERMISSIONS = ["write", "maintain", "admin"] as const;
 
 const subsystem = checkedString((value) =>
   isValidSubsystem(value)
@@ -237,7 +234,7 @@ const trackingIssue = z
   })
   .describe("The one tracking issue per cycle.");
 
-/** The fields of `.github/merge-window.yml` before the cross-field rules. */
+/** The fields of `.github/merge-window.yml` before the cross-field rules (load.ts adds them: configSchema). */
 export const configObjectSchema = z.strictObject({
   subsystem: subsystem.describe(
     "Subsystem name used in tags and titles: lowercase a-z 0-9 words joined by . _ - (e.g. selinux).",
@@ -262,27 +259,3 @@ export const configObjectSchema = z.strictObject({
   permissions: permissions.prefault({}),
   trackingIssue: trackingIssue.prefault({}),
 });
-
-type ConfigShape = z.output<typeof configObjectSchema>;
-
-/**
- * `{subsystem}` in branch templates is filled in here, once: everything downstream (the machine, the git layer,
- * the CLI) sees `selinux-next` and `selinux-stable-{version}`, never a field it would have to know to render.
- */
-function fillBranchSubsystem(config: ConfigShape): ConfigShape {
-  const fill = (template: string) => template.replaceAll("{subsystem}", config.subsystem);
-  const { next, stable, dev, devStaging } = config.branches;
-  return {
-    ...config,
-    branches: { next: fill(next), stable: fill(stable), dev: fill(dev), devStaging: fill(devStaging) },
-  };
-}
-
-/** The schema of `.github/merge-window.yml`. Only `subsystem` is required. */
-export const configSchema = configObjectSchema
-  .superRefine(checkConfigConsistency)
-  .meta({
-    title: "merge-window configuration",
-    description: "The .github/merge-window.yml of a kernel subsystem repository.",
-  })
-  .transform(fillBranchSubsystem);

@@ -28,10 +28,6 @@ export interface CalendarOptions {
   readonly timeZone: string;
   /** The rc number from which the cycle counts as late (default 6). */
   readonly lateThreshold: number;
-  /** A maintainer's decision on the next version number (`/merge-window version 7.0`). */
-  readonly versionOverride?: VersionNumber;
-  /** Past cycles to learn rc7-vs-rc8 odds from; defaults to the embedded kernel history. */
-  readonly history?: readonly ReleaseHistoryRow[];
 }
 
 export interface LastRcOdds {
@@ -95,14 +91,13 @@ export function deriveCalendar(tags: readonly UpstreamTag[], now: Date, options:
   const release = known.findLast((tag) => tag.version.rc === null) ?? null;
   const zone = options.timeZone;
   const today = calendarDayOf(now, zone);
-  const odds = (fromRc: number, rc1Day: CalendarDay) =>
-    lastRcOdds(options.history ?? RELEASE_HISTORY, now, fromRc, rc1Day);
+  const odds = (fromRc: number, rc1Day: CalendarDay) => lastRcOdds(RELEASE_HISTORY, now, fromRc, rc1Day);
   // The -rc1 of the newest series: the release's own when a window is open, else the one the rcs count from.
   const rc1 = known.find((tag) => tag.version.rc === 1 && sameSeries(tag.version, latest.version)) ?? null;
 
   if (latest.version.rc === null) {
     const releaseDay = calendarDayOf(latest.date, zone);
-    const prediction = predictNextVersion(latest.version, { override: options.versionOverride });
+    const prediction = predictNextVersion(latest.version);
     const releaseOdds = odds(1, addDays(releaseDay, WINDOW_DAYS.typical));
     return {
       phase: "merge-window",
@@ -122,8 +117,8 @@ export function deriveCalendar(tags: readonly UpstreamTag[], now: Date, options:
     : addDays(calendarDayOf(latest.date, zone), -7 * (latest.version.rc - 1));
   const releaseOdds = odds(latest.version.rc, rc1Day);
   const releaseDay = pickMostLikely(releaseOdds).releaseDay;
-  // The next window is for the version after the one under rc; a maintainer's override only applies to it.
-  const prediction = predictNextVersion({ ...latest.version, rc: null }, { override: options.versionOverride });
+  // The next window is for the version after the one under rc (a maintainer's override: deriveCycle).
+  const prediction = predictNextVersion({ ...latest.version, rc: null });
   return {
     phase: latest.version.rc >= options.lateThreshold ? "late" : "development",
     latest,

@@ -12,8 +12,16 @@ export type ParsedCommand =
   | { readonly ok: true; readonly command: Command }
   | { readonly ok: false; readonly text: string; readonly reason: string };
 
-export type Permission = "none" | "read" | "triage" | "write" | "maintain" | "admin";
-export const PERMISSIONS: readonly Permission[] = ["none", "read", "triage", "write", "maintain", "admin"];
+/** Repository permission levels that may command the app, weakest first (read and triage never may: C12). */
+export const COMMAND_PERMISSIONS = ["write", "maintain", "admin"] as const;
+/** GitHub's repository permission levels, weakest first: the one statement of their order. */
+export const PERMISSIONS = ["none", "read", "triage", ...COMMAND_PERMISSIONS] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** True for a permission level GitHub names (`role_name` or `permission` of the permission endpoint). */
+export function isPermission(value: unknown): value is Permission {
+  return (PERMISSIONS as readonly unknown[]).includes(value);
+}
 
 export const COMMAND_HELP: Readonly<Record<CommandName, string>> = {
   status: "show where the cycle stands",

@@ -91,6 +91,3 @@ export type Effect =
   | { readonly type: "comment-pr"; readonly key: string; readonly pr: number; readonly body: string };
 
 export type EffectType = Effect["type"];
-
-/** Effects that change refs on the repository (off on a dry run, and only when the config allows). */
-export const REF_CHANGING: ReadonlySet<EffectType> = new Set(["rebase", "create-branch", "create-tag", "delete-tag"]);

@@ -1,7 +1,7 @@
 // Branch and tag names: templates with {subsystem} {date} {version} {rc}, render/parse round-trip,
 // the same-day suffix rule, and the validator that keeps hostile names away from git.
 import { InputError } from "./errors.ts";
-import { calendarDayOf, daysBetween, dayOfDateStamp, isRealDateStamp } from "./time.ts";
+import { calendarDayAtOffset, calendarDayOf, daysBetween, dayOfDateStamp, isRealDateStamp } from "./time.ts";
 
 export type NameField = "subsystem" | "date" | "version" | "rc";
 export type NameFields = Partial<Record<NameField, string>>;
@@ -23,14 +23,6 @@ export type NameProblemCode =
   | "impossible-date"
   | "future-date"
   | "date-far-from-tagger";
-
-/** Defaults: the SELinux/audit conventions (tag `selinux-pr-20240312`, message `selinux/stable-6.9 PR 20240312`). */
-export const DEFAULT_TEMPLATES = {
-  tag: "{subsystem}-pr-{date}",
-  tagMessage: "{subsystem}/stable-{version} PR {date}",
-  nextBranch: "next",
-  stableBranch: "stable-{version}",
-} as const;
 
 /** Longest ref name merge-window accepts; git allows more, no maintainer needs it. */
 export const MAX_NAME_LENGTH = 100;
@@ -195,6 +187,11 @@ export interface TagNameContext {
   readonly timeZone: string;
   /** When known, `{date}` must be within `maxDateSkewDays` of the tagger date's day. */
   readonly taggerDate?: Date;
+  /**
+   * The tagger's own UTC offset in minutes (`+1200` → 720), from the tag object: the tagger date's day is
+   * the one on the tagger's calendar. Unknown: the day in `timeZone`.
+   */
+  readonly taggerOffsetMinutes?: number;
   readonly maxDateSkewDays?: number;
 }
 
@@ -233,17 +230,25 @@ function dateProblems(name: string, stamp: string, context: TagNameContext): Nam
     return [{ code: "impossible-date", message: `${JSON.stringify(name)} carries ${stamp}, which is not a real date` }];
   }
   const day = dayOfDateStamp(stamp);
-  const today = calendarDayOf(context.now, context.timeZone);
+  // A maintainer dates the tag by his own calendar (the tagger's offset when the tag object has one), which
+  // may run a day ahead of UTC: at +14:00 the 2nd has begun while UTC is still on the 1st.
+  // An offset no zone uses (outside -12:00..+14:00, git takes any four digits) is not a calendar: ignored.
+  const given = context.taggerOffsetMinutes;
+  const offset = given !== undefined && given >= -12 * 60 && given <= 14 * 60 ? given : undefined;
+  const ownCalendar = (instant: Date) =>
+    offset === undefined ? calendarDayOf(instant, context.timeZone) : calendarDayAtOffset(instant, offset);
+  const today = ownCalendar(context.now);
   if (day > today) {
+    const zone = offset === undefined ? context.timeZone : `the tagger's UTC${formatOffset(offset)}`;
     return [
       {
         code: "future-date",
-        message: `${JSON.stringify(name)} is dated ${day}, after today (${today}, ${context.timeZone})`,
+        message: `${JSON.stringify(name)} is dated ${day}, after today (${today} in ${zone})`,
       },
     ];
   }
   if (context.taggerDate) {
-    const tagged = calendarDayOf(context.taggerDate, context.timeZone);
+    const tagged = ownCalendar(context.taggerDate);
     const skew = Math.abs(daysBetween(tagged, day));
     const allowed = context.maxDateSkewDays ?? 1;
     if (skew > allowed) {
@@ -256,6 +261,13 @@ function dateProblems(name: string, stamp: string, context: TagNameContext): Nam
     }
   }
   return [];
+}
+
+/** `+12:00`, `-03:30` from minutes east of UTC. */
+function formatOffset(minutes: number): string {
+  const abs = Math.abs(minutes);
+  const hhmm = `${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+  return `${minutes < 0 ? "-" : "+"}${hhmm}`;
 }
 
 function escapeRegExp(text: string): string {

@@ -46,13 +46,6 @@ export interface ProcessTimings {
   readonly lateThreshold: number;
 }
 
-export const DEFAULT_TIMINGS: ProcessTimings = {
-  rebaseByDay: 3,
-  sendByDay: 7,
-  rebaseDecisionByRc: 2,
-  lateThreshold: 6,
-};
-
 const windowDay = (day: number): CyclePoint => ({ kind: "window-day", day });
 const rc = (n: number): CyclePoint => ({ kind: "rc", rc: n });
 
@@ -137,7 +130,7 @@ function shapeOf(variant: VariantId, timings: ProcessTimings): VariantShape {
 }
 
 /** Builds a variant's process with the repository's timings. */
-export function buildProcess(variant: VariantId, timings: ProcessTimings = DEFAULT_TIMINGS): ProcessDefinition {
+export function buildProcess(variant: VariantId, timings: ProcessTimings): ProcessDefinition {
   const shape = shapeOf(variant, timings);
   const atWindow = shape.rebaseAt === "window-open";
   const rebase = atWindow
@@ -190,13 +183,16 @@ export function buildProcess(variant: VariantId, timings: ProcessTimings = DEFAU
  * The variants that decide the rebase just after -rc1: for them `cycle.rebaseDecisionByRc` is the decision's
  * deadline (a rebase is allowed until the -rc before it); the others decide it when the window opens.
  */
+/** A variant's shape (when it rebases, which branch it collects in) does not depend on the timings: any will do. */
+const SHAPE_ONLY: ProcessTimings = { rebaseByDay: 1, sendByDay: 1, rebaseDecisionByRc: 1, lateThreshold: 1 };
+
 export const RC1_DECISION_VARIANTS: readonly VariantId[] = VARIANT_IDS.filter(
-  (variant) => shapeOf(variant, DEFAULT_TIMINGS).rebaseAt === "rc1",
+  (variant) => shapeOf(variant, SHAPE_ONLY).rebaseAt === "rc1",
 );
 
 /** Whether the variant collects the window's patches in `dev` (then `dev` and `devStaging` are its branches). */
 export function usesDevBranches(variant: VariantId): boolean {
-  return shapeOf(variant, DEFAULT_TIMINGS).sourceBranch === "dev";
+  return shapeOf(variant, SHAPE_ONLY).sourceBranch === "dev";
 }
 
 /** True when `point` has been reached: an rc point once that rc (or the window) is out, a window day from that day. */

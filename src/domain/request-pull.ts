@@ -42,7 +42,6 @@ export interface ParsedRequestPull extends RequestPullData {
 export const REQUEST_PULL_DASHES = "-".repeat(64);
 /** Line width of the 'wrapped' style (Paul Moore's mails break lines longer than 80 columns). */
 export const WRAP_WIDTH = 80;
-export const DEFAULT_SUBJECT_TEMPLATE = "[GIT PULL] {subsystem}/{tag}";
 
 const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const CI_DATE = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}";
@@ -263,8 +262,8 @@ export function deriveTagMessage(tagObject: string): string {
 /** Fields a subject template may use: `{subsystem}`, `{tag}`, `{version}`, `{rc}`, `{date}`, `{n}`. */
 export type SubjectFields = Partial<Record<"subsystem" | "tag" | "version" | "rc" | "date" | "n", string>>;
 
-/** Fills a subject template (default `[GIT PULL] {subsystem}/{tag}`); throws InputError for unknown or missing fields. */
-export function renderSubject(template: string = DEFAULT_SUBJECT_TEMPLATE, fields: SubjectFields = {}): string {
+/** Fills a subject template (`pullRequest.subject`); throws InputError for unknown or missing fields. */
+export function renderSubject(template: string, fields: SubjectFields = {}): string {
   const known = new Set(["subsystem", "tag", "version", "rc", "date", "n"]);
   const subject = template.replace(/\{([^}]*)\}/g, (_, name: string) => {
     if (!known.has(name))

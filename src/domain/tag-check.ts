@@ -25,6 +25,8 @@ export interface TagCheckFacts {
   readonly object: string | null;
   readonly commit: string | null;
   readonly taggerDate: Date | null;
+  /** The tagger's UTC offset in minutes (`+1200` → 720), when the tag object has one. */
+  readonly taggerOffsetMinutes?: number;
   /** The message's first paragraph (annotated tags only). */
   readonly subject: string;
   readonly hasSignature: boolean;
@@ -96,6 +98,7 @@ export function checkTag(facts: TagCheckFacts, policy: TagPolicy, now: Date): Ta
     now,
     timeZone: policy.timeZone,
     ...(facts.taggerDate ? { taggerDate: facts.taggerDate } : {}),
+    ...(facts.taggerOffsetMinutes === undefined ? {} : { taggerOffsetMinutes: facts.taggerOffsetMinutes }),
     ...(policy.maxDateSkewDays === undefined ? {} : { maxDateSkewDays: policy.maxDateSkewDays }),
   });
   if (!facts.annotated) {

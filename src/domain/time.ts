@@ -36,6 +36,11 @@ export function calendarDayOf(instant: Date, timeZone: string): CalendarDay {
   return `${get("year")}-${get("month")}-${get("day")}`;
 }
 
+/** The day `instant` falls on at a fixed UTC offset (a tagger's `+1200`, as minutes east of UTC). */
+export function calendarDayAtOffset(instant: Date, offsetMinutes: number): CalendarDay {
+  return new Date(instant.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 10);
+}
+
 /** Whole days from day `a` to day `b` (b - a), independent of time zones and DST. */
 export function daysBetween(a: CalendarDay, b: CalendarDay): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);

@@ -107,23 +107,17 @@ export const MAJOR_BUMP_FROM_MINOR = 19;
 export interface VersionPrediction {
   /** The number the next merge window is most likely for. */
   readonly version: VersionNumber;
-  /** False while a major bump is plausible and nothing (rc1, a maintainer) has settled it. */
+  /** False while a major bump is plausible (an rc1 or a maintainer's override settles it: deriveCycle). */
   readonly certain: boolean;
   /** Other numbers the window may turn out to be for (the major bump). */
   readonly alternatives: readonly VersionNumber[];
-  readonly basis: "rc1" | "override" | "default";
 }
 
 /**
  * The version the window opened by `release` is for: X.(Y+1), flagged uncertain when a major
- * bump is plausible. A maintainer's override wins over the default; an `-rc1` tag wins over both.
+ * bump is plausible. A maintainer's override is applied by deriveCycle, on top of this prediction.
  */
-export function predictNextVersion(
-  release: KernelVersion,
-  settled: { rc1?: VersionNumber; override?: VersionNumber } = {},
-): VersionPrediction {
-  if (settled.rc1) return { version: settled.rc1, certain: true, alternatives: [], basis: "rc1" };
-  if (settled.override) return { version: settled.override, certain: true, alternatives: [], basis: "override" };
+export function predictNextVersion(release: KernelVersion): VersionPrediction {
   if (release.major === 2) {
     // 2.6.X tags are read, not produced: only the last one (2.6.39, followed by 3.0) has a successor we name.
     if ((release.legacy[0] ?? 0) < 39) {
@@ -132,7 +126,7 @@ export function predictNextVersion(
         `${formatVersion(release)} is a 2.6-era version; merge-window does not plan its cycles`,
       );
     }
-    return { version: { major: 3, minor: 0 }, certain: false, alternatives: [], basis: "default" };
+    return { version: { major: 3, minor: 0 }, certain: false, alternatives: [] };
   }
   const next = { major: release.major, minor: release.minor + 1 };
   const bumpPlausible = release.minor >= MAJOR_BUMP_FROM_MINOR;
@@ -140,6 +134,5 @@ export function predictNextVersion(
     version: next,
     certain: !bumpPlausible,
     alternatives: bumpPlausible ? [{ major: release.major + 1, minor: 0 }] : [],
-    basis: "default",
   };
 }

@@ -40,7 +40,7 @@ export const CYCLE_TAGS = {
   window: "selinux-pr-20240311",
 } as const;
 
-const source = (variant: VariantId) => buildProcess(variant).sourceBranch;
+const source = (variant: VariantId) => (usesDevBranches(variant) ? "dev" : "next");
 
 /** The tracking issue's number (it exists from the first step on). */
 function trackingIssueNumber(replay: Replay): number {

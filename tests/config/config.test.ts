@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { stringify } from "yaml";
 import {
   DEFAULT_CONFIG_PATH,
   defaultConfig,
@@ -74,7 +75,35 @@ test("the JSON schema is draft 2020-12, requires only subsystem, and describes e
   };
   visit(schema, "");
   assert.deepEqual(undocumented, []);
-  assert.ok(Object.keys(schema.properties ?? {}).length >= 15);
+});
+
+test("the JSON schema an editor sees has every key the parser reads, with the parser's defaults", () => {
+  const schema = JSON.parse(renderConfigJsonSchema()) as JsonSchema;
+  const config = defaultConfig("selinux");
+  // Leaf paths on both sides: a section the parser fills (branches.next …) must be a section in the schema.
+  const schemaLeaves = (node: JsonSchema, path: string): string[] =>
+    Object.entries(node.properties ?? {}).flatMap(([key, child]) =>
+      child.properties ? schemaLeaves(child, `${path}${key}.`) : [`${path}${key}`],
+    );
+  const configLeaves = (value: object, path: string): string[] =>
+    Object.entries(value).flatMap(([key, child]) =>
+      child !== null && typeof child === "object" && !Array.isArray(child)
+        ? configLeaves(child, `${path}${key}.`)
+        : [`${path}${key}`],
+    );
+  assert.deepEqual(schemaLeaves(schema, "").sort(), configLeaves(config, "").sort());
+  // Every default the editor offers, written out as a file, parses to exactly the built-in configuration
+  // (zod does not validate a default it fills in: a default its own field refuses shows up here).
+  const spelledOut = (node: JsonSchema): Record<string, unknown> =>
+    Object.fromEntries(
+      Object.entries(node.properties ?? {})
+        .filter(([, child]) => child.properties || "default" in child)
+        .map(([key, child]) => [key, child.properties ? spelledOut(child) : child.default]),
+    );
+  const file = stringify({ ...spelledOut(schema), subsystem: "selinux" });
+  const parsed = parseConfig(file);
+  assert.ok(parsed.ok, formatConfigErrors(parsed.ok ? [] : parsed.errors));
+  assert.deepEqual(parsed.config, config);
 });
 
 function configJsonSchemaProperty(section: string, key: string): string {
@@ -88,6 +117,7 @@ interface JsonSchema {
   description?: string;
   properties?: Record<string, JsonSchema>;
   anyOf?: JsonSchema[];
+  default?: unknown;
 }
 
 test("defaults fill an almost-empty file", () => {
@@ -513,4 +543,29 @@ test("the file name defaults to .github/merge-window.yml", () => {
   const result = parseConfig("subsystem: audit\nbogus: 1\n");
   assert.ok(!result.ok);
   assert.equal(result.errors[0]!.file, DEFAULT_CONFIG_PATH);
+});
+
+test("a deeply nested file under 64 KB is refused before the YAML parser, naming the line", () => {
+  const flow = `subsystem: selinux\nupstream:\n  subsystemPaths: ${"[".repeat(30_000)}${"]".repeat(30_000)}\n`;
+  assert.ok(flow.length < 64 * 1024);
+  const result = parseConfig(flow);
+  assert.ok(!result.ok);
+  assert.deepEqual(
+    result.errors.map((error) => [error.line, error.message]),
+    [[3, "nests deeper than 16 levels; a merge-window config needs 3"]],
+  );
+  const indented = Array.from({ length: 40 }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n");
+  const deepBlock = parseConfig(`subsystem: selinux\n${indented} 1\n`);
+  assert.ok(!deepBlock.ok && /nests deeper than 16 levels/.test(deepBlock.errors[0]!.message));
+  // The shipped examples, the deepest real configs, are far from the limit.
+  for (const name of EXAMPLES) assert.ok(parseConfig(readFileSync(join(CONFIG_DIR, name), "utf8")).ok, name);
+});
+
+test("a config blob is parsed once: the same text gives the very same result, other text a new one", () => {
+  const text = "subsystem: audit\ncycle:\n  lateThreshold: 5\n";
+  const first = parseConfig(text);
+  assert.ok(first.ok);
+  assert.equal(parseConfig(text), first, "cached by content");
+  assert.notEqual(parseConfig(`${text}\n`), first);
+  assert.notEqual(parseConfig(text, { file: "other.yml" }), first, "errors name the file: keyed by it too");
 });

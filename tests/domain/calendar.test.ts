@@ -3,7 +3,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { defaultConfig } from "../../src/config/load.ts";
 import { deriveCalendar, type UpstreamTag } from "../../src/domain/calendar.ts";
+import { deriveCycle } from "../../src/domain/cycle.ts";
 import { RELEASE_HISTORY } from "../../src/domain/release-history.ts";
 import { addDays, calendarDayOf, daysBetween, DAY_MS } from "../../src/domain/time.ts";
 
@@ -164,13 +166,14 @@ test("the boundaries where the major number moved", () => {
     assert.equal(fmt(afterRc1.stableVersion), bump, `no stable-${fmt(window.stableVersion)} once rc1 says ${bump}`);
     assert.equal(afterRc1.rc, 1);
   }
-  const overridden = deriveCalendar(allTags, new Date("2026-02-10T12:00:00Z"), {
-    timeZone: "UTC",
-    lateThreshold: 6,
-    versionOverride: { major: 7, minor: 0 },
-  });
+  // A maintainer's `/merge-window version 7.0` is applied where the machine applies it: deriveCycle.
+  const window = deriveCalendar(allTags, new Date("2026-02-10T12:00:00Z"), { timeZone: "UTC", lateThreshold: 6 });
+  assert.equal(fmt(window.target), "6.20");
+  const overridden = deriveCycle(window, defaultConfig("selinux"), "7.0");
   assert.equal(fmt(overridden.target), "7.0");
   assert.equal(overridden.targetCertain, true);
+  assert.deepEqual(overridden.targetAlternatives, []);
+  assert.equal(overridden.stableBranch, "stable-7.0");
 });
 
 test("4.15 ran to rc9 and the phase waited for the release tag", () => {

@@ -3,8 +3,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { defaultConfig } from "../../src/config/load.ts";
 import {
-  DEFAULT_TEMPLATES,
   nextFreeTagName,
   parseWithTemplate,
   refNameProblems,
@@ -12,6 +12,13 @@ import {
   validateTagName,
 } from "../../src/domain/names.ts";
 
+/** The built-in templates (the SELinux/audit conventions), as the config fills them in. */
+const DEFAULTS = defaultConfig("selinux");
+const DEFAULT_TEMPLATES = {
+  tag: DEFAULTS.tags.name,
+  tagMessage: DEFAULTS.tags.message,
+  stableBranch: DEFAULTS.branches.stable,
+};
 const EMAILS = join(import.meta.dirname, "../data/git-pull-emails");
 
 /** Tag names (`tags/NAME`) and tag messages (the block after the first dashed line) of every real mail. */

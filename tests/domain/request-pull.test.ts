@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { defaultConfig } from "../../src/config/load.ts";
 import { InputError } from "../../src/domain/errors.ts";
 import {
   deriveTagMessage,
@@ -210,9 +211,10 @@ describe("deriveTagMessage", () => {
 });
 
 describe("renderSubject", () => {
-  it("defaults to [GIT PULL] {subsystem}/{tag}", () => {
+  const SUBJECT = defaultConfig("selinux").pullRequest.subject;
+  it("the default pullRequest.subject gives [GIT PULL] {subsystem}/{tag}", () => {
     assert.equal(
-      renderSubject(undefined, { subsystem: "selinux", tag: "selinux-pr-20240312" }),
+      renderSubject(SUBJECT, { subsystem: "selinux", tag: "selinux-pr-20240312" }),
       "[GIT PULL] selinux/selinux-pr-20240312",
     );
   });
@@ -232,7 +234,7 @@ describe("renderSubject", () => {
       (e: unknown) => e instanceof InputError && e.code === "missing-field" && /\{tag\}/.test(e.message),
     );
     assert.throws(
-      () => renderSubject(undefined, { subsystem: "selinux", tag: "x\nBcc: evil@example.org" }),
+      () => renderSubject(SUBJECT, { subsystem: "selinux", tag: "x\nBcc: evil@example.org" }),
       /line break/,
     );
   });

@@ -98,20 +98,6 @@ test("the next version is X.(Y+1), uncertain where history bumped the major", ()
   }
 });
 
-test("a maintainer's override settles the number; rc1 wins over the override", () => {
-  const release = parseVersion("v6.19");
-  const override = parseVersionNumber("7.0");
-  assert.deepEqual(predictNextVersion(release, { override }), {
-    version: { major: 7, minor: 0 },
-    certain: true,
-    alternatives: [],
-    basis: "override",
-  });
-  const rc1 = { major: 6, minor: 20 };
-  assert.equal(predictNextVersion(release, { override, rc1 }).basis, "rc1");
-  assert.deepEqual(predictNextVersion(release, { override, rc1 }).version, rc1);
-});
-
 test("version numbers from maintainers: 6.9 and v7.0, nothing else", () => {
   assert.deepEqual(parseVersionNumber("v7.0"), { major: 7, minor: 0 });
   for (const bad of ["7", "7.0.1", "seven", "-7.0", "2.6", "7.0-rc1"]) {

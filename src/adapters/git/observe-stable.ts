@@ -1,7 +1,6 @@
 // Per stable branch, in ONE git process for all of them: its upstream base tag and the fixes no tag has sent yet.
 import { assertObjectId } from "./inputs.ts";
-import type { UpstreamVersionTag } from "./observe.ts";
-import { NAMESPACE } from "./refs.ts";
+import { NAMESPACE, type UpstreamVersionTag } from "./refs.ts";
 import type { GitRunner } from "./runner.ts";
 
 export interface StableBranchFact {

@@ -1,6 +1,16 @@
 // Where merge-window keeps refs, how it reads many refs in one process, and its only way to push.
+import type { KernelVersion } from "../../domain/version.ts";
 import type { GitRunner } from "./runner.ts";
 import { assertObjectId } from "./inputs.ts";
+
+/** An upstream version tag; `date` is the tagger date (annotated) or committer date (lightweight). */
+export interface UpstreamVersionTag {
+  readonly name: string;
+  readonly version: KernelVersion;
+  readonly commit: string;
+  readonly date: Date;
+  readonly annotated: boolean;
+}
 
 /**
  * merge-window writes local refs only under `refs/merge-window/` (never a maintainer's branches or tags,

@@ -1,5 +1,7 @@
-// The one way merge-window runs git: simple-git with a filtered environment and an argv guard.
-import { simpleGit, type SimpleGit } from "simple-git";
+// The one way merge-window runs git: simple-git with a filtered environment, an argv guard, a timeout on every
+// process (network operations longer than local ones) and one cap on concurrent git processes for the whole app.
+import { GitPluginError, simpleGit, type SimpleGit } from "simple-git";
+import { acquireGitSlot, GIT_LIMITS } from "./limits.ts";
 
 /** Environment variables git must never inherit from whoever started us (npm sets EDITOR). */
 const BLOCKED_ENV = /^(GIT_.*|EDITOR|VISUAL|PAGER|LESS|SSH_ASKPASS)$/i;
@@ -12,6 +14,25 @@ export interface GitRunnerOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Called with the argv of every git process spawned; tests use it to prove hostile names never reach git. */
   readonly onSpawn?: (argv: readonly string[]) => void;
+  /** Overrides GIT_LIMITS' timeouts for this runner. */
+  readonly timeouts?: { readonly networkMs?: number; readonly localMs?: number };
+}
+
+/** Subcommands that talk to another repository (and may wait on a remote that never answers). */
+const NETWORK_COMMANDS = new Set(["fetch", "push", "clone", "ls-remote", "pull", "remote"]);
+
+/** A git process killed because it ran past its timeout. */
+export class GitTimeoutError extends Error {
+  override readonly name = "GitTimeoutError";
+}
+
+/** `fetch` from `-c x=y fetch …`: the subcommand, skipping global options. */
+function subcommandOf(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "-c" || args[i] === "-C") i++;
+    else if (!args[i]!.startsWith("-")) return args[i]!;
+  }
+  return "";
 }
 
 export interface GitRunner {
@@ -39,11 +60,52 @@ export function buildGitEnv(extra: Readonly<Record<string, string>> = {}): Recor
 }
 
 export function createGitRunner(dir: string, options: GitRunnerOptions = {}): GitRunner {
+  const networkMs = options.timeouts?.networkMs ?? GIT_LIMITS.networkTimeoutMs;
+  const localMs = options.timeouts?.localMs ?? GIT_LIMITS.localTimeoutMs;
+  const network = createSimpleGit(dir, options, networkMs);
+  const local = createSimpleGit(dir, options, localMs);
+  const raw = async (args: readonly string[]): Promise<string> => {
+    const command = subcommandOf(args);
+    const isNetwork = NETWORK_COMMANDS.has(command);
+    const release = await acquireGitSlot();
+    try {
+      return await (isNetwork ? network : local).raw([...args]);
+    } catch (error) {
+      if (error instanceof GitPluginError && error.plugin === "timeout") {
+        const seconds = Math.round((isNetwork ? networkMs : localMs) / 1000);
+        throw new GitTimeoutError(
+          `git ${command} in ${dir} was killed after ${seconds} s without finishing (${isNetwork ? "network" : "local"} timeout)`,
+          { cause: error },
+        );
+      }
+      throw error;
+    } finally {
+      release();
+    }
+  };
+  return {
+    dir,
+    run: raw,
+    async tryRun(args) {
+      try {
+        return await raw(args);
+      } catch (error) {
+        if (error instanceof GitTimeoutError) throw error; // a hung git is not "no such ref"
+        return null;
+      }
+    },
+  };
+}
+
+function createSimpleGit(dir: string, options: GitRunnerOptions, timeoutMs: number): SimpleGit {
   const git: SimpleGit = simpleGit({
     baseDir: dir,
     maxConcurrentProcesses: 4,
     trimmed: false,
     allowEnvironment: ALLOWED_GIT_ENV,
+    // Killed (SIGINT) after this long with no output; git's own handler then ends the transport helpers and
+    // upload-pack processes it started (they are spawned clean-on-exit), so no child outlives it.
+    timeout: { block: timeoutMs },
     // simple-git's default treats a non-zero exit with an empty stderr as success (`merge-base --is-ancestor`,
     // `rev-parse --verify --quiet`): any non-zero exit is a failure here, its message stdout + stderr.
     errors: (error, result) =>
@@ -56,15 +118,5 @@ export function createGitRunner(dir: string, options: GitRunnerOptions = {}): Gi
     const onSpawn = options.onSpawn;
     git.outputHandler((_command, _stdout, _stderr, args) => onSpawn(args));
   }
-  return {
-    dir,
-    run: (args) => git.raw([...args]),
-    async tryRun(args) {
-      try {
-        return await git.raw([...args]);
-      } catch {
-        return null;
-      }
-    },
-  };
+  return git;
 }

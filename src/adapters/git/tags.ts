@@ -138,7 +138,9 @@ export async function readTagFacts(
     line.split("\0");
   const annotated = type === "tag";
   const commit = type === "commit" ? object : peeledType === "commit" ? peeled : null;
-  const seconds = Number(rawDate.split(" ")[0]);
+  const [epoch = "", zone = ""] = rawDate.split(" ");
+  const seconds = Number(epoch);
+  const offset = parseGitOffset(zone);
   const hasSignature = annotated && signatureBlock.trim() !== "";
   const signature =
     hasSignature && commit ? parseVerifyOutput(await readVerifyOutput(context, object, commit, signers)) : null;
@@ -151,11 +153,21 @@ export async function readTagFacts(
     commit,
     // A lightweight tag has no tagger; its commit's date says nothing about when it was tagged.
     taggerDate: annotated && rawDate && Number.isFinite(seconds) ? new Date(seconds * 1000) : null,
+    // The tagger's own offset: his calendar decides which day he tagged on.
+    ...(annotated && offset !== undefined ? { taggerOffsetMinutes: offset } : {}),
     subject: annotated ? subject : "",
     hasSignature,
     signature,
     containingBranches: branches.map((branch) => branch.slice(context.view.heads.length)),
   };
+}
+
+/** Minutes east of UTC from git's raw `+HHMM`/`-HHMM`; undefined for anything else (no date, a garbled one). */
+export function parseGitOffset(zone: string): number | undefined {
+  const match = /^([+-])(\d{2})([0-5]\d)$/.exec(zone);
+  if (!match) return undefined;
+  const minutes = Number(match[2]) * 60 + Number(match[3]);
+  return match[1] === "-" ? -minutes : minutes;
 }
 
 /**

@@ -1,13 +1,13 @@
-// How the GitHub adapter talks HTTP: the narrow client type, typed route calls, pagination, and the
+// How the GitHub adapter talks HTTP: the narrow client type, typed route calls and listings, and the
 // "re-read before one retry" rule for writes GitHub does not make idempotent.
 import type { Octokit } from "@octokit/rest";
 import type { Endpoints, RequestRequestOptions } from "@octokit/types";
 
 /**
- * The one Octokit method the adapter needs. An `@octokit/rest` Octokit and Probot's `context.octokit`
+ * The two Octokit methods the adapter needs. An `@octokit/rest` Octokit and Probot's `context.octokit`
  * both fit; tests pass a plain Octokit (no retry or throttle plugin).
  */
-export type GitHubClient = Pick<Octokit, "request">;
+export type GitHubClient = Pick<Octokit, "request" | "paginate">;
 
 /** A route's parameters plus Octokit's per-request options (`request.retries` is read by plugin-retry). */
 export type RouteParams<R extends keyof Endpoints> = Endpoints[R]["parameters"] & { request?: RequestRequestOptions };
@@ -109,15 +109,36 @@ function failure(what: string, error: unknown): unknown {
 /** Most pages followed in one listing (10,000 items at 100 a page): a bound, not a limit anyone meets. */
 const MAX_PAGES = 100;
 
-/** Every item of a paginated listing, following GitHub's `Link: rel="next"` with per_page 100. */
-export async function listAllPages<T>(
-  fetchPage: (page: number) => Promise<{ data: T[]; headers: { link?: string } }>,
-): Promise<T[]> {
-  const items: T[] = [];
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const response = await fetchPage(page);
-    items.push(...response.data);
-    if (!/\brel="next"/.test(response.headers.link ?? "")) return items;
-  }
-  throw new Error(`listing stopped after ${MAX_PAGES} pages of 100: more than merge-window reads`);
+/** The items of a listing route: its response data when that is an array. */
+export type RouteItems<R extends keyof Endpoints> = Extract<RouteResponse<R>["data"], readonly unknown[]>;
+
+/** A listing function restricted to the routes in `Routes`: every page, 100 items a page. */
+export type RouteLister<Routes extends keyof Endpoints> = <R extends Routes>(
+  route: R,
+  params: Omit<RouteParams<R>, "page" | "per_page">,
+) => Promise<RouteItems<R>>;
+
+/**
+ * Wraps `client.paginate` (which follows GitHub's `Link: rel="next"`): at most MAX_PAGES pages, and the
+ * listing as a whole bounded by four request timeouts (one signal serves every page).
+ */
+export function createRouteLister<Routes extends keyof Endpoints>(
+  client: GitHubClient,
+  timeoutMs: number,
+): RouteLister<Routes> {
+  type Page = { data: unknown[] };
+  const paginate = client.paginate as unknown as (
+    route: string,
+    params: object,
+    map: (response: Page) => unknown[],
+  ) => Promise<never>;
+  return (route, params) => {
+    let pages = 0;
+    const request = { signal: AbortSignal.timeout(4 * timeoutMs), ...(params as RouteParams<Routes>).request };
+    return paginate(route, { ...params, per_page: 100, page: 1, request }, (response) => {
+      if (++pages > MAX_PAGES)
+        throw new Error(`${route}: listing stopped after ${MAX_PAGES} pages of 100, more than merge-window reads`);
+      return response.data;
+    });
+  };
 }

@@ -1,17 +1,15 @@
 // The GitHub adapter: GitHubPort over an Octokit, narrow and typed by the routes it calls; no decisions.
-import type { Endpoints } from "@octokit/types";
 import { InputError } from "../../domain/errors.ts";
-import type { Permission } from "../../domain/commands.ts";
+import { isPermission } from "../../domain/commands.ts";
 import { assertSafeRefName } from "../../domain/names.ts";
 import type { GitHubPort, TrackingIssue } from "../../ports.ts";
 import {
   createRouteCaller,
-  listAllPages,
+  createRouteLister,
   NO_RETRY,
   statusOf,
   writeAtMostTwice,
   type GitHubClient,
-  type RouteCaller,
 } from "./http.ts";
 import {
   assertFilePath,
@@ -28,32 +26,10 @@ import {
   renderCommentMarker,
 } from "./inputs.ts";
 import { createRedactingCaller } from "./redact.ts";
+import { ROUTES_USED, type Call, type List, type RouteUsed } from "./routes.ts";
 import { createRepoWrites } from "./writes.ts";
 
-/** Every REST route the adapter calls; the route caller accepts nothing else, and `tsc` checks each exists. */
-export const ROUTES_USED = [
-  "GET /repos/{owner}/{repo}/contents/{path}",
-  "GET /repos/{owner}/{repo}/issues",
-  "POST /repos/{owner}/{repo}/issues",
-  "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
-  "GET /repos/{owner}/{repo}/labels/{name}",
-  "POST /repos/{owner}/{repo}/labels",
-  "POST /repos/{owner}/{repo}/issues/{issue_number}/labels",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
-  "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
-  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
-  "POST /repos/{owner}/{repo}/check-runs",
-  "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}",
-  "GET /repos/{owner}/{repo}/pulls",
-  "POST /repos/{owner}/{repo}/pulls",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
-  "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
-  "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
-] as const satisfies readonly (keyof Endpoints)[];
-
-export type RouteUsed = (typeof ROUTES_USED)[number];
-/** The typed request function the adapter's parts share. */
-export type Call = RouteCaller<RouteUsed>;
+export { ROUTES_USED, type Call, type RouteUsed };
 
 export interface GitHubAdapterOptions {
   readonly octokit: GitHubClient;
@@ -65,24 +41,17 @@ export interface GitHubAdapterOptions {
   readonly timeoutMs?: number;
 }
 
-const ROLES = new Set<Permission>(["admin", "maintain", "write", "triage", "read"]);
-
 /** Builds the adapter for one repository; throws InputError for an owner or repo GitHub cannot have. */
 export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
   const { owner, repo } = parseRepoName(`${options.owner}/${options.repo}`);
   const { appSlug } = options;
-  const call: Call = createRedactingCaller(createRouteCaller<RouteUsed>(options.octokit, options.timeoutMs ?? 30_000));
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const call: Call = createRedactingCaller(createRouteCaller<RouteUsed>(options.octokit, timeoutMs));
+  const list: List = createRouteLister<RouteUsed>(options.octokit, timeoutMs);
   const at = { owner, repo };
 
   const listComments = (issue: number) =>
-    listAllPages((page) =>
-      call("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-        ...at,
-        issue_number: issue,
-        per_page: 100,
-        page,
-      }),
-    );
+    list("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...at, issue_number: issue });
 
   async function findAppComment(issue: number, marker: string): Promise<true | undefined> {
     const comments = await listComments(issue);
@@ -90,16 +59,12 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
   }
 
   async function listIssues(params: { labels: string; state: "open" | "all" }) {
-    const issues = await listAllPages((page) =>
-      call("GET /repos/{owner}/{repo}/issues", {
-        ...at,
-        ...params,
-        sort: "created",
-        direction: "desc",
-        per_page: 100,
-        page,
-      }),
-    );
+    const issues = await list("GET /repos/{owner}/{repo}/issues", {
+      ...at,
+      ...params,
+      sort: "created",
+      direction: "desc",
+    });
     return issues.filter((issue) => !issue.pull_request);
   }
 
@@ -237,7 +202,7 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
       });
     },
 
-    ...createRepoWrites(call, { owner, repo, appSlug }),
+    ...createRepoWrites(call, list, { owner, repo, appSlug }),
 
     async dispatchWorkflow(workflow, ref) {
       await call("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
@@ -255,24 +220,19 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
           ...at,
           username: login,
         });
-        const role = data.role_name as Permission;
-        if (ROLES.has(role)) return role;
-        const base = data.permission as Permission;
-        return ROLES.has(base) || base === "none" ? base : null;
+        // role_name is the finer answer (maintain, triage); permission folds them into admin/write/read/none.
+        if (isPermission(data.role_name)) return data.role_name;
+        return isPermission(data.permission) ? data.permission : null;
       } catch (error) {
         return statusOf(error) === 404 ? "none" : null;
       }
     },
 
     async listPullRequestCommitMessages(number) {
-      const commits = await listAllPages((page) =>
-        call("GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", {
-          ...at,
-          pull_number: assertNumber(number, "pull request"),
-          per_page: 100,
-          page,
-        }),
-      );
+      const commits = await list("GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", {
+        ...at,
+        pull_number: assertNumber(number, "pull request"),
+      });
       return commits.map((c) => c.commit.message);
     },
   };

@@ -4,8 +4,8 @@ import { renderText, shortenName } from "../../domain/markdown.ts";
 import { assertSafeRefName } from "../../domain/names.ts";
 import { fitBody } from "../../domain/tracking-issue.ts";
 import type { CheckRunReport, GitHubPort, PullRequestRecord } from "../../ports.ts";
-import type { Call } from "./index.ts";
-import { listAllPages, NO_RETRY, statusOf, writeAtMostTwice } from "./http.ts";
+import { NO_RETRY, statusOf, writeAtMostTwice } from "./http.ts";
+import type { Call, List } from "./routes.ts";
 import { assertObjectId } from "../git/inputs.ts";
 import { parseRepoName, qualifyHead } from "./inputs.ts";
 
@@ -15,7 +15,11 @@ type RepoWrites = Pick<GitHubPort, "reportCheckRun" | "openPullRequest">;
 export const MAX_CHECK_NAME = 200;
 
 /** reportCheckRun and openPullRequest for `owner/repo`, through `call`. (Refs change only through git, with leases.) */
-export function createRepoWrites(call: Call, context: { owner: string; repo: string; appSlug: string }): RepoWrites {
+export function createRepoWrites(
+  call: Call,
+  list: List,
+  context: { owner: string; repo: string; appSlug: string },
+): RepoWrites {
   const { owner, repo, appSlug } = context;
   const at = { owner, repo };
 
@@ -71,9 +75,7 @@ export function createRepoWrites(call: Call, context: { owner: string; repo: str
       const head = qualifyHead(input.head, target.owner);
       const base = assertSafeRefName(input.base, "pull request base branch");
       const find = async (): Promise<PullRequestRecord | undefined> => {
-        const pulls = await listAllPages((page) =>
-          call("GET /repos/{owner}/{repo}/pulls", { ...target, head, base, state: "open", per_page: 100, page }),
-        );
+        const pulls = await list("GET /repos/{owner}/{repo}/pulls", { ...target, head, base, state: "open" });
         // Filter again: GitHub ignores a `head` filter it cannot parse and would list every open pull request.
         const found = pulls.find((pr) => pr.head.label.toLowerCase() === head.toLowerCase() && pr.base.ref === base);
         return found && { number: found.number, url: found.html_url };
