@@ -24,6 +24,8 @@ export interface SessionOptions {
   readonly config?: string;
   readonly subsystem?: string;
   readonly upstream?: string;
+  /** The push remote (default origin). */
+  readonly remote?: string;
 }
 
 /** An opened clone with its configuration and git layer; nothing fetched yet. */
@@ -33,6 +35,10 @@ export interface Session {
   /** Where the configuration came from: a file path, or `built-in defaults for <subsystem>`. */
   readonly configSource: string;
   readonly git: GitLayer;
+  /** Plain git in the clone, for the few reads the layer does not offer (local refs, config). */
+  readonly runner: GitRunner;
+  /** The push remote (validated by the layer). */
+  readonly remote: string;
   /** An SSH allowed_signers file named by the configuration and present in the work tree. */
   readonly allowedSignersFile: string | undefined;
   readonly upstream: UpstreamSource;
@@ -98,6 +104,7 @@ export async function openSession(
   const git = createGitLayer({
     repoDir: repo.dir,
     refs: "local",
+    ...(options.remote ? { remote: options.remote } : {}),
     upstream,
     upstreamBranch: config.upstream.branch,
     ...buildGitHooks(io),
@@ -109,6 +116,8 @@ export async function openSession(
     config,
     configSource: source,
     git,
+    runner,
+    remote: options.remote ?? "origin",
     upstream,
     allowedSignersFile: signersPath && existsSync(signersPath) ? signersPath : undefined,
   };
