@@ -14,7 +14,7 @@ import { parseAtOption, type CommandArgs } from "./args.ts";
 import { buildGitHooks, type CliIo } from "./io.ts";
 import { renderCliMail, writeMbox } from "./pull-mail.ts";
 import { locateRepo, openSession, type Session } from "./session.ts";
-import { buildCliTagPolicy, describeSigner } from "./trust.ts";
+import { buildCliTagPolicy } from "./trust.ts";
 import { familyGlob } from "../observe.ts";
 
 export async function runRequestPull(args: CommandArgs, io: CliIo): Promise<number> {
@@ -63,14 +63,9 @@ function isNoConfig(error: unknown): boolean {
 
 /** The tag's object and commit in the clone; InputError naming it when absent. */
 async function readTagTip(git: GitRunner, tag: string, dir: string): Promise<{ object: string; commit: string }> {
-  const out = await git.tryRun([
-    "rev-parse",
-    "--verify",
-    "--end-of-options",
-    `refs/tags/${tag}`,
-    `refs/tags/${tag}^{commit}`,
-  ]);
-  const [object, commit] = (out ?? "").split("\n");
+  const read = async (rev: string) =>
+    (await git.tryRun(["rev-parse", "--verify", "--quiet", "--end-of-options", rev]))?.trim();
+  const [object, commit] = await Promise.all([read(`refs/tags/${tag}`), read(`refs/tags/${tag}^{commit}`)]);
   if (!object || !commit) throw new InputError("unknown-tag", `tag ${tag} does not exist in ${dir}`);
   return { object, commit };
 }
@@ -102,7 +97,7 @@ async function warnIfInvalid(tag: string, session: Session, now: Date, io: CliIo
   if (!verdict.valid) {
     const codes = verdict.problems.map((problem) => problem.code).join(", ");
     io.stderr(`warning: ${tag} is not a valid pull-request tag (${codes}); see merge-window check-tag ${tag}\n`);
-  } else if (facts.signature) io.stderr(`${tag}: ${describeSigner(facts.signature, config)}\n`);
+  }
   return verdict.stableBranch ?? facts.containingBranches[0] ?? null;
 }
 
