@@ -4,6 +4,7 @@ import type { SigningKey } from "../adapters/git/index.ts";
 import { buildPushArgs } from "../adapters/git/refs.ts";
 import { deriveTagProposal } from "../domain/machine/commands.ts";
 import { InputError } from "../domain/errors.ts";
+import { parseWithTemplate } from "../domain/names.ts";
 import { parseAtOption, parseDateOption, type CommandArgs } from "./args.ts";
 import { report } from "./actions.ts";
 import { CliFailure, type CliIo } from "./io.ts";
@@ -24,6 +25,19 @@ export async function runTag(args: CommandArgs, io: CliIo): Promise<number> {
   if (!proposal)
     throw new CliFailure(`nothing to tag: the current stable branch does not exist in ${session.repo.dir}`);
   const { name, message, branch, sha } = proposal;
+  const done = refs.find(
+    (ref) =>
+      ref.sha === sha && ref.peeled && parseWithTemplate(session.config.tags.name, ref.ref.slice(10), { suffix: true }),
+  );
+  if (done) {
+    const tagged = done.ref.slice("refs/tags/".length);
+    return report(
+      args,
+      io,
+      { status: "exists", name: tagged, branch, commit: sha },
+      `${branch} (${sha.slice(0, 12)}) is already tagged ${tagged} on ${session.remote}: nothing to do`,
+    );
+  }
   const onRemote = remoteSha(refs, `refs/heads/${branch}`);
   if (onRemote !== sha)
     throw new CliFailure(
