@@ -44,6 +44,10 @@ export async function runTag(args: CommandArgs, io: CliIo): Promise<number> {
       `${branch} is ${sha.slice(0, 12)} here but ${onRemote?.slice(0, 12) ?? "absent"} on ${session.remote}: push the branch first, then tag`,
     );
   const signing = await readSigningKey(session, args.values.key);
+  if (args.values.at !== undefined)
+    io.stderr(
+      `note: --at ${args.values.at} places the calendar only; the tag is signed now, with today's tagger date\n`,
+    );
   const sign = ["tag", "--sign", `--message=${message}`, "--end-of-options", name, sha];
   const decision = await confirmPlan(
     args,

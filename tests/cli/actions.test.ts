@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { buildGitEnv } from "../../src/adapters/git/runner.ts";
+import { defaultConfig } from "../../src/config/load.ts";
 import { addBareRemote, PAUL } from "../fixtures/kernel-repo.ts";
 import { createGpgKey, stopGpgAgent, type GpgKey } from "../fixtures/keys.ts";
 import { buildWorld, createTempDir, git, parseJson, removeDir, runCli, writeRepoFile } from "./cli-world.ts";
@@ -167,15 +168,22 @@ describe("local actions against a bare remote", () => {
     assert.equal(raced.code, 1);
     assert.match(raced.stderr, /tag selinux-pr-20240312 already exists on origin; tag names are never reused/);
     execFileSync("git", ["push", "-q", remote, ":refs/tags/selinux-pr-20240312"], { cwd: repo, env: buildGitEnv() });
-    const tagged = await runCli(["tag", ...base(), "--yes"], { env });
+    // --at only places the calendar; the tag is signed now, so its {date} is today's, given with --date.
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: defaultConfig("selinux").timeZone }).format(new Date());
+    const name = `selinux-pr-${today.replaceAll("-", "")}`;
+    const tagged = await runCli(["tag", ...base(), "--date", today, "--yes"], { env });
     assert.equal(tagged.code, 0, tagged.stderr);
-    assert.match(tagged.stdout, /\nsigned and pushed selinux-pr-20240312 \([0-9a-f]{12}\) at stable-6\.9 [0-9a-f]{12}\n$/);
-    const check = await runCli(["check-tag", "selinux-pr-20240312", ...base()], { env });
+    assert.match(
+      tagged.stdout,
+      new RegExp(`\\nsigned and pushed ${name} \\([0-9a-f]{12}\\) at stable-6\\.9 [0-9a-f]{12}\\n$`),
+    );
+    assert.match(tagged.stderr, /^note: --at 2024-03-12T18:00:00Z places the calendar only; the tag is signed now/);
+    const check = await runCli(["check-tag", name, "--repo", repo], { env });
     assert.equal(check.code, 0, check.stdout);
     const refs = remoteRefs(remote);
     const again = await runCli(["tag", ...base(), "--yes"], { env });
     assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stdout, /is already tagged selinux-pr-20240312 on origin: nothing to do/);
+    assert.match(again.stdout, new RegExp(`is already tagged ${name} on origin: nothing to do`));
     assert.equal(remoteRefs(remote), refs);
   });
 });
