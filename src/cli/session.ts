@@ -100,7 +100,7 @@ export async function openSession(
 ): Promise<Session> {
   const { repo, runner } = located ?? (await locateRepo(options.repo, io));
   const { config, source } = await loadCliConfig(options, repo, runner, io);
-  const upstream = await resolveUpstream(options.upstream, repo, runner, io);
+  const upstream = await resolveUpstream(options.upstream, repo, runner, io, config.upstream.url);
   const git = createGitLayer({
     repoDir: repo.dir,
     refs: "local",
@@ -191,8 +191,12 @@ async function resolveUpstream(
   repo: RepoLocation,
   runner: GitRunner,
   io: CliIo,
+  configuredUrl: string,
 ): Promise<UpstreamSource> {
-  if (option === undefined) return { kind: "url", url: repo.workTree ?? repo.gitDir };
+  if (option === undefined) {
+    const remote = await findUpstreamRemote(runner, configuredUrl);
+    return remote ? { kind: "remote", name: remote } : { kind: "url", url: repo.workTree ?? repo.gitDir };
+  }
   if (option.includes("://")) return { kind: "url", url: option };
   if (isRemoteName(option)) {
     const remotes = (await runner.run(["remote"])).split("\n").filter(Boolean);
@@ -206,6 +210,30 @@ async function resolveUpstream(
     );
   }
   return { kind: "url", url: path };
+}
+
+/** A remote whose fetch URL is upstream.url (either scheme, with or without .git), else one named upstream or torvalds. */
+export async function findUpstreamRemote(runner: GitRunner, configuredUrl: string): Promise<string | null> {
+  const output = (await runner.tryRun(["config", "--get-regexp", "^remote\\..*\\.url$"])) ?? "";
+  const remotes = output
+    .split("\n")
+    .map((line) => /^remote\.(.+)\.url (.+)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ name: match[1]!, url: match[2]! }))
+    .filter((remote) => isRemoteName(remote.name));
+  const wanted = normalizeUrl(configuredUrl);
+  const byUrl = remotes.find((remote) => normalizeUrl(remote.url) === wanted);
+  if (byUrl) return byUrl.name;
+  return ["upstream", "torvalds"].find((name) => remotes.some((remote) => remote.name === name)) ?? null;
+}
+
+/** `https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/` → `git.kernel.org/pub/…/torvalds/linux`. */
+function normalizeUrl(url: string): string {
+  return url
+    .replace(/^[a-z+]+:\/\//i, "")
+    .replace(/\/+$/, "")
+    .replace(/\.git$/, "")
+    .toLowerCase();
 }
 
 function isRemoteName(text: string): boolean {

@@ -31,7 +31,9 @@ export function lsRemote(dir: string, where: string, options: LsRemoteOptions = 
         if (error === null) return resolve({ ok: true, refs: parseLsRemote(stdout) });
         const reason = error.killed
           ? `no answer within ${Math.round(timeout / 1000)} s`
-          : (stderr.trim().split("\n").pop() ?? error.message);
+          : (stderr.split("\n").find((line) => line.startsWith("fatal:")) ??
+            stderr.trim().split("\n")[0] ??
+            error.message);
         resolve({ ok: false, error: `git ls-remote ${where}: ${reason}` });
       },
     );
