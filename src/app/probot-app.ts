@@ -50,7 +50,7 @@ export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
       runtime.handleWebhook(context.name, context.payload, context.id);
     });
     if (options.schedule ?? true)
-      startScheduler(runtime.runJob, {
+      startScheduler((job) => runtime.runJob(job), {
         onError: (job, error) => app.log.error({ err: error }, `scheduled job ${job} failed`),
       });
   };

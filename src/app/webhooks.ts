@@ -55,8 +55,39 @@ export function mapWebhook(event: string, payload: Payload): MappedWebhook | nul
   return repository.length > 0 ? { installationId, repositories: repository, trigger } : null;
 }
 
+/** The fields mapTrigger reads, all optional: GitHub's payloads are checked field by field, not trusted whole. */
+interface TriggerPayload {
+  readonly action?: string;
+  readonly ref?: string;
+  readonly after?: string;
+  readonly deleted?: boolean;
+  readonly ref_type?: string;
+  readonly pull_request?: {
+    readonly number?: number;
+    readonly base?: { readonly ref?: string };
+    readonly additions?: number;
+    readonly deletions?: number;
+    readonly labels?: readonly { readonly name: string }[];
+  };
+  readonly comment?: { readonly id?: number; readonly body?: string; readonly user?: Account | null };
+  readonly issue?: { readonly number?: number };
+  readonly sender?: Account;
+  readonly workflow_run?: {
+    readonly path?: string;
+    readonly head_branch?: string;
+    readonly head_sha?: string;
+    readonly conclusion?: string | null;
+    readonly html_url?: string;
+  };
+}
+
+interface Account {
+  readonly login?: string;
+  readonly type?: string;
+}
+
 function mapTrigger(event: HandledEvent, payload: Payload): Trigger | null {
-  const p = payload as Record<string, any>;
+  const p = payload as TriggerPayload;
   switch (event) {
     case "push":
       return { kind: "push", ref: String(p.ref), sha: String(p.after), deleted: Boolean(p.deleted) };
@@ -75,18 +106,20 @@ function mapTrigger(event: HandledEvent, payload: Payload): Trigger | null {
         deleted: true,
       };
     case "pull_request": {
-      const pr = p.pull_request;
+      const pr = p.pull_request!;
       return {
         kind: "pull-request",
         number: Number(pr.number),
         base: String(pr.base?.ref ?? ""),
         additions: Number(pr.additions ?? 0),
         deletions: Number(pr.deletions ?? 0),
-        labels: (pr.labels ?? []).map((label: { name: string }) => label.name),
+        labels: (pr.labels ?? []).map((label) => label.name),
       };
     }
     case "issue_comment": {
-      const { comment, issue, sender } = p;
+      const { sender } = p;
+      const comment = p.comment!;
+      const issue = p.issue!;
       return {
         kind: "comment",
         commentId: Number(comment.id),
@@ -99,7 +132,7 @@ function mapTrigger(event: HandledEvent, payload: Payload): Trigger | null {
       };
     }
     case "workflow_run": {
-      const run = p.workflow_run;
+      const run = p.workflow_run!;
       return {
         kind: "workflow-run",
         path: String(run.path ?? ""),
