@@ -3,11 +3,10 @@
 import type { SigningKey } from "./adapters/git/index.ts";
 import type { Config } from "./config/load.ts";
 import type { Effect } from "./domain/effects.ts";
-import { renderName } from "./domain/names.ts";
-import { renderPullRequestMail, renderRequestPull, renderSubject } from "./domain/request-pull.ts";
+import { renderMailIntro, renderPullRequestMail, renderRequestPull, renderSubject } from "./domain/request-pull.ts";
 import { dateStampOf } from "./domain/time.ts";
 import { fitBody, TRACKING_MARKER } from "./domain/tracking-issue.ts";
-import { renderAdvice, renderRebaseResult, renderStableResult, renderTagResult } from "./report-texts.ts";
+import { renderAdvice, renderRebaseResult, renderStableResult, renderTagResult } from "./domain/git-reports.ts";
 import type { GitHubPort, GitPort, RequestPullSource } from "./ports.ts";
 
 export interface ApplyDeps {
@@ -146,18 +145,11 @@ async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): 
     case "post-request-pull":
       return github.upsertComment(tracking(), effect.key, await renderMail(effect, deps));
     case "open-upstream-pr": {
-      const target = config.pullRequest.openUpstreamPr;
-      if (!target) return;
-      const stable = renderName(
-        config.branches.stable,
-        { subsystem: config.subsystem, version: effect.version },
-        "stable branch",
-      );
       const mail = await renderMail({ ...effect, kind: "window" }, deps, false);
       await github.openPullRequest({
-        repo: target.repo,
-        head: `${deps.owner}:${stable}`,
-        base: target.branch,
+        repo: effect.repo,
+        head: `${deps.owner}:${effect.head}`,
+        base: effect.branch,
         title: subjectOf(effect.tag, effect.version, deps),
         body: mail,
       });
@@ -188,16 +180,12 @@ async function renderMail(
   const { config } = deps;
   const url = config.pullRequest.url ?? deps.defaultPublicUrl;
   const data = await deps.requestPull.collect({ base: effect.base, tag: effect.tag, url });
-  const what =
-    effect.kind === "window"
-      ? `the Linux v${effect.version} merge window`
-      : `the current Linux v${effect.version} release candidate`;
   const mail = renderPullRequestMail({
     subject: subjectOf(effect.tag, effect.version, deps),
     to: config.pullRequest.to,
     cc: config.pullRequest.cc,
     greeting: config.pullRequest.greeting,
-    intro: `Here are the ${config.subsystem} ${effect.kind === "window" ? "patches" : "fixes"} for ${what}.\n\n<summary of the notable changes>`,
+    intro: renderMailIntro(config.subsystem, effect.kind, effect.version),
     signoff: config.pullRequest.signoff ?? "",
     body: renderRequestPull(data, config.pullRequest.style),
   });

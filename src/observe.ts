@@ -1,16 +1,14 @@
-// Observation for run(): the git layer's facts turned into the domain's RepoFacts, with the tag checks
-// and upstream-merge lookups done for the tags the cycle can still care about.
+// Observation for run(): the git layer's facts turned into the domain's RepoFacts, with the domain's tag check
+// run on the facts the git layer read, and upstream-merge lookups, for the tags the cycle still cares about.
 import type { Config } from "./config/load.ts";
 import { deriveCalendar, type UpstreamTag } from "./domain/calendar.ts";
+import { sourceBranchOf } from "./domain/cycle.ts";
 import type { RepoFacts, TagFacts } from "./domain/facts.ts";
 import { renderTemplate } from "./domain/names.ts";
-import type { TagPolicy } from "./domain/tag-check.ts";
-import { DAY_MS } from "./domain/time.ts";
-import type { GitObservation } from "./adapters/git/index.ts";
+import { checkTag, checkUnsafeTagName, type TagPolicy, type TagVerdict } from "./domain/tag-check.ts";
+import { isTagInPlay } from "./domain/tag-horizon.ts";
+import type { GitObservation, TagCheckRequest } from "./adapters/git/index.ts";
 import type { GitPort } from "./ports.ts";
-
-/** Family tags older than this are history: not re-checked, not looked up upstream. */
-const TAG_HORIZON_DAYS = 140;
 
 export interface ObserveOptions {
   /** An allowed_signers file on disk for SSH-signed tags (written from the repository by the caller). */
@@ -36,13 +34,26 @@ export function buildTagPolicy(config: Config): TagPolicy {
   };
 }
 
+/**
+ * Checks one tag (C6): the domain judges the facts the git layer read. A hostile name is the domain's verdict
+ * at once and never reaches git.
+ */
+export async function verifyTag(
+  git: Pick<GitPort, "readTagFacts">,
+  name: string,
+  request: TagCheckRequest & { readonly policy: TagPolicy; readonly now: Date },
+): Promise<TagVerdict> {
+  const { policy, now, ...read } = request;
+  return checkUnsafeTagName(name) ?? checkTag(await git.readTagFacts(name, read), policy, now);
+}
+
 export async function observeFacts(
   git: GitPort,
   config: Config,
   now: Date,
   options: ObserveOptions = {},
 ): Promise<{ facts: RepoFacts; observation: GitObservation }> {
-  const sourceBranch = config.variant === "dev-model" ? config.branches.dev : config.branches.next;
+  const sourceBranch = sourceBranchOf(config);
   const stableGlob = familyGlob(config.branches.stable, config.subsystem);
   const observation = await git.observe({
     nextBranch: sourceBranch,
@@ -54,15 +65,12 @@ export async function observeFacts(
   const upstreamTags: UpstreamTag[] = observation.upstreamTags.map((tag) => ({ name: tag.name, date: tag.date }));
   // Fail early and clearly, before any tag is checked, when upstream has no version tags at all (a wrong upstream URL).
   deriveCalendar(upstreamTags, now, { timeZone: config.timeZone, lateThreshold: config.cycle.lateThreshold });
-  const horizon = now.getTime() - TAG_HORIZON_DAYS * DAY_MS;
-  const recent = observation.tags.filter(
-    (tag) => tag.commit !== null && (tag.date?.getTime() ?? now.getTime()) >= horizon,
-  );
+  const recent = observation.tags.filter((tag) => tag.commit !== null && isTagInPlay(tag.date, now));
   const policy = buildTagPolicy(config);
   const tags: TagFacts[] = await Promise.all(
     recent.map(async (tag): Promise<TagFacts> => {
       const [verdict, merge] = await Promise.all([
-        git.verifyTag(tag.name, {
+        verifyTag(git, tag.name, {
           policy,
           now,
           stableGlob,

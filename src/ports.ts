@@ -1,17 +1,12 @@
 // The interfaces run() needs from the outside world, declared by their consumer; adapters implement them.
 import type { Permission } from "./domain/commands.ts";
 import type { TagProblem } from "./domain/effects.ts";
+import type { TrackingIssue } from "./domain/tracking-issue.ts";
+import type { PullRequest } from "./domain/machine/events.ts";
 import type { GitLayer } from "./adapters/git/index.ts";
 import type { RequestPullSource } from "./adapters/git/request-pull-source.ts";
 
-/** The tracking issue as read back from GitHub. `trusted`: authored by this app, so its markers count. */
-export interface IssueRecord {
-  readonly number: number;
-  readonly title: string;
-  readonly body: string;
-  readonly open: boolean;
-  readonly trusted: boolean;
-}
+export type { TrackingIssue };
 
 export interface CheckRunReport {
   readonly sha: string;
@@ -37,7 +32,7 @@ export interface GitHubPort {
   /** `.github/merge-window.yml` (or another path) on the default branch; null when absent. */
   readConfigFile(path: string): Promise<string | null>;
   /** All issues carrying `label` (open and closed), newest first, with whether the app authored them. */
-  listTrackingIssues(label: string): Promise<IssueRecord[]>;
+  listTrackingIssues(label: string): Promise<TrackingIssue[]>;
   /** Creates the issue (and the label if missing); returns its number. */
   openIssue(input: { title: string; body: string; label: string; marker: string }): Promise<number>;
   updateIssue(number: number, input: { title?: string; body?: string; state?: "open" | "closed" }): Promise<void>;
@@ -71,12 +66,13 @@ export type GitPort = Pick<
   | "createStableBranch"
   | "createSignedTag"
   | "deleteTag"
-  | "verifyTag"
+  | "readTagFacts"
 >;
 export type { RequestPullSource };
 
 export type Trigger =
-  | { readonly kind: "tick"; readonly job: string }
+  /** A schedule slot; `upstreamTag`: the poll that saw this new upstream tag (a hint, not a weekly slot). */
+  | { readonly kind: "tick"; readonly job: string; readonly upstreamTag?: string }
   | { readonly kind: "push"; readonly ref: string; readonly sha: string; readonly deleted: boolean }
   | {
       readonly kind: "comment";
@@ -86,14 +82,7 @@ export type Trigger =
       readonly actor: string;
       readonly actorIsBot: boolean;
     }
-  | {
-      readonly kind: "pull-request";
-      readonly number: number;
-      readonly base: string;
-      readonly additions: number;
-      readonly deletions: number;
-      readonly labels: readonly string[];
-    }
+  | ({ readonly kind: "pull-request" } & PullRequest)
   | {
       readonly kind: "workflow-run";
       readonly path: string;

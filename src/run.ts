@@ -13,11 +13,12 @@ import {
 import { findCommand } from "./domain/commands.ts";
 import { InputError } from "./domain/errors.ts";
 import type { Effect } from "./domain/effects.ts";
-import { deriveView, transition, type MachineEvent, type Transition } from "./domain/machine/transition.ts";
-import { parseMeta } from "./domain/tracking-issue.ts";
+import { isTestsWorkflow, type MachineEvent } from "./domain/machine/events.ts";
+import { deriveSituation } from "./domain/machine/situation.ts";
+import { transition, type Transition } from "./domain/machine/transition.ts";
+import { parseMeta, type TrackingIssue } from "./domain/tracking-issue.ts";
 import { observeFacts } from "./observe.ts";
-import type { GitHubPort, GitPort, IssueRecord, RequestPullSource } from "./ports.ts";
-import type { Trigger } from "./ports.ts";
+import type { GitHubPort, GitPort, RequestPullSource, Trigger } from "./ports.ts";
 
 export interface RunDeps {
   readonly github: GitHubPort;
@@ -79,7 +80,7 @@ export function findIgnoreReason(trigger: Trigger): string | null {
   return null;
 }
 
-export async function run(trigger: Trigger, deps: RunDeps, extra: { upstreamTag?: string } = {}): Promise<RunOutcome> {
+export async function run(trigger: Trigger, deps: RunDeps): Promise<RunOutcome> {
   const ignored = findIgnoreReason(trigger);
   if (ignored !== null) return { status: "ignored", reason: ignored };
   const now = deps.clock.now();
@@ -87,13 +88,13 @@ export async function run(trigger: Trigger, deps: RunDeps, extra: { upstreamTag?
   if ("errors" in config) return { status: "config-error", errors: config.errors };
 
   // The event first: a trigger that is nothing to us (another workflow's run) costs no git work.
-  const event = await buildEvent(trigger, deps, config.config, extra.upstreamTag);
+  const event = await buildEvent(trigger, deps, config.config);
   if (!event) return { status: "ignored", reason: `nothing to do for ${trigger.kind}` };
   const { git, requestPull, allowedSignersFile } = await deps.openGit(config.config);
   const { facts } = await observeFacts(git, config.config, now, allowedSignersFile ? { allowedSignersFile } : {});
   const issue = findCycleIssue(
     await deps.github.listTrackingIssues(config.config.trackingIssue.label),
-    deriveView({ facts, memory: null, issue: null }, config.config, now).cycle.id,
+    deriveSituation({ facts, memory: null }, config.config, now).situation.cycle.openingRelease,
   );
 
   const result = transition({ facts, memory: issue ? parseMeta(issue.body) : null, issue }, event, config.config, now);
@@ -113,8 +114,8 @@ export async function run(trigger: Trigger, deps: RunDeps, extra: { upstreamTag?
 }
 
 /** This cycle's tracking issue: authored by the app (trusted) and carrying this cycle's metadata. */
-export function findCycleIssue(issues: readonly IssueRecord[], cycle: string): IssueRecord | null {
-  return issues.find((issue) => issue.trusted && parseMeta(issue.body)?.cycle === cycle) ?? null;
+export function findCycleIssue(issues: readonly TrackingIssue[], openingRelease: string): TrackingIssue | null {
+  return issues.find((issue) => issue.trusted && parseMeta(issue.body)?.openingRelease === openingRelease) ?? null;
 }
 
 async function loadConfig(trigger: Trigger, deps: RunDeps): Promise<{ config: Config } | { errors: ConfigError[] }> {
@@ -191,22 +192,16 @@ function hash(text: string): string {
   return h.toString(16);
 }
 
-async function buildEvent(
-  trigger: Trigger,
-  deps: RunDeps,
-  config: Config,
-  upstreamTag?: string,
-): Promise<MachineEvent | null> {
+/**
+ * The machine's event for a trigger (null: nothing to us). Ticks, pushes and new upstream tags are all the same
+ * hint to reconcile; only what a decision reads is carried (a command's permission, a pull request's commits).
+ */
+async function buildEvent(trigger: Trigger, deps: RunDeps, config: Config): Promise<MachineEvent | null> {
   switch (trigger.kind) {
     case "tick":
-      return upstreamTag ? { type: "upstream-tag", tag: upstreamTag } : { type: "tick" };
-    case "push": {
-      const name = trigger.ref.replace(/^refs\/(heads|tags)\//, "");
-      if (trigger.deleted) return { type: "tick" };
-      return trigger.ref.startsWith("refs/tags/")
-        ? { type: "tag-pushed", tag: name, sha: trigger.sha }
-        : { type: "branch-pushed", branch: name, sha: trigger.sha };
-    }
+      return { type: "reconcile", scheduled: trigger.upstreamTag === undefined };
+    case "push":
+      return { type: "reconcile", scheduled: false };
     case "comment": {
       // Permission is read now, when the command runs, never from the payload or a cache; unknown fails closed.
       const permission = await deps.github.getPermission(trigger.actor);
@@ -221,23 +216,11 @@ async function buildEvent(
       };
     }
     case "pull-request": {
-      const messages = await deps.github.listPullRequestCommitMessages(trigger.number);
-      const fixesTrailer = messages.some((message) => /^Fixes:\s+[0-9a-f]{7,40}\b/m.test(message));
-      return {
-        type: "pull-request",
-        pr: {
-          number: trigger.number,
-          base: trigger.base,
-          additions: trigger.additions,
-          deletions: trigger.deletions,
-          labels: trigger.labels,
-          fixesTrailer,
-        },
-      };
+      const { kind: _kind, ...pr } = trigger;
+      return { type: "pull-request", pr, commitMessages: await deps.github.listPullRequestCommitMessages(pr.number) };
     }
-    case "workflow-run": {
-      const workflow = config.tests.workflow;
-      if (!workflow || !trigger.path.endsWith(`/${workflow}`)) return null;
+    case "workflow-run":
+      if (!isTestsWorkflow(trigger.path, config)) return null;
       return {
         type: "checks-finished",
         ref: trigger.branch,
@@ -245,6 +228,5 @@ async function buildEvent(
         conclusion: trigger.conclusion,
         url: trigger.url,
       };
-    }
   }
 }

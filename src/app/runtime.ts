@@ -53,7 +53,7 @@ export interface Runtime {
   /** Runs a scheduled job for every repository of every installation (queued per repository). */
   runJob(job: JobName): Promise<void>;
   /** Queues one trigger for one repository. */
-  enqueue(repo: RepositoryRef, trigger: Trigger, extra?: { upstreamTag?: string }): void;
+  enqueue(repo: RepositoryRef, trigger: Trigger): void;
   idle(): Promise<void>;
 }
 
@@ -68,7 +68,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const deliveries = new Set<string>();
   const knownUpstreamTags = new Map<string, Set<string>>();
 
-  const runOne = async (ref: RepositoryRef, trigger: Trigger, extra: { upstreamTag?: string }) => {
+  const runOne = async (ref: RepositoryRef, trigger: Trigger) => {
     // The app's own comments come back as webhooks: they must cost nothing, not even an installation token.
     const ignored = findIgnoreReason(trigger);
     if (ignored !== null) return options.onOutcome?.(ref, trigger, { status: "ignored", reason: ignored });
@@ -107,26 +107,22 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       writeFileSync(file, text);
       return { git, requestPull, allowedSignersFile: file };
     };
-    const outcome = await run(
-      trigger,
-      {
-        github,
-        openGit,
-        clock: options.clock,
-        configs,
-        owner: ref.owner,
-        repo: ref.repo,
-        defaultPublicUrl: access.cloneUrl(ref.owner, ref.repo),
-        signingKey: options.signingKey,
-        log,
-      },
-      extra,
-    );
+    const outcome = await run(trigger, {
+      github,
+      openGit,
+      clock: options.clock,
+      configs,
+      owner: ref.owner,
+      repo: ref.repo,
+      defaultPublicUrl: access.cloneUrl(ref.owner, ref.repo),
+      signingKey: options.signingKey,
+      log,
+    });
     options.onOutcome?.(ref, trigger, outcome);
   };
 
-  const enqueue = (ref: RepositoryRef, trigger: Trigger, extra: { upstreamTag?: string } = {}) =>
-    queue.enqueue(`${ref.owner}/${ref.repo}`, () => runOne(ref, trigger, extra));
+  const enqueue = (ref: RepositoryRef, trigger: Trigger) =>
+    queue.enqueue(`${ref.owner}/${ref.repo}`, () => runOne(ref, trigger));
 
   return {
     enqueue,
@@ -174,7 +170,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         knownUpstreamTags.set(key, new Set(tags));
         const fresh = tags.filter((tag) => !known.has(tag));
         if (fresh.length === 0) continue;
-        for (const ref of group.repos) enqueue(ref, { kind: "tick", job }, { upstreamTag: fresh.at(-1)! });
+        for (const ref of group.repos) enqueue(ref, { kind: "tick", job, upstreamTag: fresh.at(-1)! });
       }
     },
     idle: () => queue.idle(),

@@ -8,7 +8,7 @@ import { buildGitHooks, type CliIo } from "./io.ts";
 import { DEFAULT_CONFIG_PATH, defaultConfig, formatConfigErrors, parseConfig, type Config } from "../config/load.ts";
 import { InputError } from "../domain/errors.ts";
 import type { RepoFacts } from "../domain/facts.ts";
-import { deriveView, EffectLog, type Context, type Transition } from "../domain/machine/transition.ts";
+import { deriveSituation, type Situation } from "../domain/machine/situation.ts";
 import { isValidSubsystem } from "../domain/names.ts";
 import { observeFacts } from "../observe.ts";
 
@@ -48,9 +48,8 @@ export interface Session {
 export interface CycleSnapshot {
   readonly facts: RepoFacts;
   readonly observation: GitObservation;
-  readonly view: Transition["view"];
-  /** The machine's context, for the domain helpers that take one (current stable branch, tag proposal, request-pull base). */
-  readonly context: Context;
+  /** The cycle as the machine sees it; the domain's read-only queries (machine/queries.ts) take it as it is. */
+  readonly view: Situation;
 }
 
 /** Fetches upstream's tags (from the clone itself unless --upstream says otherwise), observes and derives the cycle. */
@@ -65,16 +64,8 @@ export async function observeCycle(session: Session, now: Date): Promise<CycleSn
       `upstream ${source}: ${error.message} (${now.toISOString()}); give --upstream, or --at a later time`,
     );
   });
-  const view = deriveView({ facts, memory: null, issue: null }, config, now);
-  const context: Context = {
-    upstream: view.upstream,
-    cycle: view.cycle,
-    facts,
-    settings: config,
-    now,
-    log: new EffectLog(view.memory),
-  };
-  return { facts, observation, view: { upstream: view.upstream, cycle: view.cycle, steps: view.steps }, context };
+  const { situation } = deriveSituation({ facts, memory: null }, config, now);
+  return { facts, observation, view: situation };
 }
 
 /** Checks --repo and asks git where the repository is (one process). */

@@ -5,13 +5,13 @@ import type { CliIo } from "./io.ts";
 import { observeCycle, openSession, type CycleSnapshot } from "./session.ts";
 import type { Config } from "../config/load.ts";
 import { InputError } from "../domain/errors.ts";
-import { currentStable } from "../domain/machine/commands.ts";
+import { currentStable } from "../domain/machine/queries.ts";
 import { deriveNextAction } from "../domain/next-action.ts";
 import { assertSafeRefName } from "../domain/names.ts";
 import type { StepState } from "../domain/steps.ts";
 import { describeUpstream } from "../domain/tracking-issue.ts";
 import { formatVersionNumber } from "../domain/version.ts";
-import { renderAdvice } from "../report-texts.ts";
+import { renderAdvice } from "../domain/git-reports.ts";
 import { describeStaleUpstream } from "../domain/upstream-age.ts";
 
 /** What `status --json` prints (a superset of the documented contract). */
@@ -95,7 +95,7 @@ export function buildStatusReport(
       date: upstream.latest.date.toISOString(),
       release: upstream.release?.name ?? null,
     },
-    cycle: cycle.id,
+    cycle: cycle.openingRelease,
     target: formatVersionNumber(cycle.target),
     targetCertain: cycle.targetCertain,
     targetAlternatives: cycle.targetAlternatives.map(formatVersionNumber),
@@ -106,7 +106,7 @@ export function buildStatusReport(
       windowCloseRange: upstream.expected.windowCloseRange,
       release: upstream.expected.release,
     },
-    stable: currentStable(snapshot.context),
+    stable: currentStable(snapshot.view),
     next: source && {
       branch: source.name,
       sha: source.sha,

@@ -2,7 +2,7 @@
 // name and message and pushes it only if absent, through the git layer's createSignedTag (the app's tag effect).
 import type { SigningKey } from "../adapters/git/index.ts";
 import { buildPushArgs } from "../adapters/git/refs.ts";
-import { deriveTagProposal } from "../domain/machine/commands.ts";
+import { deriveTagProposal } from "../domain/machine/queries.ts";
 import { InputError } from "../domain/errors.ts";
 import { parseWithTemplate } from "../domain/names.ts";
 import { parseAtOption, parseDateOption, type CommandArgs } from "./args.ts";
@@ -21,7 +21,7 @@ export async function runTag(args: CommandArgs, io: CliIo): Promise<number> {
     ...snapshot.observation.tags.map((tag) => tag.name),
     ...refs.filter((ref) => ref.ref.startsWith("refs/tags/")).map((ref) => ref.ref.slice("refs/tags/".length)),
   ];
-  const proposal = deriveTagProposal(snapshot.context, { existing, ...(date ? { date } : {}) });
+  const proposal = deriveTagProposal(snapshot.view, { existing, ...(date ? { date } : {}) });
   if (!proposal)
     throw new CliFailure(`nothing to tag: the current stable branch does not exist in ${session.repo.dir}`);
   const { name, message, branch, sha } = proposal;

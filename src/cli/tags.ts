@@ -3,8 +3,9 @@ import { parseAtOption, parseDateOption, type CommandArgs } from "./args.ts";
 import { CliFailure, type CliIo } from "./io.ts";
 import { observeCycle, openSession } from "./session.ts";
 import { assertSafeRefName } from "../domain/names.ts";
-import { buildTagCommandLines, deriveTagProposal } from "../domain/machine/commands.ts";
-import { familyGlob } from "../observe.ts";
+import { buildTagCommandLines } from "../domain/machine/proposal.ts";
+import { deriveTagProposal } from "../domain/machine/queries.ts";
+import { familyGlob, verifyTag } from "../observe.ts";
 import { buildCliTagPolicy, describeSigner } from "./trust.ts";
 import { lsRemote } from "../adapters/git/ls-remote.ts";
 import { buildGitHooks } from "./io.ts";
@@ -28,7 +29,7 @@ export async function runTagName(args: CommandArgs, io: CliIo): Promise<number> 
   const snapshot = await observeCycle(session, now);
   // Every tag of the family counts, not only the recent ones the cycle checks: a name is never reused.
   const existing = snapshot.observation.tags.map((tag) => tag.name);
-  const proposal = deriveTagProposal(snapshot.context, { existing, ...(date ? { date } : {}) });
+  const proposal = deriveTagProposal(snapshot.view, { existing, ...(date ? { date } : {}) });
   if (!proposal) {
     const { cycle } = snapshot.view;
     const wanted = cycle.where.windowDay !== null ? cycle.stableBranch : cycle.fixesBranch;
@@ -66,7 +67,7 @@ export async function runCheckTag(args: CommandArgs, io: CliIo): Promise<number>
     stableGlob: familyGlob(config.branches.stable, config.subsystem),
     ...(session.allowedSignersFile ? { allowedSignersFile: session.allowedSignersFile } : {}),
   };
-  const verdict = await session.git.verifyTag(tag, {
+  const verdict = await verifyTag(session.git, tag, {
     policy: buildCliTagPolicy(config),
     now,
     ...signers,

@@ -1,5 +1,6 @@
 // Cross-field rules of the config: distinct names, deadlines in order, safe combinations of switches.
 import type { z } from "zod";
+import { buildProcess, usesDevBranches } from "../domain/process.ts";
 import { renderSampleName } from "./checks.ts";
 import type { COMMAND_PERMISSIONS, configObjectSchema } from "./schema.ts";
 
@@ -14,8 +15,8 @@ interface RuleIssue {
 const PERMISSION_RANK: Record<Permission, number> = { write: 0, maintain: 1, admin: 2 };
 
 /**
- * The rules no single field can check. Decision: `branches.dev`/`devStaging` are ignored (not refused)
- * outside dev-model, because defaults fill them for every variant; they are only checked for clashes there.
+ * The rules no single field can check. Decision: `branches.dev`/`devStaging` are ignored (not refused) by
+ * variants that do not use them, because defaults fill them for every variant; only checked for clashes there.
  */
 export function deriveConfigIssues(config: ConfigShape): RuleIssue[] {
   return [...nameClashes(config), ...deadlineIssues(config), ...switchIssues(config)];
@@ -35,7 +36,7 @@ function nameClashes(config: ConfigShape): RuleIssue[] {
     [["branches", "next"], branches.next],
     [["branches", "stable"], branches.stable],
   ];
-  if (config.variant === "dev-model") {
+  if (usesDevBranches(config.variant)) {
     named.push([["branches", "dev"], branches.dev], [["branches", "devStaging"], branches.devStaging]);
   }
   named.push([["tags", "name"], config.tags.name]);
@@ -65,10 +66,12 @@ function deadlineIssues(config: ConfigShape): RuleIssue[] {
       message: `is day ${cycle.rebaseByDay}, after cycle.sendByDay (day ${cycle.sendByDay}); the rebase comes before the pull request`,
     });
   }
-  if (config.variant === "rebase-at-rc1" && cycle.rebaseDecisionByRc > cycle.lateThreshold) {
+  // The process says when the rebase is decided; a deadline in -rc numbers must come before the cycle is late.
+  const decision = buildProcess(config.variant, cycle).steps.find((step) => step.id === "rebase-decision")!;
+  if (decision.deadline?.kind === "rc" && decision.deadline.rc > cycle.lateThreshold) {
     issues.push({
       path: ["cycle", "rebaseDecisionByRc"],
-      message: `is rc${cycle.rebaseDecisionByRc}, after the late threshold (rc${cycle.lateThreshold}); decide the rebase before the cycle is late`,
+      message: `is rc${decision.deadline.rc}, after the late threshold (rc${cycle.lateThreshold}); decide the rebase before the cycle is late`,
     });
   }
   return issues;

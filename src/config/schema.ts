@@ -1,7 +1,7 @@
 // The zod schema of .github/merge-window.yml: one source for validation, the Config type and the editor JSON schema.
 import { z } from "zod";
 import { isValidSubsystem } from "../domain/names.ts";
-import { VARIANT_IDS } from "../domain/process.ts";
+import { RC1_DECISION_VARIANTS, VARIANT_IDS } from "../domain/process.ts";
 import { WEEKDAYS } from "../domain/settings.ts";
 import { assertTimeZone } from "../domain/time.ts";
 import { describeFileNameProblem, describeMailboxProblem, describePathProblem } from "./checks.ts";
@@ -109,7 +109,9 @@ const cycle = z
     sendByDay: boundedInt(1, 14).default(7).describe("Merge-window day by which the [GIT PULL] should be sent."),
     rebaseDecisionByRc: boundedInt(2, 8)
       .default(2)
-      .describe("rebase-at-rc1 only: the rebase decision is due before this -rc."),
+      .describe(
+        `${RC1_DECISION_VARIANTS.join(", ")} (the variants that decide the rebase after -rc1): a rebase is allowed until this -rc is tagged, and an open decision is overdue after it. At most cycle.lateThreshold. The other variants decide when the window opens and ignore it.`,
+      ),
     fixesReminderDays: boundedInt(1, 60)
       .default(3)
       .describe("Commits on stable-X.Y not covered by a sent tag for this many days get a reminder."),

@@ -1,4 +1,4 @@
-// The cycle a moment belongs to: the window opened by release P (`cycle 6.8` → the v6.9 window), from
+// The cycle a moment belongs to: the window opened by release P (opening release 6.8 → the v6.9 window), from
 // P-rc1 until the next -rc1, with the names of the branches and tags it involves.
 import type { UpstreamCalendar } from "./calendar.ts";
 import { parseWithTemplate, renderName } from "./names.ts";
@@ -7,8 +7,8 @@ import type { MachineSettings } from "./settings.ts";
 import { formatVersionNumber, parseVersionNumber, versionNumberOf, type VersionNumber } from "./version.ts";
 
 export interface CycleView {
-  /** `6.8`: the release that opens this cycle's window. */
-  readonly id: string;
+  /** `6.8` for the v6.9 window: the release that opens this cycle's window (the cycle's key in memory). */
+  readonly openingRelease: string;
   readonly base: VersionNumber;
   /** The version the window is for (settled by rc1 or a maintainer, else predicted). */
   readonly target: VersionNumber;
@@ -26,7 +26,7 @@ export interface CycleView {
 }
 
 /** `6.8` from v6.8-rc3 and from v6.8 (its window): the release that opens the cycle's window. */
-export function deriveCycleId(upstream: UpstreamCalendar): string {
+export function deriveOpeningRelease(upstream: UpstreamCalendar): string {
   return formatVersionNumber(versionNumberOf(upstream.latest.version));
 }
 
@@ -43,20 +43,28 @@ export function deriveCycle(
   const definition = buildProcess(settings.variant, settings.cycle);
   const stable = (version: VersionNumber) =>
     renderName(settings.branches.stable, { version: formatVersionNumber(version) }, "branch");
-  const id = deriveCycleId(upstream);
+  const opening = deriveOpeningRelease(upstream);
   return {
-    id,
+    openingRelease: opening,
     base,
     target,
     targetCertain: upstream.targetCertain || override !== null,
     targetAlternatives: override ? [] : upstream.targetAlternatives,
     where: { rc: upstream.rc, windowDay: upstream.windowDay },
     process: definition,
-    sourceBranch: definition.sourceBranch === "dev" ? settings.branches.dev : settings.branches.next,
+    sourceBranch: sourceBranchOf(settings, definition),
     stableBranch: stable(target),
     fixesBranch: inWindow ? null : stable(base),
-    rebaseOnto: definition.rebaseOnto === "release" ? `v${id}` : `v${id}-rc1`,
+    rebaseOnto: definition.rebaseOnto === "release" ? `v${opening}` : `v${opening}-rc1`,
   };
+}
+
+/** The configured name of the branch the variant collects the window's patches in (`next`, or `dev`). */
+export function sourceBranchOf(
+  settings: Pick<MachineSettings, "variant" | "branches" | "cycle">,
+  definition: Pick<ProcessDefinition, "sourceBranch"> = buildProcess(settings.variant, settings.cycle),
+): string {
+  return definition.sourceBranch === "dev" ? settings.branches.dev : settings.branches.next;
 }
 
 /** `6.9` for `stable-6.9` under the configured template ("" when the name is not of the family). */

@@ -51,12 +51,16 @@ export type Effect =
       readonly kind: "window" | "fixes";
       readonly version: string;
     }
+  /** A pull request from `head` (our stable branch) to `repo`'s `branch` (pullRequest.openUpstreamPr). */
   | {
       readonly type: "open-upstream-pr";
       readonly key: string;
       readonly tag: string;
       readonly base: string;
       readonly version: string;
+      readonly head: string;
+      readonly repo: string;
+      readonly branch: string;
     }
   | { readonly type: "dispatch-tests"; readonly key: string; readonly refs: readonly string[] }
   | {

@@ -57,8 +57,8 @@ export type RebaseChoice = "rebase" | "skip";
 /** Persisted, versioned; everything else is re-derived on every event and tick. */
 export interface Memory {
   readonly schema: 1;
-  /** The release that opens this cycle's window, `6.8` for the v6.9 window. */
-  readonly cycle: string;
+  /** The release that opens this cycle's window, `6.8` for the v6.9 window (stored as `cycle` before). */
+  readonly openingRelease: string;
   readonly rebaseDecision: {
     readonly choice: RebaseChoice;
     readonly by: string;
@@ -79,6 +79,6 @@ export interface Memory {
   }[];
 }
 
-export function emptyMemory(cycle: string): Memory {
-  return { schema: 1, cycle, rebaseDecision: null, versionOverride: null, done: [], tests: [] };
+export function emptyMemory(openingRelease: string): Memory {
+  return { schema: 1, openingRelease, rebaseDecision: null, versionOverride: null, done: [], tests: [] };
 }

@@ -186,6 +186,19 @@ export function buildProcess(variant: VariantId, timings: ProcessTimings = DEFAU
   };
 }
 
+/**
+ * The variants that decide the rebase just after -rc1: for them `cycle.rebaseDecisionByRc` is the decision's
+ * deadline (a rebase is allowed until the -rc before it); the others decide it when the window opens.
+ */
+export const RC1_DECISION_VARIANTS: readonly VariantId[] = VARIANT_IDS.filter(
+  (variant) => shapeOf(variant, DEFAULT_TIMINGS).rebaseAt === "rc1",
+);
+
+/** Whether the variant collects the window's patches in `dev` (then `dev` and `devStaging` are its branches). */
+export function usesDevBranches(variant: VariantId): boolean {
+  return shapeOf(variant, DEFAULT_TIMINGS).sourceBranch === "dev";
+}
+
 /** True when `point` has been reached: an rc point once that rc (or the window) is out, a window day from that day. */
 export function hasReached(point: CyclePoint, where: { rc: number | null; windowDay: number | null }): boolean {
   if (where.windowDay !== null) return point.kind === "rc" || where.windowDay >= point.day;

@@ -33,7 +33,7 @@ export function deriveReminders(input: {
     reminders.push({
       key: "remind:cycle-start",
       body: [
-        `The v${cycle.id} merge window is closed (v${cycle.id}-rc1). \`${source}\` now collects patches for the ${target} window.`,
+        `The v${cycle.openingRelease} merge window is closed (v${cycle.openingRelease}-rc1). \`${source}\` now collects patches for the ${target} window.`,
         rebaseNow
           ? `Decide now, before merging patches, whether \`${source}\` needs a rebase onto \`${cycle.rebaseOnto}\` (by ${describePoint(decision.deadline!)}): \`/merge-window rebase\` or \`/merge-window skip-rebase\`.`
           : "",
@@ -45,7 +45,7 @@ export function deriveReminders(input: {
   if (upstream.phase === "late") {
     reminders.push({
       key: "remind:late",
-      body: `v${cycle.id}-rc${rc} is out: the cycle is late. Only small patches and critical fixes go into \`${source}\` now; large pull requests are deferred to the next cycle. Release expected ${upstream.expected.release}.`,
+      body: `v${cycle.openingRelease}-rc${rc} is out: the cycle is late. Only small patches and critical fixes go into \`${source}\` now; large pull requests are deferred to the next cycle. Release expected ${upstream.expected.release}.`,
     });
   }
   const likelyLast = pickMostLikely(upstream.expected.releaseOdds);
@@ -55,7 +55,7 @@ export function deriveReminders(input: {
       .map((o) => `rc${o.lastRc} ${Math.round(o.probability * 100)}%`);
     reminders.push({
       key: "remind:window-soon",
-      body: `The ${target} merge window most likely opens on ${upstream.expected.release} (if -rc${rc} is the last; ${later.join(", ") || "nothing later seen"}). merge-window waits for the v${cycle.id} tag itself.`,
+      body: `The ${target} merge window most likely opens on ${upstream.expected.release} (if -rc${rc} is the last; ${later.join(", ") || "nothing later seen"}). merge-window waits for the v${cycle.openingRelease} tag itself.`,
     });
   }
   if (windowDay !== null && windowDay <= settings.cycle.sendByDay) {
@@ -66,7 +66,7 @@ export function deriveReminders(input: {
       reminders.push({
         key: "remind:window-open",
         body: [
-          `v${cycle.id} is released: the ${target} merge window is open (day ${windowDay}; -rc1 expected ${upstream.expected.windowClose}).`,
+          `v${cycle.openingRelease} is released: the ${target} merge window is open (day ${windowDay}; -rc1 expected ${upstream.expected.windowClose}).`,
           ...todo,
         ].join("\n"),
       });

@@ -316,3 +316,13 @@ export function renderPullRequestMail(mail: PullRequestMail): string {
     .filter((part) => part !== "");
   return `${headers.join("\n")}\n\n${paragraphs.join("\n\n")}\n\n--\n${mail.body}`;
 }
+
+/**
+ * The mail's opening line for a window pull (`patches for the Linux v6.9 merge window`) or an -rc fixes pull,
+ * and a placeholder for the maintainer's summary of the notable changes.
+ */
+export function renderMailIntro(subsystem: string, kind: "window" | "fixes", version: string): string {
+  const what =
+    kind === "window" ? `the Linux v${version} merge window` : `the current Linux v${version} release candidate`;
+  return `Here are the ${subsystem} ${kind === "window" ? "patches" : "fixes"} for ${what}.\n\n<summary of the notable changes>`;
+}

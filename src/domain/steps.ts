@@ -71,6 +71,15 @@ function evidenceFor(id: StepId, cycle: CycleView, memory: Memory, known: Known)
   }
 }
 
+/**
+ * What of memory deriveSteps reads (the rebase decision, whether the window tag's mail was posted), as a key:
+ * the same key gives the same steps. Kept beside evidenceFor, which must read nothing else from memory.
+ */
+export function stepMemoryKey(cycle: CycleView, facts: RepoFacts, memory: Memory): string {
+  const tag = findWindowTag(cycle, facts);
+  return JSON.stringify([memory.rebaseDecision, tag !== null && memory.done.includes(`request-pull:${tag.name}`)]);
+}
+
 /** Every step of the cycle's process with its state, in process order. */
 export function deriveSteps(cycle: CycleView, facts: RepoFacts, memory: Memory): StepStatus[] {
   const known: Known = {

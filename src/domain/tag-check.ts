@@ -1,5 +1,5 @@
 // Pure tag validation (C6): raw facts about one pushed tag → a list of coded problems; plus reading git's verify output.
-import { parseWithTemplate, validateTagName, type NameProblemCode, type ParsedName } from "./names.ts";
+import { parseWithTemplate, refNameProblems, validateTagName, type NameProblemCode, type ParsedName } from "./names.ts";
 
 export type SignatureFormat = "gpg" | "ssh" | "unknown";
 
@@ -82,7 +82,15 @@ export interface TagVerdict {
   readonly stableBranch: string | null;
 }
 
+/** The verdict for a name that must never reach git (an option, a bad ref name); null when the name is safe. */
+export function checkUnsafeTagName(name: string): TagVerdict | null {
+  const problems = refNameProblems(name);
+  if (problems.length === 0) return null;
+  return { valid: false, problems: problems.map(({ code, message }) => ({ code, message })), stableBranch: null };
+}
+
 /** Every problem with a tag: name and date, annotated, signed by an allowed key, on a stable branch, message. */
+
 export function checkTag(facts: TagCheckFacts, policy: TagPolicy, now: Date): TagVerdict {
   const { name } = facts;
   if (!facts.exists)

@@ -7,6 +7,15 @@ import type { MachineSettings } from "./settings.ts";
 import type { StepState, StepStatus } from "./steps.ts";
 import { formatVersionNumber } from "./version.ts";
 
+/** The tracking issue as read back from GitHub. `trusted`: authored by this app, so its markers count. */
+export interface TrackingIssue {
+  readonly number: number;
+  readonly title: string;
+  readonly body: string;
+  readonly open: boolean;
+  readonly trusted: boolean;
+}
+
 export const TRACKING_MARKER = "<!-- merge-window:tracking -->";
 const META = /<!-- merge-window:meta v1 ([A-Za-z0-9+/=]+) -->/;
 /** GitHub refuses issue and comment bodies longer than this. */
@@ -80,7 +89,7 @@ export function renderBody(input: {
   }
   const fixes = facts.stableBranches.find((branch) => branch.name === cycle.fixesBranch);
   if (fixes) {
-    lines.push("", `### Fixes for v${cycle.id}-rcN (${fixes.name})`);
+    lines.push("", `### Fixes for v${cycle.openingRelease}-rcN (${fixes.name})`);
     lines.push(
       fixes.unsentCommits === 0
         ? "- nothing unsent"
@@ -119,17 +128,19 @@ export function parseMeta(body: string): Memory | null {
   try {
     const value = JSON.parse(
       new TextDecoder().decode(Uint8Array.from(atob(match[1]!), (ch) => ch.charCodeAt(0))),
-    ) as Partial<Memory>;
+    ) as Partial<Memory> & { cycle?: unknown };
+    // Bodies written before the field was renamed call the opening release `cycle`.
+    const openingRelease = value.openingRelease ?? value.cycle;
     if (
       value.schema !== 1 ||
-      typeof value.cycle !== "string" ||
+      typeof openingRelease !== "string" ||
       !Array.isArray(value.done) ||
       !Array.isArray(value.tests)
     )
       return null;
     return {
       schema: 1,
-      cycle: value.cycle,
+      openingRelease,
       rebaseDecision: value.rebaseDecision ?? null,
       versionOverride: typeof value.versionOverride === "string" ? value.versionOverride : null,
       done: value.done.filter((key): key is string => typeof key === "string"),

@@ -16,6 +16,16 @@ const ALLOWED_SIGNERS_PATH = ".github/allowed_signers";
  * key, `git request-pull`'s exact text. Variants B and C copy the source branch to stable-X.Y on their own at window
  * open; A waits for `/merge-window create-stable`. C deletes tags that fail the check.
  */
+/** What the replay's maintainer automates, per variant (the scenario's choice, not the process's). */
+const SCENARIO_AUTOMATION: Readonly<
+  Record<VariantId, { readonly createStable: "command" | "auto"; readonly deleteInvalidTags: boolean }>
+> = {
+  "rebase-at-window-open": { createStable: "command", deleteInvalidTags: false },
+  "rebase-at-rc1": { createStable: "auto", deleteInvalidTags: false },
+  "dev-model": { createStable: "auto", deleteInvalidTags: true },
+  "stable-before-window": { createStable: "auto", deleteInvalidTags: false },
+};
+
 export function buildScenarioConfig(
   variant: VariantId,
   upstreamUrl: string,
@@ -36,9 +46,9 @@ export function buildScenarioConfig(
       cc: ["selinux@vger.kernel.org", "linux-security-module@vger.kernel.org", "linux-kernel@vger.kernel.org"],
     },
     automation: {
-      createStable: variant === "rebase-at-window-open" ? "command" : "auto",
+      createStable: SCENARIO_AUTOMATION[variant].createStable,
       rebase: "command",
-      deleteInvalidTags: variant === "dev-model",
+      deleteInvalidTags: SCENARIO_AUTOMATION[variant].deleteInvalidTags,
     },
   };
 }

@@ -1,6 +1,6 @@
 // One whole kernel cycle, v6.8-rc1 → v6.8 → the v6.9 merge window → Linus merges the pull request, as a list of
 // dated steps per process variant. Tests and `npm run demo` run the same steps against a replay.
-import type { VariantId } from "../domain/process.ts";
+import { buildProcess, RC1_DECISION_VARIANTS, usesDevBranches, type VariantId } from "../domain/process.ts";
 import type { DeliverOptions } from "./forge/index.ts";
 import { OWNER, REPO, type Replay } from "./replay.ts";
 import { findTrackingIssue } from "./replay-state.ts";
@@ -40,7 +40,7 @@ export const CYCLE_TAGS = {
   window: "selinux-pr-20240311",
 } as const;
 
-const source = (variant: VariantId) => (variant === "dev-model" ? "dev" : "next");
+const source = (variant: VariantId) => buildProcess(variant).sourceBranch;
 
 /** The tracking issue's number (it exists from the first step on). */
 function trackingIssueNumber(replay: Replay): number {
@@ -139,7 +139,8 @@ export function buildCycleSteps(
   releases: readonly ReleaseTag[],
   options: CycleOptions = {},
 ): CycleStep[] {
-  const devModel = variant === "dev-model";
+  const devModel = usesDevBranches(variant);
+  const decidesAtRc1 = RC1_DECISION_VARIANTS.includes(variant);
   const upstreamStep = (tag: string, extra = "") => buildUpstreamStep(tag, releases, extra);
   const steps: CycleStep[] = [
     tickStep(
@@ -149,7 +150,7 @@ export function buildCycleSteps(
       true,
     ),
   ];
-  if (variant !== "rebase-at-window-open")
+  if (decidesAtRc1)
     steps.push(commandStep("decide-rebase", "2024-01-23T14:00:00Z", "maintainer", "/merge-window rebase"));
   steps.push(
     patchesStep("patches-1", "2024-01-25T15:00:00Z", variant, [
@@ -235,7 +236,7 @@ export function buildCycleSteps(
     commandStep("contributor-denied", "2024-03-11T09:00:00Z", "contributor", "/merge-window create-stable"),
     commandStep("reader-denied", "2024-03-11T09:05:00Z", "reader", "/merge-window status"),
   );
-  if (variant === "rebase-at-window-open") {
+  if (!decidesAtRc1) {
     const rebase = commandStep("rebase", "2024-03-11T09:30:00Z", "maintainer", "/merge-window rebase");
     if (!options.raceRebase) steps.push(rebase);
     else {

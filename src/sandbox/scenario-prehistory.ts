@@ -1,6 +1,6 @@
 // What happened in the subsystem tree and upstream before merge-window was installed (the replay's starting point).
 import type { ManualClock } from "../adapters/clock.ts";
-import type { VariantId } from "../domain/process.ts";
+import { usesDevBranches, type VariantId } from "../domain/process.ts";
 import { buildDefaultBranchFiles, buildScenarioConfig, type ScenarioSigning } from "./scenario-config.ts";
 import type { Maintainer } from "./scenario-maintainer.ts";
 import { CHRISTIAN, MICKAEL, ONDREJ, PAUL, STEPHEN } from "./scenario-people.ts";
@@ -74,7 +74,7 @@ export async function buildPrehistory(input: PrehistoryInput): Promise<void> {
     publicUrl: PUBLIC_URL,
     summary: "selinux updates from Paul Moore.",
   });
-  if (input.variant === "dev-model") {
+  if (usesDevBranches(input.variant)) {
     // dev held what was sent for v6.8; once -rc1 is out it is moved onto it (the dev model's "based on -rc1").
     await maintainer.pushBranch("dev", (await maintainer.repo.resolve("refs/remotes/origin/stable-6.8"))!);
   } else {
@@ -93,7 +93,7 @@ export async function buildPrehistory(input: PrehistoryInput): Promise<void> {
     );
   }
   await upstream.release(input.releases.rc1);
-  if (input.variant === "dev-model") {
+  if (usesDevBranches(input.variant)) {
     // stable-6.8 is reset to v6.8-rc1 when the window closes; it then takes the -rc fixes.
     await maintainer.sync();
     await maintainer.pushBranch("stable-6.8", (await maintainer.repo.resolve("refs/tags/v6.8-rc1"))!);

@@ -14,6 +14,7 @@ import {
 } from "../../src/config/load.ts";
 import { InputError } from "../../src/domain/errors.ts";
 import { renderName } from "../../src/domain/names.ts";
+import { RC1_DECISION_VARIANTS } from "../../src/domain/process.ts";
 
 const CONFIG_DIR = fileURLToPath(new URL("../../config/", import.meta.url));
 const EXAMPLES = readdirSync(CONFIG_DIR)
@@ -75,6 +76,11 @@ test("the JSON schema is draft 2020-12, requires only subsystem, and describes e
   assert.deepEqual(undocumented, []);
   assert.ok(Object.keys(schema.properties ?? {}).length >= 15);
 });
+
+function configJsonSchemaProperty(section: string, key: string): string {
+  const schema = JSON.parse(renderConfigJsonSchema()) as JsonSchema;
+  return schema.properties?.[section]?.properties?.[key]?.description ?? "";
+}
 
 interface JsonSchema {
   $schema?: string;
@@ -142,6 +148,25 @@ test("dev and devStaging are ignored outside dev-model, and must not clash insid
   assert.equal(rest.length, 0);
   assert.equal(error!.key, "branches.dev");
   assert.match(error!.message, /same name as branches\.next/);
+});
+
+test("rebaseDecisionByRc means one thing: the -rc deadline of every variant that decides the rebase after -rc1", () => {
+  const late = "cycle:\n  rebaseDecisionByRc: 7\n  lateThreshold: 6\n";
+  for (const variant of RC1_DECISION_VARIANTS) {
+    const errors = errorsOf(`subsystem: audit\nvariant: ${variant}\n${late}`);
+    assert.deepEqual(
+      errors.map((error) => error.key),
+      ["cycle.rebaseDecisionByRc"],
+      variant,
+    );
+    assert.match(errors[0]!.message, /is rc7, after the late threshold \(rc6\)/);
+  }
+  // A variant that decides when the window opens ignores the field, as the schema says.
+  assert.deepEqual(RC1_DECISION_VARIANTS, ["rebase-at-rc1", "dev-model", "stable-before-window"]);
+  assert.ok(parseConfig(`subsystem: audit\nvariant: rebase-at-window-open\n${late}`).ok);
+  const described = configJsonSchemaProperty("cycle", "rebaseDecisionByRc");
+  for (const variant of RC1_DECISION_VARIANTS) assert.ok(described.includes(variant), described);
+  assert.ok(!described.includes("rebase-at-window-open"), described);
 });
 
 /** [what, yaml, key, reason pattern, line (when the key is written)] */

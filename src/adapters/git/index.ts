@@ -1,6 +1,6 @@
 // The git layer: one narrow interface over a subsystem clone — observe facts, rebase safely, create stable branches, sign and check tags.
 import { assertSafeRefName } from "../../domain/names.ts";
-import type { TagCheckFacts, TagVerdict } from "../../domain/tag-check.ts";
+import type { TagCheckFacts } from "../../domain/tag-check.ts";
 import type { GitContext, UpstreamSource } from "./context.ts";
 import { assertIdentity, assertRemoteName, assertUpstreamUrl, type GitIdentity } from "./inputs.ts";
 import { observeRepository, type GitObservation, type ObserveRequest } from "./observe.ts";
@@ -20,11 +20,9 @@ import { deleteTag, type DeleteTagResult } from "./delete-tag.ts";
 import {
   createSignedTag,
   readTagFacts,
-  verifyTag,
   type SignedTagRequest,
   type SignedTagResult,
   type TagCheckRequest,
-  type TagVerifyRequest,
 } from "./tags.ts";
 
 export type { UpstreamSource } from "./context.ts";
@@ -37,7 +35,7 @@ export type { RebaseAdvice, RebaseAdviceRequest, RealRebaseRequest, RebaseResult
 export type { RebaseRefusal, RebaseRefusalCode, TrialRebase } from "./rebase-steps.ts";
 export type { StableBranchRequest, StableBranchResult } from "./stable.ts";
 export type { DeleteTagResult } from "./delete-tag.ts";
-export type { SignedTagRequest, SignedTagResult, SigningKey, TagCheckRequest, TagVerifyRequest } from "./tags.ts";
+export type { SignedTagRequest, SignedTagResult, SigningKey, TagCheckRequest } from "./tags.ts";
 
 export interface GitLayerOptions {
   /** A clone of the subsystem repository (may be bare); every push goes to `remote`. */
@@ -76,10 +74,8 @@ export interface GitLayer {
   deleteTag(name: string, expectedObject: string): Promise<DeleteTagResult>;
   /** Signs and pushes a new tag. */
   createSignedTag(request: SignedTagRequest): Promise<SignedTagResult>;
-  /** The raw facts about one tag (safe names only; throws InputError otherwise). */
+  /** The raw facts about one tag (safe names only; throws InputError otherwise); the domain's checkTag judges them. */
   readTagFacts(name: string, request?: TagCheckRequest): Promise<TagCheckFacts>;
-  /** Checks one tag against the policy; hostile names come back as problems without reaching git. */
-  verifyTag(name: string, request: TagVerifyRequest): Promise<TagVerdict>;
 }
 
 /** Validates the options (InputError naming the bad one) and builds the layer. */
@@ -109,6 +105,5 @@ export function createGitLayer(options: GitLayerOptions): GitLayer {
     createSignedTag: (request) => createSignedTag(context, request),
     deleteTag: (name, expectedObject) => deleteTag(context, name, expectedObject),
     readTagFacts: (name, request) => readTagFacts(context, name, request),
-    verifyTag: (name, request) => verifyTag(context, name, request),
   };
 }

@@ -1,20 +1,14 @@
 // Observation: upstream tags, next's base and own range, stable branches and tag families, in a fixed number of git processes.
-import { compareVersions, tryParseVersion, type KernelVersion } from "../../domain/version.ts";
+import { compareVersions, tryParseVersion } from "../../domain/version.ts";
 import { assertSafeRefName } from "../../domain/names.ts";
 import type { GitContext } from "./context.ts";
 import { assertObjectId, assertRefGlob, assertRepoPath } from "./inputs.ts";
 import { readStableBranchFacts, type StableBranchFact } from "./observe-stable.ts";
 import { NAMESPACE, readRefRecords, runCapturing, UPSTREAM_HEADS, UPSTREAM_TAGS, type RefRecord } from "./refs.ts";
 import type { GitRunner } from "./runner.ts";
+import type { MergeFact, OwnCommit, UpstreamVersionTag } from "../../domain/git-results.ts";
 
-/** An upstream version tag; `date` is the tagger date (annotated) or committer date (lightweight). */
-export interface UpstreamVersionTag {
-  readonly name: string;
-  readonly version: KernelVersion;
-  readonly commit: string;
-  readonly date: Date;
-  readonly annotated: boolean;
-}
+export type { MergeFact, OwnCommit, UpstreamVersionTag };
 
 export interface TagRefFact {
   readonly name: string;
@@ -26,19 +20,6 @@ export interface TagRefFact {
 }
 
 /** A merge commit in next's own range. `foreign`: it brings in commits that are neither upstream nor on next's first-parent line. */
-export interface MergeFact {
-  readonly sha: string;
-  readonly parents: readonly string[];
-  readonly subject: string;
-  readonly foreign: boolean;
-}
-
-export interface OwnCommit {
-  readonly sha: string;
-  readonly parents: readonly string[];
-  readonly subject: string;
-}
-
 export interface NextFacts {
   readonly branch: string;
   readonly sha: string;

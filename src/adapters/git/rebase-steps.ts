@@ -16,6 +16,9 @@ import {
 } from "./observe.ts";
 import { readRefRecords, UPSTREAM_TAGS } from "./refs.ts";
 import type { GitRunner } from "./runner.ts";
+import type { RebaseRefusal, RebaseRefusalCode, TrialRebase } from "../../domain/git-results.ts";
+
+export type { RebaseRefusal, RebaseRefusalCode, TrialRebase };
 
 export interface RebaseRequest {
   /** The upstream tag to rebase onto: `vX.Y` or `vX.Y-rcN`, present in the upstream mirror. */
@@ -23,28 +26,6 @@ export interface RebaseRequest {
   readonly nextBranch?: string;
   /** next's SHA as the caller read it (the lease); default: next in the ref view now. */
   readonly expectedSha?: string;
-}
-
-export type RebaseRefusalCode =
-  | "not-a-version-tag"
-  | "unknown-upstream-tag"
-  | "next-missing"
-  | "foreign-merges"
-  | "target-behind-next"
-  | "conflict"
-  | "rebase-failed"
-  | "commits-missing"
-  | "backup-failed"
-  | "push-rejected";
-
-/** Why nothing was pushed; `next` on the remote is as it was. */
-export interface RebaseRefusal {
-  readonly status: "refused";
-  readonly code: RebaseRefusalCode;
-  readonly message: string;
-  readonly conflicts?: readonly string[];
-  readonly missing?: readonly OwnCommit[];
-  readonly foreignMerges?: readonly MergeFact[];
 }
 
 /** What a rebase would start from, after the static checks passed. */
@@ -117,16 +98,6 @@ export async function prepareRebase(context: GitContext, request: RebaseRequest)
     ownCommits: own.commits,
     merges: own.merges,
   };
-}
-
-/** A rebase attempt in a worktree: clean with a new head, or stopped with the conflicting files. */
-export interface TrialRebase {
-  readonly clean: boolean;
-  readonly newHead: string | null;
-  readonly conflicts: readonly string[];
-  /** The commit of next that did not apply. */
-  readonly stoppedAt: string | null;
-  readonly output: string;
 }
 
 /** Rebases the worktree's detached HEAD onto `onto`; on failure aborts the rebase and reports what stopped it. */

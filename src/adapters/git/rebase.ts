@@ -1,7 +1,7 @@
 // Rebase advice (how far behind, upstream changes in our paths, a trial rebase) and the real rebase under the safety rules (README: Guarantees).
 import type { GitContext } from "./context.ts";
 import { assertRepoPath } from "./inputs.ts";
-import { countCommits, readChangedPaths, type MergeFact, type UpstreamVersionTag } from "./observe.ts";
+import { countCommits, readChangedPaths } from "./observe.ts";
 import { BACKUP_PREFIX, pushWithLeases } from "./refs.ts";
 import {
   buildRefusal,
@@ -9,30 +9,16 @@ import {
   prepareRebase,
   readRangeDiff,
   runRebase,
-  type RebaseRefusal,
   type RebaseRequest,
-  type TrialRebase,
 } from "./rebase-steps.ts";
 import { withTemporaryWorktree } from "./worktree.ts";
+import type { RebaseAdvice, RebaseResult } from "../../domain/git-results.ts";
+
+export type { RebaseAdvice, RebaseResult };
 
 export interface RebaseAdviceRequest extends RebaseRequest {
   /** The subsystem's paths; upstream changes to them since next's base are listed. */
   readonly paths?: readonly string[];
-}
-
-export interface RebaseAdvice {
-  readonly branch: string | null;
-  readonly sha: string | null;
-  readonly onto: string;
-  readonly base: UpstreamVersionTag | null;
-  /** Commits in the target that next does not have. */
-  readonly behind: number | null;
-  readonly upstreamPathChanges: readonly string[];
-  readonly ownCommits: number;
-  readonly merges: readonly MergeFact[];
-  /** Why a real rebase would be refused before trying (then no trial is run). */
-  readonly refusal: RebaseRefusal | null;
-  readonly trial: TrialRebase | null;
 }
 
 /** Facts for the rebase decision, including a trial rebase in a temporary worktree; changes no ref anywhere. */
@@ -82,22 +68,6 @@ export interface RealRebaseRequest extends RebaseRequest {
   /** When the rebase happens; names the backup ref. */
   readonly now: Date;
 }
-
-export type RebaseResult =
-  | {
-      readonly status: "rebased";
-      readonly branch: string;
-      readonly oldSha: string;
-      readonly newSha: string;
-      readonly onto: string;
-      readonly ontoCommit: string;
-      /** The remote ref holding the old next: `refs/merge-window/backup/<branch>-<YYYYMMDDTHHMMSSZ>-<12 hex>`. */
-      readonly backupRef: string;
-      /** `git range-diff` pair lines, old → new. */
-      readonly rangeDiff: readonly string[];
-    }
-  | { readonly status: "unchanged"; readonly branch: string; readonly sha: string; readonly onto: string }
-  | RebaseRefusal;
 
 /** The backup ref name for `branch` at `sha`, rebased at `now`. */
 export function buildBackupRef(branch: string, sha: string, now: Date): string {

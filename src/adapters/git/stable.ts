@@ -3,6 +3,9 @@ import { assertSafeRefName } from "../../domain/names.ts";
 import type { GitContext } from "./context.ts";
 import { assertObjectId } from "./inputs.ts";
 import { pushWithLeases, readRemoteRef } from "./refs.ts";
+import type { StableBranchResult } from "../../domain/git-results.ts";
+
+export type { StableBranchResult };
 
 export interface StableBranchRequest {
   /** The branch, e.g. `stable-6.9` (rendered by the caller from its template). */
@@ -10,19 +13,6 @@ export interface StableBranchRequest {
   /** The commit of next the caller decided on; never re-read here. */
   readonly sha: string;
 }
-
-export type StableBranchResult =
-  | { readonly status: "created"; readonly name: string; readonly sha: string }
-  | { readonly status: "exists"; readonly name: string; readonly sha: string }
-  | {
-      readonly status: "refused";
-      readonly code: "exists-elsewhere" | "not-a-commit" | "push-failed";
-      readonly name: string;
-      readonly sha: string;
-      /** What the remote branch points at when it exists elsewhere. */
-      readonly existing: string | null;
-      readonly message: string;
-    };
 
 /**
  * Copies the pinned commit to `refs/heads/<name>` on the remote with `--force-with-lease=<ref>:` (empty

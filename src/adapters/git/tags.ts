@@ -1,12 +1,6 @@
-// Signed tags: create (GPG or SSH) and push without reusing a name; gather a tag's facts and check them (C5, C6).
-import { assertSafeRefName, refNameProblems } from "../../domain/names.ts";
-import {
-  checkTag,
-  parseVerifyOutput,
-  type TagCheckFacts,
-  type TagPolicy,
-  type TagVerdict,
-} from "../../domain/tag-check.ts";
+// Signed tags: create (GPG or SSH) and push without reusing a name; gather a tag's facts for the domain's check (C5).
+import { assertSafeRefName } from "../../domain/names.ts";
+import { parseVerifyOutput, type TagCheckFacts } from "../../domain/tag-check.ts";
 import type { GitContext } from "./context.ts";
 import {
   assertFilePath,
@@ -17,6 +11,9 @@ import {
   buildIdentityConfig,
 } from "./inputs.ts";
 import { pushWithLeases, readRefRecords, readRefsContaining, readRemoteRef, runCapturing } from "./refs.ts";
+import type { SignedTagResult } from "../../domain/git-results.ts";
+
+export type { SignedTagResult };
 
 /** A signing key: a GPG key id in a keyring (GNUPGHOME), or an SSH private key file (`gpg.format=ssh`). */
 export type SigningKey =
@@ -29,15 +26,6 @@ export interface SignedTagRequest {
   readonly sha: string;
   readonly signing: SigningKey;
 }
-
-export type SignedTagResult =
-  | { readonly status: "created"; readonly name: string; readonly object: string; readonly commit: string }
-  | {
-      readonly status: "refused";
-      readonly code: "exists" | "sign-failed" | "push-failed";
-      readonly name: string;
-      readonly message: string;
-    };
 
 /**
  * Signs `name` at commit `sha` and pushes it with `--force-with-lease=refs/tags/<name>:` (must not exist).
@@ -191,22 +179,4 @@ async function readVerifyOutput(
     assertObjectId(commit, "commit"),
   ]);
   return result.output;
-}
-
-export interface TagVerifyRequest extends TagCheckRequest {
-  readonly policy: TagPolicy;
-  readonly now: Date;
-}
-
-/** Checks one tag (C6). An unsafe name is reported as the tag's problems and never reaches git. */
-export async function verifyTag(context: GitContext, name: string, request: TagVerifyRequest): Promise<TagVerdict> {
-  const unsafe = refNameProblems(name);
-  if (unsafe.length > 0)
-    return {
-      valid: false,
-      problems: unsafe.map((problem) => ({ code: problem.code, message: problem.message })),
-      stableBranch: null,
-    };
-  const facts = await readTagFacts(context, name, request);
-  return checkTag(facts, request.policy, request.now);
 }

@@ -3,7 +3,7 @@ import type { Endpoints } from "@octokit/types";
 import { InputError } from "../../domain/errors.ts";
 import type { Permission } from "../../domain/commands.ts";
 import { assertSafeRefName } from "../../domain/names.ts";
-import type { GitHubPort, IssueRecord } from "../../ports.ts";
+import type { GitHubPort, TrackingIssue } from "../../ports.ts";
 import {
   createRouteCaller,
   listAllPages,
@@ -141,7 +141,7 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
 
     async listTrackingIssues(label) {
       const issues = await listIssues({ labels: assertLabel(label), state: "all" });
-      return issues.map((issue): IssueRecord => ({
+      return issues.map((issue): TrackingIssue => ({
         number: issue.number,
         title: issue.title,
         body: issue.body ?? "",

@@ -1,15 +1,10 @@
 // Pull requests into the source branch: retarget suggestions for fixes (C8) and late-cycle deferral (C9).
-import type { Context } from "./transition.ts";
+import type { PullRequestEvent } from "./events.ts";
+import type { EffectLedger, Situation } from "./situation.ts";
 
-export interface PullRequestFacts {
-  readonly number: number;
-  /** The branch it targets. */
-  readonly base: string;
-  readonly additions: number;
-  readonly deletions: number;
-  readonly labels: readonly string[];
-  /** Whether any commit carries a `Fixes:` trailer. */
-  readonly fixesTrailer: boolean;
+/** Whether any commit message carries a `Fixes: <sha>` trailer (at a line start, 7 to 40 hex digits). */
+export function hasFixesTrailer(messages: readonly string[]): boolean {
+  return messages.some((message) => /^Fixes:\s+[0-9a-f]{7,40}\b/m.test(message));
 }
 
 /**
@@ -26,18 +21,20 @@ export function deferralLimit(
   return Math.max(1, Math.floor(maxLines / 2 ** (where.rc - lateThreshold)));
 }
 
-export function handlePullRequest(pr: PullRequestFacts, context: Context): void {
-  const { cycle, facts, settings, log } = context;
+export function handlePullRequest(event: PullRequestEvent, situation: Situation, ledger: EffectLedger): void {
+  const { cycle, facts, settings } = situation;
+  const { pr } = event;
   if (pr.base !== cycle.sourceBranch) return;
-  const isFix = pr.fixesTrailer || pr.labels.some((label) => settings.lateDeferral.fixLabels.includes(label));
+  const fixesTrailer = hasFixesTrailer(event.commitMessages);
+  const isFix = fixesTrailer || pr.labels.some((label) => settings.lateDeferral.fixLabels.includes(label));
   const fixesBranch =
     cycle.fixesBranch && facts.stableBranches.some((b) => b.name === cycle.fixesBranch) ? cycle.fixesBranch : null;
   if (isFix && fixesBranch) {
-    log.emit({
+    ledger.emit({
       type: "comment-pr",
       key: `retarget:#${pr.number}`,
       pr: pr.number,
-      body: `This looks like a fix (${pr.fixesTrailer ? "a `Fixes:` trailer" : "a fix label"}). If it is needed for the current v${cycle.id}-rc, consider retargeting it to \`${fixesBranch}\` so it reaches Linus before the release.`,
+      body: `This looks like a fix (${fixesTrailer ? "a `Fixes:` trailer" : "a fix label"}). If it is needed for the current v${cycle.openingRelease}-rc, consider retargeting it to \`${fixesBranch}\` so it reaches Linus before the release.`,
     });
     return;
   }
@@ -45,8 +42,9 @@ export function handlePullRequest(pr: PullRequestFacts, context: Context): void 
   const size = pr.additions + pr.deletions;
   const limit = deferralLimit(settings.lateDeferral.maxLines, cycle.where, settings.cycle.lateThreshold);
   if (size <= limit) return;
-  const when = cycle.where.windowDay !== null ? "the merge window is open" : `v${cycle.id}-rc${cycle.where.rc} is out`;
-  log.emit({
+  const when =
+    cycle.where.windowDay !== null ? "the merge window is open" : `v${cycle.openingRelease}-rc${cycle.where.rc} is out`;
+  ledger.emit({
     type: "label-pr",
     key: `deferred:#${pr.number}`,
     pr: pr.number,

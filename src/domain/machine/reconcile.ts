@@ -1,41 +1,46 @@
 // What the cycle asks for at this moment, whatever the event: tag checks, automatic steps, the pull
 // request mail, merge notices, reminders, weekly tests. Everything keyed, so repeating it adds nothing.
-import type { TagFacts } from "../facts.ts";
 import { versionOfStable } from "../cycle.ts";
-import type { Context } from "./transition.ts";
-import { autoRebaseKey, currentStable, proposalKey, proposeTag, stableRefusal } from "./commands.ts";
-import { parseWithTemplate } from "../names.ts";
+import { parseWithTemplate, renderName } from "../names.ts";
 import { hasPassed, hasReached } from "../process.ts";
 import { deriveReminders } from "../reminders.ts";
 import { WEEKDAYS } from "../settings.ts";
-import { deriveSteps, findWindowTag, isComplete } from "../steps.ts";
+import { findWindowTag, isComplete } from "../steps.ts";
 import { addDays, calendarDayOf, DAY_MS } from "../time.ts";
 import { compareVersionNumbers } from "../version.ts";
+import { proposeTag } from "./proposal.ts";
+import { autoRebaseKey, currentStable, proposalKey, requestPullBase, stableRefusal } from "./queries.ts";
+import { updateSituation, type EffectLedger, type Situation } from "./situation.ts";
 
-export function reconcile(context: Context, isTick: boolean): void {
-  reportTagChecks(context);
-  runAutomaticSteps(context);
-  postRequestPulls(context);
-  noteMerges(context);
-  remindFixes(context);
-  const steps = deriveSteps(context.cycle, context.facts, context.log.memory);
-  for (const reminder of deriveReminders({ ...context, steps })) {
-    context.log.emit({ type: "comment", key: reminder.key, body: reminder.body });
+/**
+ * Does what the cycle asks for in `situation`, the same for every event (level-triggered: the event only says
+ * "look again"). Returns the situation after it: the posted mails can complete the request-pull step.
+ */
+export function reconcile(situation: Situation, ledger: EffectLedger, scheduled: boolean): Situation {
+  reportTagChecks(situation, ledger);
+  runAutomaticSteps(situation, ledger);
+  postRequestPulls(situation, ledger);
+  noteMerges(situation, ledger);
+  remindFixes(situation, ledger);
+  const after = updateSituation(situation, ledger.memory);
+  for (const reminder of deriveReminders(after)) {
+    ledger.emit({ type: "comment", key: reminder.key, body: reminder.body });
   }
-  if (isTick) dispatchWeeklyTests(context);
-  const windowTag = findWindowTag(context.cycle, context.facts);
-  if (windowTag?.mergedUpstream && context.log.has(`merged:${windowTag.name}`)) {
-    context.log.emit({ type: "close-tracking-issue", key: "close" });
+  if (scheduled) dispatchWeeklyTests(situation, ledger);
+  const windowTag = findWindowTag(situation.cycle, situation.facts);
+  if (windowTag?.mergedUpstream && ledger.has(`merged:${windowTag.name}`)) {
+    ledger.emit({ type: "close-tracking-issue", key: "close" });
   }
+  return after;
 }
 
 /** Tags checked since the cycle began get a check run once per (tag, commit); bad ones optionally deleted. */
-function reportTagChecks({ facts, log, settings, upstream }: Context): void {
+function reportTagChecks({ facts, settings, upstream }: Situation, ledger: EffectLedger): void {
   const since = upstream.cycleStart?.date.getTime() ?? 0;
   for (const tag of facts.tags) {
     if (!tag.check || tag.mergedUpstream || (tag.taggerDate?.getTime() ?? since) < since) continue;
     const key = `tag-check:${tag.name}@${tag.sha}`;
-    log.emit({
+    ledger.emit({
       type: "report-tag-check",
       key,
       tag: tag.name,
@@ -44,14 +49,18 @@ function reportTagChecks({ facts, log, settings, upstream }: Context): void {
       problems: tag.check.problems,
     });
     if (!tag.check.valid && settings.automation.deleteInvalidTags) {
-      log.emit({ type: "delete-tag", key: `delete-tag:${tag.name}@${tag.object}`, tag: tag.name, object: tag.object });
+      ledger.emit({
+        type: "delete-tag",
+        key: `delete-tag:${tag.name}@${tag.object}`,
+        tag: tag.name,
+        object: tag.object,
+      });
     }
   }
 }
 
-function runAutomaticSteps(context: Context): void {
-  const { cycle, facts, log, settings } = context;
-  const steps = deriveSteps(cycle, facts, log.memory);
+function runAutomaticSteps(situation: Situation, ledger: EffectLedger): void {
+  const { cycle, facts, settings, steps } = situation;
   const step = (id: (typeof steps)[number]["id"]) => steps.find((s) => s.id === id);
   const source = facts.source;
   // advice when the decision is due and a rebase would still be allowed
@@ -62,7 +71,7 @@ function runAutomaticSteps(context: Context): void {
     !hasPassed(allowed.until, cycle.where) &&
     !source.foreignMerges
   ) {
-    log.emit({
+    ledger.emit({
       type: "advise-rebase",
       key: `advise-rebase:${cycle.rebaseOnto}`,
       branch: source.name,
@@ -73,13 +82,13 @@ function runAutomaticSteps(context: Context): void {
   if (
     settings.automation.rebase === "auto" &&
     source &&
-    log.memory.rebaseDecision?.choice === "rebase" &&
+    ledger.memory.rebaseDecision?.choice === "rebase" &&
     step("rebase")?.state === "due" &&
     hasReached(allowed.from, cycle.where) &&
     !hasPassed(allowed.until, cycle.where) &&
     !source.foreignMerges
   ) {
-    log.emit({
+    ledger.emit({
       type: "rebase",
       key: autoRebaseKey(cycle.rebaseOnto),
       branch: source.name,
@@ -91,9 +100,9 @@ function runAutomaticSteps(context: Context): void {
     settings.automation.createStable === "auto" &&
     source &&
     step("create-stable")?.state === "due" &&
-    stableRefusal(context, isComplete(step("rebase-decision")) && isComplete(step("rebase"))) === null
+    stableRefusal(situation) === null
   ) {
-    log.emit({
+    ledger.emit({
       type: "create-branch",
       key: `create-branch:${cycle.stableBranch}`,
       name: cycle.stableBranch,
@@ -103,54 +112,45 @@ function runAutomaticSteps(context: Context): void {
   const stable = facts.stableBranches.find((b) => b.name === cycle.stableBranch);
   if (stable && cycle.where.windowDay !== null && !isComplete(step("tag"))) {
     const key = proposalKey(stable.name, stable.sha);
-    if (!log.has(key)) {
-      const text = proposeTag(context, key);
-      if (settings.signing.mode === "maintainer") log.emit({ type: "comment", key, body: text });
-      else log.mark(key);
+    if (!ledger.has(key)) {
+      const text = proposeTag(situation, ledger, key);
+      if (settings.signing.mode === "maintainer") ledger.emit({ type: "comment", key, body: text });
+      else ledger.mark(key);
     }
   }
 }
 
 /** The [GIT PULL] mail for each valid, unmerged tag on the current stable branch, once per tag. */
-function postRequestPulls(context: Context): void {
-  const { cycle, facts, log, settings } = context;
-  const branch = currentStable(context);
+function postRequestPulls(situation: Situation, ledger: EffectLedger): void {
+  const { cycle, facts, settings } = situation;
+  const branch = currentStable(situation);
   if (!branch) return;
   const kind = branch === cycle.stableBranch ? "window" : "fixes";
   const version = versionOfStable(branch, settings);
+  const upstreamPr = settings.pullRequest.openUpstreamPr;
   for (const tag of facts.tags) {
     if (tag.stableBranch !== branch || tag.check?.valid !== true || tag.mergedUpstream) continue;
-    const base = requestPullBase(tag, branch, context);
-    log.emit({ type: "post-request-pull", key: `request-pull:${tag.name}`, tag: tag.name, base, kind, version });
-    if (kind === "window" && settings.pullRequest.openUpstreamPr) {
-      log.emit({ type: "open-upstream-pr", key: `upstream-pr:${tag.name}`, tag: tag.name, base, version });
+    const base = requestPullBase(tag, branch, situation);
+    ledger.emit({ type: "post-request-pull", key: `request-pull:${tag.name}`, tag: tag.name, base, kind, version });
+    if (kind === "window" && upstreamPr) {
+      ledger.emit({
+        type: "open-upstream-pr",
+        key: `upstream-pr:${tag.name}`,
+        tag: tag.name,
+        base,
+        version,
+        head: renderName(settings.branches.stable, { subsystem: settings.subsystem, version }, "stable branch"),
+        repo: upstreamPr.repo,
+        branch: upstreamPr.branch,
+      });
     }
   }
 }
 
-/**
- * The base a maintainer would use: for a follow-up fixes PR the previous tag on the same branch; else
- * the upstream tag the branch was built on.
- */
-export function requestPullBase(tag: TagFacts, branch: string, { facts, cycle }: Context): string {
-  const earlier = facts.tags
-    .filter(
-      (other) =>
-        other.stableBranch === branch &&
-        other.check?.valid === true &&
-        other.name !== tag.name &&
-        (other.taggerDate?.getTime() ?? 0) < (tag.taggerDate?.getTime() ?? 0),
-    )
-    .sort((a, b) => (a.taggerDate?.getTime() ?? 0) - (b.taggerDate?.getTime() ?? 0));
-  const previous = earlier.at(-1);
-  if (previous) return previous.name;
-  return facts.stableBranches.find((b) => b.name === branch)?.base ?? cycle.rebaseOnto;
-}
-
-function noteMerges({ facts, log }: Context): void {
+function noteMerges({ facts }: Situation, ledger: EffectLedger): void {
   for (const tag of facts.tags) {
-    if (!tag.mergedUpstream || !log.has(`request-pull:${tag.name}`)) continue;
-    log.emit({
+    if (!tag.mergedUpstream || !ledger.has(`request-pull:${tag.name}`)) continue;
+    ledger.emit({
       type: "comment",
       key: `merged:${tag.name}`,
       body: `\`${tag.name}\` has been merged upstream: ${tag.mergedUpstream.mergeCommit}.`,
@@ -158,19 +158,19 @@ function noteMerges({ facts, log }: Context): void {
   }
 }
 
-function remindFixes({ cycle, facts, log, settings, now }: Context): void {
+function remindFixes({ cycle, facts, settings, now }: Situation, ledger: EffectLedger): void {
   const fixes = facts.stableBranches.find((b) => b.name === cycle.fixesBranch);
   if (!fixes || fixes.unsentCommits === 0 || !fixes.oldestUnsentAt) return;
   if (now.getTime() - fixes.oldestUnsentAt.getTime() < settings.cycle.fixesReminderDays * DAY_MS) return;
-  log.emit({
+  ledger.emit({
     type: "comment",
     key: `fixes:${fixes.name}@${fixes.sha}`,
-    body: `\`${fixes.name}\` has ${fixes.unsentCommits} fix(es) not yet sent (oldest from ${fixes.oldestUnsentAt.toISOString().slice(0, 10)}). Tag and send them so they make v${cycle.id}-rc${(cycle.where.rc ?? 0) + 1}: \`/merge-window tag\`.`,
+    body: `\`${fixes.name}\` has ${fixes.unsentCommits} fix(es) not yet sent (oldest from ${fixes.oldestUnsentAt.toISOString().slice(0, 10)}). Tag and send them so they make v${cycle.openingRelease}-rc${(cycle.where.rc ?? 0) + 1}: \`/merge-window tag\`.`,
   });
 }
 
 /** On the configured weekday (or later that week), once per ISO week: the source branch and the newest stable. */
-function dispatchWeeklyTests({ facts, log, settings, now }: Context): void {
+function dispatchWeeklyTests({ facts, settings, now }: Situation, ledger: EffectLedger): void {
   if (!settings.tests.workflow) return;
   const today = calendarDayOf(now, settings.timeZone);
   const weekdayIndex = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday = 0
@@ -184,7 +184,7 @@ function dispatchWeeklyTests({ facts, log, settings, now }: Context): void {
     ),
   ].filter((ref): ref is string => Boolean(ref));
   if (refs.length === 0) return;
-  log.emit({ type: "dispatch-tests", key: `tests:week-of-${monday}`, refs });
+  ledger.emit({ type: "dispatch-tests", key: `tests:week-of-${monday}`, refs });
 }
 
 function newestStable(names: readonly string[], template: string): string | undefined {

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { InputError } from "../../../src/domain/errors.ts";
 import type { GitLayer } from "../../../src/adapters/git/index.ts";
 import { createWorld, type World } from "./git-world.ts";
+import { verifyTag } from "../../../src/observe.ts";
 
 const HOSTILE = [
   "--upload-pack=touch /tmp/pwned",
@@ -90,7 +91,7 @@ describe("hostile input", () => {
     });
   }
 
-  it("verifyTag turns a hostile name into problems and runs no git", async () => {
+  it("verifyTag (the domain judging the layer's facts) turns a hostile name into problems and runs no git", async () => {
     const policy = {
       subsystem: "selinux",
       tagTemplate: "{subsystem}-pr-{date}",
@@ -100,7 +101,7 @@ describe("hostile input", () => {
     };
     for (const value of HOSTILE.filter((name) => name !== "HEAD")) {
       world.spawns.length = 0;
-      const verdict = await layer.verifyTag(value, { policy, now: NOW });
+      const verdict = await verifyTag(layer, value, { policy, now: NOW });
       assert.equal(verdict.valid, false, value);
       assert.deepEqual(world.spawns, [], value);
     }

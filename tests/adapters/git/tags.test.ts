@@ -20,7 +20,7 @@ import {
 } from "../../fixtures/keys.ts";
 import { createWorld, git, type World } from "./git-world.ts";
 import { defaultConfig } from "../../../src/config/load.ts";
-import { buildTagPolicy } from "../../../src/observe.ts";
+import { buildTagPolicy, verifyTag } from "../../../src/observe.ts";
 
 // The policy the app derives from the default configuration.
 const POLICY: TagPolicy = buildTagPolicy(defaultConfig("selinux"));
@@ -64,7 +64,7 @@ describe("tags", () => {
   }
 
   async function codes(name: string): Promise<string[]> {
-    const verdict = await layer.verifyTag(name, {
+    const verdict = await verifyTag(layer, name, {
       policy: { ...POLICY, allowedFingerprints: [good.fingerprint] },
       now: NOW,
       allowedSignersFile: allowedSigners,
@@ -131,7 +131,7 @@ describe("tags", () => {
   });
 
   it("accepts a tag signed by an allowed GPG key on the stable branch its message names", async () => {
-    const verdict = await layer.verifyTag("selinux-pr-20240312", {
+    const verdict = await verifyTag(layer, "selinux-pr-20240312", {
       policy: { ...POLICY, allowedFingerprints: [good.fingerprint] },
       now: NOW,
     });
@@ -177,7 +177,7 @@ describe("tags", () => {
   it("reports hostile names as problems without running git", async () => {
     for (const name of ["--upload-pack=x", "-u", "$(id)", "a..b"]) {
       world.spawns.length = 0;
-      const verdict = await layer.verifyTag(name, { policy: POLICY, now: NOW });
+      const verdict = await verifyTag(layer, name, { policy: POLICY, now: NOW });
       assert.equal(verdict.valid, false);
       assert.ok(verdict.problems.length > 0, name);
       assert.deepEqual(world.spawns, [], name);
@@ -232,13 +232,13 @@ describe("createSignedTag", () => {
     });
     assert.equal(viaSsh.status, "created", JSON.stringify(viaSsh));
     await layer.observe();
-    assert.deepEqual(await layer.verifyTag(`selinux-pr-${stamp}`, { policy, now }), {
+    assert.deepEqual(await verifyTag(layer, `selinux-pr-${stamp}`, { policy, now }), {
       valid: true,
       problems: [],
       stableBranch: "stable-6.8",
     });
     assert.deepEqual(
-      (await layer.verifyTag(`selinux-pr-${stamp}-2`, { policy, now, allowedSignersFile: ssh.allowedSignersPath() }))
+      (await verifyTag(layer, `selinux-pr-${stamp}-2`, { policy, now, allowedSignersFile: ssh.allowedSignersPath() }))
         .problems,
       [],
     );

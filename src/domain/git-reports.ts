@@ -1,5 +1,5 @@
 // Comment texts for what the git layer reported: rebase advice and results, stable branch and tag creation.
-import type { RebaseAdvice, RebaseResult, SignedTagResult, StableBranchResult } from "./adapters/git/index.ts";
+import type { RebaseAdvice, RebaseResult, SignedTagResult, StableBranchResult } from "./git-results.ts";
 
 const list = (items: readonly string[], max = 20) =>
   [
