@@ -115,7 +115,7 @@ export function buildStatusReport(
       foreignMerges: source.foreignMerges,
     },
     steps: steps.map((step) => ({ id: step.id, title: step.title, status: step.state, detail: step.detail })),
-    nextAction: deriveNextAction(cycle, snapshot.view.steps),
+    nextAction: toLocalCommands(deriveNextAction(cycle, snapshot.view.steps)),
     upstreamSource: context.upstreamSource,
     warnings,
   };
@@ -156,6 +156,13 @@ export async function runStatus(args: CommandArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
+/** The app's comment commands, as the CLI's own: `/merge-window rebase` → `merge-window rebase`. */
+export function toLocalCommands(text: string): string {
+  return text
+    .replaceAll("/merge-window skip-rebase", "nothing (to skip the rebase)")
+    .replace(/\/merge-window (rebase|tag|create-stable)\b/g, "merge-window $1");
+}
+
 /** Refusals that mean the request itself was wrong (a bad --onto, no next branch): exit 2. */
 const INPUT_REFUSALS = new Set(["not-a-version-tag", "unknown-upstream-tag", "next-missing"]);
 
@@ -173,7 +180,9 @@ export async function runAdviseRebase(args: CommandArgs, io: CliIo): Promise<num
   if (advice.refusal && INPUT_REFUSALS.has(advice.refusal.code))
     throw new InputError(advice.refusal.code, advice.refusal.message);
   io.stdout(
-    args.values.json ? `${JSON.stringify(advice, null, 2)}\n` : `${renderAdvice(advice, cycle.sourceBranch)}\n`,
+    args.values.json
+      ? `${JSON.stringify(advice, null, 2)}\n`
+      : `${toLocalCommands(renderAdvice(advice, cycle.sourceBranch))}\n`,
   );
   return 0;
 }
