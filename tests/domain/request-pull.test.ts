@@ -326,3 +326,22 @@ describe("parseRequestPull never returns an empty section silently", () => {
     }
   });
 });
+
+describe("parseRequestPull on mails a mail client mangled", () => {
+  it("a base subject wrapped over three lines is refused with the line that breaks the shape", () => {
+    const body = readBody("01-selinux-pr-20240312-v6.9-merge-window.txt");
+    const lines = body.split("\n");
+    const at = lines.findIndex((line) => line.startsWith("  Linux 6.8-rc1 ("));
+    const mangled = [
+      ...lines.slice(0, at),
+      "  Linux",
+      "  6.8-rc1",
+      "    (2024-01-21 14:11:32 -0800)",
+      ...lines.slice(at + 1),
+    ];
+    assert.throws(
+      () => parseRequestPull(mangled.join("\n")),
+      new RegExp(`line ${at + 2}: expected " {4}\\(<date>\\)", found " {2}6\\.8-rc1"`),
+    );
+  });
+});
