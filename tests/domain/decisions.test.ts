@@ -83,7 +83,7 @@ test("the metadata block names the opening release, and a body written before th
   assert.equal(memory?.openingRelease, "6.8");
   assert.equal(memory?.rebaseDecision?.by, "pcmoore");
   assert.deepEqual(memory?.done, ["remind:cycle-start"]);
-  assert.equal(parseMeta(renderMeta(memory!))?.openingRelease, "6.8");
+  assert.equal(parseMeta(renderMeta(memory))?.openingRelease, "6.8");
   const nameless = { ...old, cycle: undefined };
   assert.equal(parseMeta(`<!-- merge-window:meta v1 ${btoa(JSON.stringify(nameless))} -->`), null);
 });
