@@ -4,10 +4,25 @@ import { parseArgs } from "node:util";
 import { InputError } from "../domain/errors.ts";
 import { isRealDateStamp } from "../domain/time.ts";
 
-export type CommandName = "status" | "advise-rebase" | "tag-name" | "check-tag" | "request-pull" | "demo";
+export type CommandName =
+  "status" | "advise-rebase" | "tag-name" | "check-tag" | "request-pull" | "rebase" | "create-stable" | "tag" | "demo";
 
+type BooleanOption = "json" | "help" | "mail" | "no-verify-url" | "yes" | "dry-run";
 type OptionName =
-  "repo" | "upstream" | "config" | "subsystem" | "at" | "json" | "onto" | "date" | "url" | "base" | "style" | "help";
+  | BooleanOption
+  | "repo"
+  | "upstream"
+  | "config"
+  | "subsystem"
+  | "at"
+  | "onto"
+  | "date"
+  | "url"
+  | "base"
+  | "style"
+  | "mbox"
+  | "remote"
+  | "key";
 
 /** What one option means, for parseArgs and for the help text. */
 interface OptionSpec {
@@ -53,6 +68,17 @@ const OPTIONS: Record<OptionName, OptionSpec> = {
     help: "git: byte-identical to git request-pull (default); wrapped: long lines split",
   },
   help: { type: "boolean", help: "show this help" },
+  mail: { type: "boolean", help: "print the whole mail: From, Date, To, Cc, Subject, greeting, body, sign-off" },
+  mbox: { type: "string", value: "FILE", help: "write the whole mail to FILE as an mbox, for git send-email FILE" },
+  "no-verify-url": { type: "boolean", help: "do not check (git ls-remote) that the URL has the tag (offline)" },
+  yes: { type: "boolean", help: "push without asking (default: show the plan and ask on the terminal)" },
+  "dry-run": { type: "boolean", help: "print the plan and the exact git commands; change nothing" },
+  remote: { type: "string", value: "REMOTE", help: "the remote to push to (default: origin)" },
+  key: {
+    type: "string",
+    value: "KEYID",
+    help: "GPG key id or SSH key file to sign with (default: git config user.signingKey)",
+  },
 };
 
 const COMMON: readonly OptionName[] = ["repo", "config", "subsystem", "upstream", "at"];
@@ -76,30 +102,40 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   },
   "tag-name": {
     summary: "the next free tag name on the current stable branch, its message and the git tag -s command",
-    options: [...COMMON, "date"],
+    options: [...COMMON, "date", "remote", "json"],
   },
   "check-tag": {
     summary:
       "checks one tag: name, date, annotated, signed by an allowed key, on a stable branch, message (exit 1 when invalid)",
     argument: "TAG",
-    options: ["repo", "config", "subsystem", "at", "json"],
+    options: ["repo", "config", "subsystem", "at", "remote", "json"],
   },
   "request-pull": {
-    summary: "the git request-pull body for a tag",
+    summary: "the git request-pull body (or --mail, --mbox) for a tag, after checking like git that the URL has it",
     argument: "TAG",
-    options: [...COMMON, "url", "base", "style"],
+    options: [...COMMON, "url", "base", "style", "no-verify-url", "mail", "mbox", "json"],
   },
-  demo: { summary: "runs the sandbox demo", options: [] },
+  rebase: {
+    summary: "rebases next onto its target upstream tag and pushes it: backup ref first, lease on the SHA read",
+    options: [...COMMON, "onto", "remote", "yes", "dry-run", "json"],
+  },
+  "create-stable": {
+    summary: "creates the window's stable branch at next on the push remote, only if absent",
+    options: [...COMMON, "remote", "yes", "dry-run", "json"],
+  },
+  tag: {
+    summary: "signs (git tag -s) the next pull-request tag on the current stable branch and pushes it, only if absent",
+    options: [...COMMON, "date", "key", "remote", "yes", "dry-run", "json"],
+  },
+  demo: { summary: "runs the sandbox demo (--json does not apply)", options: [] },
 };
 
 /** Parsed options of one command. */
 export interface CommandArgs {
   readonly command: CommandName;
   readonly argument: string | undefined;
-  readonly values: Partial<Record<Exclude<OptionName, "json" | "help">, string>> & {
-    readonly json?: boolean;
-    readonly help?: boolean;
-  };
+  readonly values: Partial<Record<Exclude<OptionName, BooleanOption>, string>> &
+    Partial<Record<BooleanOption, boolean>>;
   /** For `demo`: everything after the command, untouched. */
   readonly rest: readonly string[];
 }
@@ -185,8 +221,19 @@ export function renderUsage(): string {
     "commands:",
     ...Object.entries(COMMANDS).map(([name, spec]) => `  ${name.padEnd(width)}  ${spec.summary}`),
     "",
-    "merge-window <command> --help shows a command's options.",
-    "exit status: 0 done, 1 failed (or check-tag: invalid), 2 bad input",
+    "merge-window <command> --help shows a command's options; every command but demo takes --json.",
+    "exit status: 0 done, 1 failed (check-tag: invalid; request-pull: the URL lacks the tag), 2 bad input",
+    "",
+    "what it writes:",
+    "  your clone:   refs/merge-window/upstream/tags/* and refs/merge-window/upstream/heads/* (a copy of upstream's",
+    "                tags and main branch, refreshed by every command that reads upstream; never refs/heads or",
+    "                refs/tags). Remove them with: git for-each-ref --format='delete %(refname)' refs/merge-window |",
+    "                git update-ref --stdin",
+    "  push remote:  only rebase, create-stable and tag push, after showing the plan and asking (--yes skips the",
+    "                question): refs/merge-window/backup/<branch>-<time>-<sha> before a rebase, then the branch or",
+    "                tag with a lease on the SHA read; nothing is ever force-pushed.",
+    "  upstream:     a remote whose URL is upstream.url, else one named upstream or torvalds, else the clone's own",
+    "                v* tags; --upstream overrides.",
     "",
   ].join("\n");
 }

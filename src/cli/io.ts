@@ -13,6 +13,8 @@ export interface CliIo {
   readonly env?: Readonly<Record<string, string>>;
   /** Sees the argv of every git process (tests, the bench). */
   readonly onSpawn?: (argv: readonly string[]) => void;
+  /** Asks a yes/no question before a push (default: on the terminal; refused when stdin is not one). */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
 /** A failure that is not the caller's input (no current stable branch, a tag that does not check out): exit 1. */
@@ -29,7 +31,20 @@ export function resolveCliIo(partial: Partial<CliIo> = {}): CliIo {
     now: partial.now ?? (() => new Date()),
     ...(partial.env ? { env: partial.env } : {}),
     ...(partial.onSpawn ? { onSpawn: partial.onSpawn } : {}),
+    confirm: partial.confirm ?? askOnTerminal,
   };
+}
+
+/** `question [y/N]` on the terminal; false without asking when stdin is not a terminal. */
+async function askOnTerminal(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const { createInterface } = await import("node:readline/promises");
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
+  } finally {
+    prompt.close();
+  }
 }
 
 /** The options of createGitRunner / createGitLayer that come from the I/O. */

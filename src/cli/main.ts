@@ -1,5 +1,6 @@
 // The `merge-window` command line: the app's core on a local clone, without GitHub.
 // Exit status: 0 done, 1 failed (check-tag: the tag is invalid), 2 bad input (one line on stderr naming it).
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
@@ -14,6 +15,8 @@ import { CliFailure, resolveCliIo, type CliIo } from "./io.ts";
 import { runRequestPull } from "./request-pull.ts";
 import { runAdviseRebase, runStatus } from "./status.ts";
 import { runCheckTag, runTagName } from "./tags.ts";
+import { runCreateStable, runRebase } from "./actions.ts";
+import { runTag } from "./tag-action.ts";
 import { InputError } from "../domain/errors.ts";
 
 export type { CliIo } from "./io.ts";
@@ -24,6 +27,9 @@ const HANDLERS: Record<CommandName, (args: CommandArgs, io: CliIo) => Promise<nu
   "tag-name": runTagName,
   "check-tag": runCheckTag,
   "request-pull": runRequestPull,
+  rebase: runRebase,
+  "create-stable": runCreateStable,
+  tag: runTag,
   demo: runDemoCommand,
 };
 
@@ -37,6 +43,10 @@ export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Pr
   if (name === undefined) {
     io.stderr(renderUsage());
     return 2;
+  }
+  if (name === "--version" || name === "-V") {
+    io.stdout(`merge-window ${readVersion()}\n`);
+    return 0;
   }
   if (name === "--help" || name === "-h" || name === "help") {
     io.stdout(renderUsage());
@@ -58,6 +68,12 @@ export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Pr
   } catch (error) {
     return reportError(name, error, io);
   }
+}
+
+/** The package's version, read once from package.json next to src/ (or dist/). */
+function readVersion(): string {
+  const file = new URL("../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
 }
 
 /** InputError: the caller's mistake (exit 2); CliFailure and anything else: exit 1. One line, except config errors. */

@@ -24,6 +24,8 @@ export interface SessionOptions {
   readonly config?: string;
   readonly subsystem?: string;
   readonly upstream?: string;
+  /** The push remote (default origin). */
+  readonly remote?: string;
 }
 
 /** An opened clone with its configuration and git layer; nothing fetched yet. */
@@ -33,6 +35,10 @@ export interface Session {
   /** Where the configuration came from: a file path, or `built-in defaults for <subsystem>`. */
   readonly configSource: string;
   readonly git: GitLayer;
+  /** Plain git in the clone, for the few reads the layer does not offer (local refs, config). */
+  readonly runner: GitRunner;
+  /** The push remote (validated by the layer). */
+  readonly remote: string;
   /** An SSH allowed_signers file named by the configuration and present in the work tree. */
   readonly allowedSignersFile: string | undefined;
   readonly upstream: UpstreamSource;
@@ -85,10 +91,11 @@ export async function openSession(
 ): Promise<Session> {
   const { repo, runner } = located ?? (await locateRepo(options.repo, io));
   const { config, source } = await loadCliConfig(options, repo, runner, io);
-  const upstream = await resolveUpstream(options.upstream, repo, runner, io);
+  const upstream = await resolveUpstream(options.upstream, repo, runner, io, config.upstream.url);
   const git = createGitLayer({
     repoDir: repo.dir,
     refs: "local",
+    ...(options.remote ? { remote: options.remote } : {}),
     upstream,
     upstreamBranch: config.upstream.branch,
     ...buildGitHooks(io),
@@ -100,6 +107,8 @@ export async function openSession(
     config,
     configSource: source,
     git,
+    runner,
+    remote: options.remote ?? "origin",
     upstream,
     allowedSignersFile: signersPath && existsSync(signersPath) ? signersPath : undefined,
   };
@@ -173,8 +182,12 @@ async function resolveUpstream(
   repo: RepoLocation,
   runner: GitRunner,
   io: CliIo,
+  configuredUrl: string,
 ): Promise<UpstreamSource> {
-  if (option === undefined) return { kind: "url", url: repo.workTree ?? repo.gitDir };
+  if (option === undefined) {
+    const remote = await findUpstreamRemote(runner, configuredUrl);
+    return remote ? { kind: "remote", name: remote } : { kind: "url", url: repo.workTree ?? repo.gitDir };
+  }
   if (option.includes("://")) return { kind: "url", url: option };
   if (isRemoteName(option)) {
     const remotes = (await runner.run(["remote"])).split("\n").filter(Boolean);
@@ -188,6 +201,30 @@ async function resolveUpstream(
     );
   }
   return { kind: "url", url: path };
+}
+
+/** A remote whose fetch URL is upstream.url (either scheme, with or without .git), else one named upstream or torvalds. */
+export async function findUpstreamRemote(runner: GitRunner, configuredUrl: string): Promise<string | null> {
+  const output = (await runner.tryRun(["config", "--get-regexp", "^remote\\..*\\.url$"])) ?? "";
+  const remotes = output
+    .split("\n")
+    .map((line) => /^remote\.(.+)\.url (.+)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ name: match[1]!, url: match[2]! }))
+    .filter((remote) => isRemoteName(remote.name));
+  const wanted = normalizeUrl(configuredUrl);
+  const byUrl = remotes.find((remote) => normalizeUrl(remote.url) === wanted);
+  if (byUrl) return byUrl.name;
+  return ["upstream", "torvalds"].find((name) => remotes.some((remote) => remote.name === name)) ?? null;
+}
+
+/** `https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/` → `git.kernel.org/pub/…/torvalds/linux`. */
+function normalizeUrl(url: string): string {
+  return url
+    .replace(/^[a-z+]+:\/\//i, "")
+    .replace(/\/+$/, "")
+    .replace(/\.git$/, "")
+    .toLowerCase();
 }
 
 function isRemoteName(text: string): boolean {

@@ -12,6 +12,7 @@ import type { StepState } from "../domain/steps.ts";
 import { describeUpstream } from "../domain/tracking-issue.ts";
 import { formatVersionNumber } from "../domain/version.ts";
 import { renderAdvice } from "../domain/git-reports.ts";
+import { describeStaleUpstream } from "../domain/upstream-age.ts";
 
 /** What `status --json` prints (a superset of the documented contract). */
 export interface StatusReport {
@@ -45,10 +46,15 @@ export interface StatusReport {
   readonly steps: readonly {
     readonly id: string;
     readonly title: string;
-    readonly status: StepState;
+    /** `unknown`: the merged step without an upstream master to look in (never reported as overdue then). */
+    readonly status: StepState | "unknown";
     readonly detail: string;
   }[];
   readonly nextAction: string;
+  /** Where upstream's tags came from: `remote NAME`, or the clone's own tags. */
+  readonly upstreamSource: string;
+  /** Things that make the report less than certain: a stale upstream, --at beside today's branches. */
+  readonly warnings: readonly string[];
 }
 
 /** The report for a snapshot (pure). */
@@ -57,9 +63,27 @@ export function buildStatusReport(
   config: Config,
   configSource: string,
   now: Date,
+  context: { upstreamSource: string; at: string | undefined } = { upstreamSource: "", at: undefined },
 ): StatusReport {
-  const { upstream, cycle, steps } = snapshot.view;
+  const { upstream, cycle } = snapshot.view;
   const source = snapshot.facts.source;
+  const noMaster = snapshot.observation.upstreamHead === null;
+  const steps = snapshot.view.steps.map((step) =>
+    step.id === "merged" && noMaster && step.state !== "done"
+      ? {
+          ...step,
+          state: "unknown" as const,
+          detail: `no upstream ${config.upstream.branch} to look in; give --upstream`,
+        }
+      : step,
+  );
+  const stale = describeStaleUpstream(upstream.latest, now);
+  const warnings = [
+    ...(stale ? [stale] : []),
+    ...(context.at === undefined
+      ? []
+      : [`--at ${context.at} places the calendar only: branches, tags and upstream are as the clone has them now`]),
+  ];
   return {
     subsystem: config.subsystem,
     variant: config.variant,
@@ -91,7 +115,9 @@ export function buildStatusReport(
       foreignMerges: source.foreignMerges,
     },
     steps: steps.map((step) => ({ id: step.id, title: step.title, status: step.state, detail: step.detail })),
-    nextAction: deriveNextAction(cycle, steps),
+    nextAction: toLocalCommands(deriveNextAction(cycle, snapshot.view.steps)),
+    upstreamSource: context.upstreamSource,
+    warnings,
   };
 }
 
@@ -104,7 +130,8 @@ export function renderStatusText(report: StatusReport, snapshot: CycleSnapshot):
   const width = Math.max(...report.steps.map((step) => step.id.length));
   return [
     `${report.subsystem} (${report.variant}; ${report.config})`,
-    `upstream: ${describeUpstream(snapshot.view.upstream)}`,
+    `upstream: ${describeUpstream(snapshot.view.upstream)} (from ${report.upstreamSource})`,
+    ...report.warnings.map((warning) => `warning: ${warning}`),
     `window for ${target}; stable branch: ${report.stable ?? "none yet"}; ${next}`,
     ...report.steps.map((step) => `  ${step.id.padEnd(width)}  ${step.status.padEnd(7)}  ${step.detail}`),
     `next: ${report.nextAction}`,
@@ -116,9 +143,24 @@ export async function runStatus(args: CommandArgs, io: CliIo): Promise<number> {
   const now = args.values.at === undefined ? io.now() : parseAtOption(args.values.at);
   const session = await openSession(args.values, io);
   const snapshot = await observeCycle(session, now);
-  const report = buildStatusReport(snapshot, session.config, session.configSource, now);
+  const { upstream } = session;
+  const upstreamSource =
+    upstream.kind === "remote"
+      ? `remote ${upstream.name}`
+      : upstream.url === (session.repo.workTree ?? session.repo.gitDir)
+        ? "the clone's own v* tags; no remote matches upstream.url or is named upstream/torvalds"
+        : upstream.url;
+  const context = { upstreamSource, at: args.values.at };
+  const report = buildStatusReport(snapshot, session.config, session.configSource, now, context);
   io.stdout(args.values.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatusText(report, snapshot));
   return 0;
+}
+
+/** The app's comment commands, as the CLI's own: `/merge-window rebase` → `merge-window rebase`. */
+export function toLocalCommands(text: string): string {
+  return text
+    .replaceAll("/merge-window skip-rebase", "nothing (to skip the rebase)")
+    .replace(/\/merge-window (rebase|tag|create-stable)\b/g, "merge-window $1");
 }
 
 /** Refusals that mean the request itself was wrong (a bad --onto, no next branch): exit 2. */
@@ -138,7 +180,9 @@ export async function runAdviseRebase(args: CommandArgs, io: CliIo): Promise<num
   if (advice.refusal && INPUT_REFUSALS.has(advice.refusal.code))
     throw new InputError(advice.refusal.code, advice.refusal.message);
   io.stdout(
-    args.values.json ? `${JSON.stringify(advice, null, 2)}\n` : `${renderAdvice(advice, cycle.sourceBranch)}\n`,
+    args.values.json
+      ? `${JSON.stringify(advice, null, 2)}\n`
+      : `${toLocalCommands(renderAdvice(advice, cycle.sourceBranch))}\n`,
   );
   return 0;
 }

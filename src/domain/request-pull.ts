@@ -178,9 +178,11 @@ export function parseRequestPull(text: string): ParsedRequestPull {
   const { tagMessage, branchDescription } = parseBlocks(lines.slice(i, Math.max(i, last)));
   i = Math.max(i, last + 1);
   const { shortlog, next, continued } = parseShortlog(lines, i);
+  if (shortlog === "") missingSection(lines, i, 'a shortlog line "<author> (<count>):"');
   i = next;
   let diffstat = "";
   while (i < lines.length && lines[i]!.startsWith(" ")) diffstat += `${lines[i++]}\n`;
+  if (diffstat === "") missingSection(lines, i, 'a diffstat line " <path> | <changes>"');
   const style: RequestPullStyle = urlSplit || base.split || tip.split || continued ? "wrapped" : "git";
   return {
     base: { sha: base.sha, subject: base.subject, date: base.date },
@@ -193,6 +195,14 @@ export function parseRequestPull(text: string): ParsedRequestPull {
     diffstat,
     style,
   };
+}
+
+/** Never an empty section without saying where: the line that should have started it. */
+function missingSection(lines: readonly string[], at: number, what: string): never {
+  throw new InputError(
+    "bad-request-pull",
+    `request-pull text, line ${at + 1}: expected ${what}, found ${JSON.stringify(lines[at] ?? "<end>")}`,
+  );
 }
 
 /** The region between the header's dashes and the last dashed line: a tag message and/or a branch description. */

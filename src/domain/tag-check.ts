@@ -13,6 +13,10 @@ export interface SignatureFacts {
   readonly fingerprints: readonly string[];
   /** SSH: the allowed_signers principal that matched. */
   readonly principal: string | null;
+  /** GPG: the signer's user id as GOODSIG names it, e.g. `Paul Moore <paul@paul-moore.com>`. */
+  readonly signer?: string | null;
+  /** GPG: the key's validity in the verifying keyring (TRUST_* status line), lower case; null when not reported. */
+  readonly trust?: "ultimate" | "fully" | "marginal" | "never" | "undefined" | null;
   /** The line that decided the status, for messages. */
   readonly detail: string;
 }
@@ -47,6 +51,11 @@ export interface TagPolicy {
   readonly maxDateSkewDays?: number;
   /** GPG fingerprints (primary or signing subkey) allowed to sign. SSH signers are allowed by the allowed_signers file. */
   readonly allowedFingerprints?: readonly string[];
+  /**
+   * With no allowed fingerprints: accept a good GPG signature whose key the verifying keyring holds valid (full or
+   * ultimate), as `git tag -v` would. The CLI's relaxation on the maintainer's own keyring; the app never sets it.
+   */
+  readonly trustKeyring?: boolean;
 }
 
 export type TagProblemCode =
@@ -160,12 +169,31 @@ function signerProblems(name: string, signature: SignatureFacts, policy: TagPoli
   if (signature.format !== "gpg") return [];
   const allowed = new Set((policy.allowedFingerprints ?? []).map(normalizeFingerprint));
   if (signature.fingerprints.some((fingerprint) => allowed.has(normalizeFingerprint(fingerprint)))) return [];
-  return [
-    {
-      code: "signer-not-allowed",
-      message: `tag ${name} is signed by key ${signature.fingerprints[0] ?? "?"}, which is not among the allowed signers`,
-    },
-  ];
+  const signer = nameSigner(signature);
+  if (allowed.size === 0 && policy.trustKeyring) {
+    if (isKeyringTrusted(signature)) return [];
+    return [
+      {
+        code: "signer-not-allowed",
+        message: `tag ${name} has a good signature by ${signer}, but your keyring does not hold that key valid (trust ${signature.trust ?? "unknown"}); certify the key (gpg --lsign-key) or set signing.allowedSigners`,
+      },
+    ];
+  }
+  const why =
+    allowed.size === 0 ? "and no signing.allowedSigners are configured" : "which is not among signing.allowedSigners";
+  return [{ code: "signer-not-allowed", message: `tag ${name} is signed by ${signer}, ${why}` }];
+}
+
+/** A good GPG signature by a key the keyring holds fully or ultimately valid. */
+export function isKeyringTrusted(signature: SignatureFacts): boolean {
+  return signature.status === "good" && (signature.trust === "ultimate" || signature.trust === "fully");
+}
+
+/** `Paul Moore <paul@paul-moore.com> (key 0123…)`, or the SSH principal and key. */
+export function nameSigner(signature: SignatureFacts): string {
+  const key = signature.fingerprints[0] ?? "?";
+  if (signature.format === "ssh") return `${signature.principal ?? "an unlisted SSH key"} (key ${key})`;
+  return `${signature.signer ?? "an unknown user id"} (key ${key})`;
 }
 
 /** Upper-case hex without spaces or `0x`, so configured fingerprints compare however they were written. */
@@ -252,11 +280,17 @@ export function parseVerifyOutput(output: string): SignatureFacts {
 }
 
 function parseGpgStatus(status: ReadonlyMap<string, string>): SignatureFacts {
+  const goodsig = status.get("GOODSIG") ?? status.get("EXPKEYSIG") ?? status.get("REVKEYSIG") ?? status.get("BADSIG");
+  const signer = goodsig?.split(" ").slice(1).join(" ") || null;
+  const trustKey = [...status.keys()].find((key) => key.startsWith("TRUST_"));
+  const trust = trustKey ? (trustKey.slice("TRUST_".length).toLowerCase() as SignatureFacts["trust"]) : null;
   const fact = (state: SignatureStatus, line: string, fingerprints: string[] = []): SignatureFacts => ({
     format: "gpg",
     status: state,
     fingerprints,
     principal: null,
+    signer,
+    trust,
     detail: line,
   });
   const valid = status.get("VALIDSIG")?.split(" ") ?? [];

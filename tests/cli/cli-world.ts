@@ -27,6 +27,8 @@ export interface CliRunOptions {
   readonly env?: Record<string, string>;
   readonly cwd?: string;
   readonly now?: Date;
+  /** Answers the push question (default: no, as when stdin is not a terminal). */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
 /** Runs `merge-window <argv>` in this process. */
@@ -41,6 +43,7 @@ export async function runCli(argv: readonly string[], options: CliRunOptions = {
     ...(options.env ? { env: options.env } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
     ...(options.now ? { now: () => options.now! } : {}),
+    confirm: options.confirm ?? (() => Promise.resolve(false)),
   });
   return { code, stdout, stderr, spawns };
 }

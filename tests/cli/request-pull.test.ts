@@ -100,9 +100,17 @@ describe("request-pull", () => {
     assert.doesNotMatch(result.stdout, /inode init time/);
   });
 
-  it("--base and --url override the choice; --style wrapped splits the URL line; nothing needs a config then", async () => {
+  it("--base and --url override the choice; --style wrapped splits the URL line; --no-verify-url stays offline", async () => {
     const url = "https://git.kernel.org/pub/scm/linux/kernel/git/pcmoore/selinux.git";
     const result = await runCli(
+      ["request-pull", FIXES_TAG, "--repo", repo, "--base", "v6.8-rc1", "--url", url, "--no-verify-url"],
+      { env },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    // git request-pull checks that the URL has the tag; the local origin does, so compare on it and swap the URL line.
+    const expected = gitRequestPull(repo, "v6.8-rc1", origin, FIXES_TAG).replace(`  ${origin} tags/`, `  ${url} tags/`);
+    assert.equal(result.stdout, expected);
+    const wrapped = await runCli(
       [
         "request-pull",
         FIXES_TAG,
@@ -112,17 +120,10 @@ describe("request-pull", () => {
         "v6.8-rc1",
         "--url",
         url,
-        "--config",
-        join(dir, "missing.yml"),
+        "--style",
+        "wrapped",
+        "--no-verify-url",
       ],
-      { env },
-    );
-    assert.equal(result.code, 0, result.stderr);
-    // git request-pull checks that the URL has the tag; the local origin does, so compare on it and swap the URL line.
-    const expected = gitRequestPull(repo, "v6.8-rc1", origin, FIXES_TAG).replace(`  ${origin} tags/`, `  ${url} tags/`);
-    assert.equal(result.stdout, expected);
-    const wrapped = await runCli(
-      ["request-pull", FIXES_TAG, "--repo", repo, "--base", "v6.8-rc1", "--url", url, "--style", "wrapped"],
       { env },
     );
     assert.match(wrapped.stdout, new RegExp(`^  ${url}\\n    tags/${FIXES_TAG}$`, "m"));

@@ -54,10 +54,20 @@ describe("check-tag and tag-name", () => {
     for (const tag of [scenario.mergeWindowTag, scenario.fixesTag]) {
       const result = await runCli(["check-tag", tag, "--repo", repo, "--at", AT, "--json"], { env });
       assert.equal(result.code, 0, result.stdout + result.stderr);
-      assert.deepEqual(parseJson(result), { tag, valid: true, stableBranch: "stable-6.9", problems: [] });
+      const { tag: name, valid, stableBranch, problems, signer } = parseJson(result);
+      assert.deepEqual(
+        { name, valid, stableBranch, problems },
+        { name: tag, valid: true, stableBranch: "stable-6.9", problems: [] },
+      );
+      assert.match(signer, /^good signature by /);
     }
     const text = await runCli(["check-tag", scenario.mergeWindowTag, "--repo", repo, "--at", AT], { env });
-    assert.equal(text.stdout, `${scenario.mergeWindowTag}: valid (on stable-6.9)\n`);
+    assert.match(
+      text.stdout,
+      new RegExp(
+        `^${scenario.mergeWindowTag}: valid \\(on stable-6\\.9\\)\n  signer: good signature by Paul Moore <paul@paul-moore.com> \\(key ${scenario.gpgKey.fingerprint}\\), one of signing.allowedSigners\n`,
+      ),
+    );
   });
 
   it("unsigned, lightweight, unknown tags and a signer the config does not allow: exit 1 with the codes", async () => {
@@ -73,12 +83,16 @@ describe("check-tag and tag-name", () => {
     assert.deepEqual(await codes("selinux-pr-20240328"), ["unsigned"]);
     assert.deepEqual(await codes("selinux-pr-20240329"), ["lightweight"]);
     assert.deepEqual(await codes("selinux-pr-20240401"), ["not-found"]);
-    const bare = writeRepoFile(dir, "bare.yml", "subsystem: selinux\n");
-    assert.deepEqual(await codes(scenario.mergeWindowTag, ["--config", bare]), ["signer-not-allowed"]);
+    const other = writeRepoFile(
+      dir,
+      "other.yml",
+      `subsystem: selinux\nsigning:\n  allowedSigners: ["${"AB".repeat(20)}"]\n`,
+    );
+    assert.deepEqual(await codes(scenario.mergeWindowTag, ["--config", other]), ["signer-not-allowed"]);
     const text = await runCli(["check-tag", "selinux-pr-20240328", "--repo", repo, "--at", AT], { env });
-    assert.equal(
+    assert.match(
       text.stdout,
-      "selinux-pr-20240328: invalid\n  unsigned: tag selinux-pr-20240328 is annotated but not signed\n",
+      /^selinux-pr-20240328: invalid\n  warning: [^\n]+\n  unsigned: tag selinux-pr-20240328 is annotated but not signed\n$/,
     );
   });
 
@@ -152,7 +166,11 @@ describe("check-tag and tag-name", () => {
     });
     try {
       const checked = await runCli(["check-tag", name, "--repo", repo, "--json"], { env });
-      assert.deepEqual(parseJson(checked), { tag: name, valid: true, stableBranch: "stable-6.9", problems: [] });
+      const { tag, valid, stableBranch, problems } = parseJson(checked);
+      assert.deepEqual(
+        { tag, valid, stableBranch, problems },
+        { tag: name, valid: true, stableBranch: "stable-6.9", problems: [] },
+      );
       assert.equal(checked.code, 0);
     } finally {
       git(repo, ["tag", "-d", name]);

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { buildGitEnv } from "../../src/adapters/git/runner.ts";
 import { COMMANDS } from "../../src/cli/args.ts";
-import { buildWorld, createTempDir, parseJson, removeDir, runCli, writeRepoFile } from "./cli-world.ts";
+import { buildWorld, createTempDir, git, parseJson, removeDir, runCli, writeRepoFile } from "./cli-world.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 const ONE_LINE = /^merge-window [a-z-]+: [^\n]+\n$/;
@@ -145,15 +145,24 @@ describe("usage and bad input", () => {
     );
   });
 
-  it("upstream tags come from the clone itself by default, or from a remote or path given with --upstream", async () => {
+  it("upstream tags come from a remote named upstream (or matching upstream.url), else the clone itself, or --upstream", async () => {
     const fetchSource = (spawns: readonly (readonly string[])[]) => {
       const fetch = spawns.find((argv) => argv[0] === "fetch")!;
       return fetch[fetch.indexOf("--end-of-options") + 1];
     };
     const at = ["--at", "2024-02-01T00:00:00Z", "--json"];
+    const found = await runCli(["status", "--repo", repo, ...at]);
+    assert.equal(fetchSource(found.spawns), "upstream", "no --upstream: the remote named upstream");
+    assert.equal(parseJson(found).upstreamSource, "remote upstream");
+    git(repo, ["remote", "rename", "upstream", "mainline"]);
     const own = await runCli(["status", "--repo", repo, ...at]);
     assert.equal(own.code, 0, own.stderr);
-    assert.equal(fetchSource(own.spawns), repo, "no --upstream: a local fetch from the clone itself");
+    assert.equal(fetchSource(own.spawns), repo, "no remote upstream: a local fetch from the clone itself");
+    const linuxUrl = git(repo, ["remote", "get-url", "mainline"]);
+    const config = writeRepoFile(dir, "mainline.yml", `subsystem: selinux\nupstream:\n  url: file://${linuxUrl}/\n`);
+    const byUrl = await runCli(["status", "--repo", repo, "--config", config, ...at]);
+    assert.equal(fetchSource(byUrl.spawns), "mainline", "upstream.url matches remote mainline");
+    git(repo, ["remote", "rename", "mainline", "upstream"]);
     const remote = await runCli(["status", "--repo", repo, "--upstream", "upstream", ...at]);
     assert.equal(remote.code, 0, remote.stderr);
     assert.equal(fetchSource(remote.spawns), "upstream");

@@ -297,3 +297,53 @@ describe("renderPullRequestMail", () => {
     );
   });
 });
+
+describe("parseRequestPull never returns an empty section silently", () => {
+  const body = renderRequestPull(SAMPLE, "git");
+  const lines = body.split("\n");
+  const closing = lines.lastIndexOf(REQUEST_PULL_DASHES);
+
+  it("a body cut after the closing dashes: an error naming the line where the shortlog should start", () => {
+    const cut = `${lines.slice(0, closing + 1).join("\n")}\n`;
+    assert.throws(
+      () => parseRequestPull(cut),
+      new RegExp(`line ${closing + 2}: expected a shortlog line "<author> \\(<count>\\):", found "(<end>)?"`),
+    );
+  });
+
+  it("a shortlog without its diffstat: an error naming the line", () => {
+    const shortlogEnd = lines.findIndex((line, index) => index > closing && line.startsWith(" ") && line.includes("|"));
+    const cut = `${lines.slice(0, shortlogEnd).join("\n")}\n`;
+    assert.throws(() => parseRequestPull(cut), new RegExp(`line ${shortlogEnd + 1}: expected a diffstat line`));
+  });
+
+  it("no blank line before the closing dashes: the same data, or an error naming a line — never empty sections", () => {
+    const squeezed = [...lines.slice(0, closing - 1), ...lines.slice(closing)].join("\n");
+    try {
+      const parsed = parseRequestPull(squeezed);
+      assert.notEqual(parsed.shortlog, "");
+      assert.notEqual(parsed.diffstat, "");
+    } catch (error) {
+      assert.ok(error instanceof InputError && /line \d+: expected/.test(error.message), String(error));
+    }
+  });
+});
+
+describe("parseRequestPull on mails a mail client mangled", () => {
+  it("a base subject wrapped over three lines is refused with the line that breaks the shape", () => {
+    const body = readBody("01-selinux-pr-20240312-v6.9-merge-window.txt");
+    const lines = body.split("\n");
+    const at = lines.findIndex((line) => line.startsWith("  Linux 6.8-rc1 ("));
+    const mangled = [
+      ...lines.slice(0, at),
+      "  Linux",
+      "  6.8-rc1",
+      "    (2024-01-21 14:11:32 -0800)",
+      ...lines.slice(at + 1),
+    ];
+    assert.throws(
+      () => parseRequestPull(mangled.join("\n")),
+      new RegExp(`line ${at + 2}: expected " {4}\\(<date>\\)", found " {2}6\\.8-rc1"`),
+    );
+  });
+});

@@ -150,6 +150,14 @@ export async function pushWithLeases(
   remote: string,
   updates: readonly { sha: string | null; lease: Lease }[],
 ): Promise<PushOutcome> {
+  const result = await runCapturing(git, buildPushArgs(remote, updates));
+  const parsed = parsePushPorcelain(result.output);
+  const rejected = parsed.some((update) => update.flag === "!");
+  return { ok: result.ok && !rejected && parsed.length > 0, updates: parsed, output: result.output };
+}
+
+/** The argv of pushWithLeases (also shown by the CLI's --dry-run); checks every SHA and ref. */
+export function buildPushArgs(remote: string, updates: readonly { sha: string | null; lease: Lease }[]): string[] {
   const args = ["push", "--atomic", "--porcelain", "--no-verify"];
   for (const { sha, lease } of updates) {
     if (sha !== null) assertObjectId(sha, "pushed object");
@@ -158,10 +166,7 @@ export async function pushWithLeases(
     args.push(`--force-with-lease=${lease.ref}:${lease.expect}`);
   }
   args.push("--end-of-options", remote, ...updates.map(({ sha, lease }) => `${sha ?? ""}:${lease.ref}`));
-  const result = await runCapturing(git, args);
-  const parsed = parsePushPorcelain(result.output);
-  const rejected = parsed.some((update) => update.flag === "!");
-  return { ok: result.ok && !rejected && parsed.length > 0, updates: parsed, output: result.output };
+  return args;
 }
 
 /** Reads `<flag>\t<from>:<to>\t<summary>` lines of `git push --porcelain`. */
