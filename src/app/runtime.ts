@@ -12,7 +12,7 @@ import {
   syncUpstreamMirror,
 } from "../adapters/git/workspace.ts";
 import type { Config } from "../config/load.ts";
-import { createJobQueue } from "./queue.ts";
+import { createJobQueue, type QueueObserver } from "./queue.ts";
 import type { GitHubPort } from "../ports.ts";
 import { ConfigMemory, findIgnoreReason, run, type OpenedGit, type RunOutcome } from "../run.ts";
 import type { JobName } from "./schedule.ts";
@@ -45,6 +45,10 @@ export interface RuntimeOptions {
   readonly gnupgHome?: string;
   readonly log: (line: string) => void;
   readonly onOutcome?: (repo: RepositoryRef, trigger: Trigger, outcome: RunOutcome) => void;
+  /** A run that threw (it is also logged). */
+  readonly onFailure?: (repo: RepositoryRef, trigger: Trigger, error: unknown) => void;
+  /** Queue depth and waits (metrics). */
+  readonly queueObserver?: QueueObserver;
 }
 
 export interface Runtime {
@@ -55,14 +59,18 @@ export interface Runtime {
   /** Queues one trigger for one repository. */
   enqueue(repo: RepositoryRef, trigger: Trigger, extra?: { upstreamTag?: string }): void;
   idle(): Promise<void>;
+  /** When the longest-running run started (readiness). */
+  oldestRunStart(): Date | null;
 }
 
 const REMEMBERED_DELIVERIES = 10_000;
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const { access, log } = options;
-  const queue = createJobQueue((key, error) =>
-    log(`${key}: run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  const queue = createJobQueue(
+    (key, error) =>
+      log(`${key}: run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    options.queueObserver,
   );
   const configs = new ConfigMemory();
   const deliveries = new Set<string>();
@@ -126,7 +134,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
 
   const enqueue = (ref: RepositoryRef, trigger: Trigger, extra: { upstreamTag?: string } = {}) =>
-    queue.enqueue(`${ref.owner}/${ref.repo}`, () => runOne(ref, trigger, extra));
+    queue.enqueue(`${ref.owner}/${ref.repo}`, () =>
+      runOne(ref, trigger, extra).catch((error: unknown) => {
+        options.onFailure?.(ref, trigger, error);
+        throw error;
+      }),
+    );
 
   return {
     enqueue,
@@ -178,5 +191,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
     },
     idle: () => queue.idle(),
+    oldestRunStart: () => queue.oldestRunStart(),
   };
 }

@@ -38,6 +38,27 @@ export function buildGitEnv(extra: Readonly<Record<string, string>> = {}): Recor
   return env;
 }
 
+/** Receives every git process's subcommand, duration and outcome (the server's metrics); one per process. */
+export type GitObserver = (command: string, ms: number, ok: boolean) => void;
+let gitObserver: GitObserver | null = null;
+export function observeGit(observer: GitObserver | null): void {
+  gitObserver = observer;
+}
+
+/** Runs `git args` through `raw`, reporting its duration to the observer. */
+async function timed(raw: (args: string[]) => Promise<string>, args: readonly string[]): Promise<string> {
+  const started = performance.now();
+  const command = args.find((arg) => !arg.startsWith("-") && !arg.includes("=")) ?? "git";
+  try {
+    const out = await raw([...args]);
+    gitObserver?.(command, performance.now() - started, true);
+    return out;
+  } catch (error) {
+    gitObserver?.(command, performance.now() - started, false);
+    throw error;
+  }
+}
+
 export function createGitRunner(dir: string, options: GitRunnerOptions = {}): GitRunner {
   const git: SimpleGit = simpleGit({
     baseDir: dir,
@@ -58,10 +79,10 @@ export function createGitRunner(dir: string, options: GitRunnerOptions = {}): Gi
   }
   return {
     dir,
-    run: (args) => git.raw([...args]),
+    run: (args) => timed((argv) => git.raw(argv), args),
     async tryRun(args) {
       try {
-        return await git.raw([...args]);
+        return await timed((argv) => git.raw(argv), args);
       } catch {
         return null;
       }
