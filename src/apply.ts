@@ -164,7 +164,7 @@ async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): 
       return;
     }
     case "dispatch-tests":
-      for (const ref of effect.refs) await github.dispatchWorkflow(config.tests.workflow!, ref);
+      for (const target of effect.targets) await github.dispatchWorkflow(config.tests.workflow!, target);
       return;
   }
 }
@@ -241,6 +241,6 @@ export function describeEffect(effect: Effect): string {
     case "open-upstream-pr":
       return `open an upstream pull request for ${effect.tag}`;
     case "dispatch-tests":
-      return `dispatch the test workflow for ${effect.refs.join(", ")}`;
+      return `dispatch the test workflow for ${effect.targets.map((target) => target.ref).join(", ")}`;
   }
 }

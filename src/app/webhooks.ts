@@ -1,5 +1,6 @@
 // GitHub webhooks → triggers: an allowlist of (event, action) pairs; everything else is ignored.
 import type { Trigger } from "../ports.ts";
+import { parseTestRunTitle } from "./test-runs.ts";
 
 /** The (event, action) pairs merge-window acts on. `*` means the event has no action field. */
 export const HANDLED_EVENTS = {
@@ -100,11 +101,13 @@ function mapTrigger(event: HandledEvent, payload: Payload): Trigger | null {
     }
     case "workflow_run": {
       const run = p.workflow_run;
+      // Dispatched on the default branch: the run's title names what it tested (older setups: its head).
+      const tested = parseTestRunTitle(String(run.display_title ?? ""));
       return {
         kind: "workflow-run",
         path: String(run.path ?? ""),
-        branch: String(run.head_branch ?? ""),
-        sha: String(run.head_sha ?? ""),
+        branch: tested?.ref ?? String(run.head_branch ?? ""),
+        sha: tested?.sha ?? String(run.head_sha ?? ""),
         conclusion: String(run.conclusion ?? "unknown"),
         url: String(run.html_url ?? ""),
       };

@@ -58,7 +58,12 @@ export type Effect =
       readonly base: string;
       readonly version: string;
     }
-  | { readonly type: "dispatch-tests"; readonly key: string; readonly refs: readonly string[] }
+  | {
+      readonly type: "dispatch-tests";
+      readonly key: string;
+      /** Branches to test at these commits (the workflow runs on the default branch and checks them out). */
+      readonly targets: readonly { readonly ref: string; readonly sha: string }[];
+    }
   | {
       readonly type: "label-pr";
       readonly key: string;

@@ -47,6 +47,8 @@ export interface ReplayOptions {
   readonly onLog?: (line: AppLogLine) => void;
   /** Keep the temp dir (the demo's `--keep`), also when building the replay fails. */
   readonly keep?: boolean;
+  /** Weekly tests: config/merge-window-tests.yml on the default branch only, named in the config. */
+  readonly testsWorkflow?: boolean;
 }
 
 export interface Replay {
@@ -151,6 +153,7 @@ async function buildReplay(root: string, options: ReplayOptions, cleanups: Clean
     releases: { v67: instantOf("v6.7"), rc1: instantOf("v6.8-rc1") },
     signing: signing.signing,
     forgeUrl: forge.gitUrl(OWNER, REPO),
+    testsWorkflow: options.testsWorkflow ?? false,
   });
 
   forge.installApp(OWNER, [REPO]);

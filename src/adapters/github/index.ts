@@ -3,6 +3,7 @@ import type { Endpoints } from "@octokit/types";
 import { InputError } from "../../domain/errors.ts";
 import type { Permission } from "../../domain/commands.ts";
 import { assertSafeRefName } from "../../domain/names.ts";
+import { assertObjectId } from "../git/inputs.ts";
 import type { GitHubPort, IssueRecord } from "../../ports.ts";
 import {
   createRouteCaller,
@@ -31,6 +32,7 @@ import { createRepoWrites } from "./writes.ts";
 
 /** Every REST route the adapter calls; the route caller accepts nothing else, and `tsc` checks each exists. */
 export const ROUTES_USED = [
+  "GET /repos/{owner}/{repo}",
   "GET /repos/{owner}/{repo}/contents/{path}",
   "GET /repos/{owner}/{repo}/issues",
   "POST /repos/{owner}/{repo}/issues",
@@ -218,11 +220,17 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
 
     ...createRepoWrites(call, { owner, repo, appSlug }),
 
-    async dispatchWorkflow(workflow, ref) {
+    async dispatchWorkflow(workflow, target) {
+      const inputs = {
+        ref: assertSafeRefName(target.ref, "workflow ref"),
+        sha: assertObjectId(target.sha, "workflow sha"),
+      };
+      const { data } = await call("GET /repos/{owner}/{repo}", at);
       await call("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
         ...at,
         workflow_id: assertWorkflow(workflow),
-        ref: assertSafeRefName(ref, "workflow ref"),
+        ref: assertSafeRefName(data.default_branch, "default branch"),
+        inputs,
         request: NO_RETRY,
       });
     },
