@@ -204,7 +204,9 @@ async function renderMail(
   if (!fenced) return fitBody(mail);
   const fence = mail.includes("```") ? "~~~~" : "```";
   return fitBody(
-    `**[GIT PULL] for \`${effect.tag}\`** (base \`${effect.base}\`), ready to send:\n\n${fence}text\n${mail}${fence}`,
+    `**[GIT PULL] for \`${effect.tag}\`** (base \`${effect.base}\`), ready to send once you write one part by hand:` +
+      ` replace \`<summary of the notable changes>\` with a few lines on what this pull brings.\n\n` +
+      `${fence}text\n${mail}${fence}`,
   );
 }
 

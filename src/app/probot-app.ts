@@ -69,7 +69,11 @@ export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
     options.onRuntime?.(runtime);
     const health = createHealthState(() => runtime.oldestRunStart());
     options.onHealth?.(health);
-    appOptions?.addHandler(createHealthHandler(health, metrics));
+    try {
+      appOptions?.addHandler(createHealthHandler(health, metrics));
+    } catch {
+      // probot.load() outside a server (tests): there is no HTTP server to add the routes to
+    }
     // Acknowledged at once: the handler only queues; git work runs off the request path.
     app.on([...WEBHOOK_EVENTS], async (context) => {
       runtime.handleWebhook(context.name, context.payload, context.id);

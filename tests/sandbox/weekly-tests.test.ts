@@ -2,11 +2,23 @@
 // branches have no .github/), runs there with inputs naming the branch and commit, and its results reach the issue.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { readExampleTestsWorkflow } from "../../src/sandbox/scenario-config.ts";
 import { createReplay, OWNER, REPO } from "../../src/sandbox/replay.ts";
 import { findTrackingIssue } from "../../src/sandbox/replay-state.ts";
 
 const WORKFLOW = ".github/workflows/merge-window-tests.yml";
+const SNAPSHOT = join(import.meta.dirname, "snapshots", "tracking-issue.md");
+
+/** The committed body (UPDATE_SNAPSHOTS=1 rewrites it): what a maintainer sees, Mermaid timeline included. */
+function assertSnapshot(body: string): void {
+  if (process.env.UPDATE_SNAPSHOTS === "1" || !existsSync(SNAPSHOT)) {
+    mkdirSync(dirname(SNAPSHOT), { recursive: true });
+    writeFileSync(SNAPSHOT, body);
+  }
+  assert.equal(body, readFileSync(SNAPSHOT, "utf8"), "tracking issue body differs from tests/sandbox/snapshots");
+}
 
 test("weekly tests: dispatched on main for next and stable-6.8 by SHA; results come back into the checklist", async (t) => {
   const replay = await createReplay({ variant: "rebase-at-window-open", testsWorkflow: true });
@@ -42,6 +54,13 @@ test("weekly tests: dispatched on main for next and stable-6.8 by SHA; results c
   const section = body.slice(body.indexOf("### Weekly tests"));
   assert.match(section, new RegExp(`\`next\` @ ${sha("refs/heads/next").slice(0, 12)}: success`));
   assert.match(section, new RegExp(`\`stable-6\\.8\` @ ${sha("refs/heads/stable-6.8").slice(0, 12)}: failure`));
+
+  // The forge's port changes per run: shown as github.com, as the maintainer would see it.
+  const shown = body
+    .replaceAll(replay.forge.baseUrl, "https://github.com")
+    .replace(/meta v1 [A-Za-z0-9+/=]+/, "meta v1 …");
+  assert.match(shown, /```mermaid\ngantt\n/);
+  assertSnapshot(shown);
 
   await replay.tick();
   assert.equal(replay.forge.workflowRuns(OWNER, REPO).length, 2, "once per week");

@@ -10,7 +10,7 @@ import { reconcile } from "./reconcile.ts";
 import { handlePullRequest, type PullRequestFacts } from "./pulls.ts";
 import type { MachineSettings } from "../settings.ts";
 import { deriveSteps, type StepStatus } from "../steps.ts";
-import { renderBody, renderTitle } from "../tracking-issue.ts";
+import { renderBody, renderTitle, withoutStamps } from "../tracking-issue.ts";
 
 export interface TrackingIssue {
   readonly number: number;
@@ -143,6 +143,7 @@ export function transition(state: MachineState, event: MachineEvent, settings: M
     facts: state.facts,
     memory: log.memory,
     settings,
+    now,
   });
   const effects: Effect[] = [];
   if (!issue) {
@@ -154,6 +155,7 @@ export function transition(state: MachineState, event: MachineEvent, settings: M
       facts: state.facts,
       memory: before.memory,
       settings,
+      now,
     });
     effects.push({ type: "open-tracking-issue", title, body: opening, label: settings.trackingIssue.label });
   }
@@ -161,7 +163,8 @@ export function transition(state: MachineState, event: MachineEvent, settings: M
   const openingBody = issue?.body ?? (effects[0]?.type === "open-tracking-issue" ? effects[0].body : null);
   // A closed issue (the cycle's pull request merged) is only rewritten when memory changed.
   const quiet = issue !== null && !issue.open && log.memory === before.memory;
-  if (!quiet && (body !== openingBody || (issue && issue.title !== title)))
+  const changed = openingBody === null || withoutStamps(body) !== withoutStamps(openingBody);
+  if (!quiet && (changed || (issue && issue.title !== title)))
     effects.push({ type: "update-tracking-issue", title, body });
   effects.push(...log.effects.filter((effect) => effect.type === "close-tracking-issue"));
 
