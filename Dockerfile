@@ -4,12 +4,13 @@ FROM node:20-slim
 # step: system packages
 RUN apt-get update && apt-get install -y --no-install-recommends git gnupg ca-certificates && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY package.json package-lock.json ./
-# step: dependencies
-RUN npm ci
-COPY tsconfig.json tsconfig.build.json app.yml ./
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json app.yml ./
+COPY scripts ./scripts
+COPY bin ./bin
 COPY src ./src
 COPY config ./config
+# step: dependencies (npm ci's prepare script compiles dist/ too)
+RUN npm ci
 # step: build
 RUN npm run build
 # step: cache directory

@@ -17,8 +17,11 @@ if (files.length === 0) {
   console.error("run-tests: no tests/**/*.test.ts files found");
   process.exit(1);
 }
-// The env simple-git sees must not carry EDITOR/PAGER/GIT_* (npm run sets EDITOR); tests build their own.
-const env = { ...process.env };
+// The env the tests (and the git they run through simple-git) see carries no EDITOR, VISUAL, PAGER or GIT_*
+// variable: npm run sets EDITOR, and a GIT_DIR, GIT_WORK_TREE or GIT_CONFIG_* inherited from a git hook or the
+// developer's shell would point git elsewhere. Tests that need one set it themselves.
+const DROPPED = /^(EDITOR|VISUAL|PAGER|GIT_.*)$/;
+const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !DROPPED.test(name)));
 const result = spawnSync(process.execPath, ["--test", "--test-concurrency=2", "--import", "tsx", ...files], {
   stdio: "inherit",
   env,

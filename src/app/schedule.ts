@@ -60,7 +60,7 @@ export function startScheduler(
   }
   return {
     async stop() {
-      await Promise.all(tasks.map((task) => task.stop()));
+      for (const task of tasks) await task.stop();
     },
   };
 }

@@ -56,8 +56,41 @@ export function mapWebhook(event: string, payload: Payload): MappedWebhook | nul
   return repository.length > 0 ? { installationId, repositories: repository, trigger } : null;
 }
 
+/** The fields mapTrigger reads, all optional: GitHub's payloads are checked field by field, not trusted whole. */
+interface TriggerPayload {
+  readonly action?: string;
+  readonly ref?: string;
+  readonly after?: string;
+  readonly deleted?: boolean;
+  readonly ref_type?: string;
+  readonly pull_request?: {
+    readonly number?: number;
+    readonly base?: { readonly ref?: string };
+    readonly additions?: number;
+    readonly deletions?: number;
+    readonly labels?: readonly { readonly name: string }[];
+  };
+  readonly comment?: { readonly id?: number; readonly body?: string; readonly user?: Account | null };
+  readonly issue?: { readonly number?: number };
+  readonly sender?: Account;
+  readonly workflow_run?: {
+    readonly path?: string;
+    readonly head_branch?: string;
+    readonly head_sha?: string;
+    /** The run's name (`run-name:`): names the tested branch and commit for dispatched weekly tests. */
+    readonly display_title?: string;
+    readonly conclusion?: string | null;
+    readonly html_url?: string;
+  };
+}
+
+interface Account {
+  readonly login?: string;
+  readonly type?: string;
+}
+
 function mapTrigger(event: HandledEvent, payload: Payload): Trigger | null {
-  const p = payload as Record<string, any>;
+  const p = payload as TriggerPayload;
   switch (event) {
     case "push":
       return { kind: "push", ref: String(p.ref), sha: String(p.after), deleted: Boolean(p.deleted) };
@@ -76,18 +109,20 @@ function mapTrigger(event: HandledEvent, payload: Payload): Trigger | null {
         deleted: true,
       };
     case "pull_request": {
-      const pr = p.pull_request;
+      const pr = p.pull_request!;
       return {
         kind: "pull-request",
         number: Number(pr.number),
         base: String(pr.base?.ref ?? ""),
         additions: Number(pr.additions ?? 0),
         deletions: Number(pr.deletions ?? 0),
-        labels: (pr.labels ?? []).map((label: { name: string }) => label.name),
+        labels: (pr.labels ?? []).map((label) => label.name),
       };
     }
     case "issue_comment": {
-      const { comment, issue, sender } = p;
+      const { sender } = p;
+      const comment = p.comment!;
+      const issue = p.issue!;
       return {
         kind: "comment",
         commentId: Number(comment.id),
@@ -100,7 +135,7 @@ function mapTrigger(event: HandledEvent, payload: Payload): Trigger | null {
       };
     }
     case "workflow_run": {
-      const run = p.workflow_run;
+      const run = p.workflow_run!;
       // Dispatched on the default branch: the run's title names what it tested (older setups: its head).
       const tested = parseTestRunTitle(String(run.display_title ?? ""));
       return {

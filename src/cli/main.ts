@@ -1,4 +1,4 @@
-// The `merge-window` command line (PROCESS.md C13): the app's core on a local clone, without GitHub.
+// The `merge-window` command line: the app's core on a local clone, without GitHub.
 // Exit status: 0 done, 1 failed (check-tag: the tag is invalid), 2 bad input (one line on stderr naming it).
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";

@@ -26,7 +26,7 @@ export type UpstreamPhase = "merge-window" | "development" | "late";
 
 export interface CalendarOptions {
   readonly timeZone: string;
-  /** The rc number from which the cycle counts as late (PROCESS.md C1; default 6). */
+  /** The rc number from which the cycle counts as late (default 6). */
   readonly lateThreshold: number;
   /** A maintainer's decision on the next version number (`/merge-window version 7.0`). */
   readonly versionOverride?: VersionNumber;

@@ -1,4 +1,4 @@
-// The maintainer's process variants (PROCESS.md §2) as data: which steps a cycle has, when each is due,
+// The maintainer's process variants (README: "The process variants") as data: which steps a cycle has, when each is due,
 // what it needs first, and its deadline. The machine reads these; nothing here decides by itself.
 
 /** The process variants, the seed's first (the default). */

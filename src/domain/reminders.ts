@@ -1,4 +1,4 @@
-// Reminder comments (PROCESS.md C2): each tied to the moment it is about, so a late start never posts stale ones,
+// Reminder comments: each tied to the moment it is about, so a late start never posts stale ones,
 // and never for a step already done. Keys make each one at most once per cycle.
 import { pickMostLikely, type UpstreamCalendar } from "./calendar.ts";
 import type { CycleView } from "./cycle.ts";

@@ -1,6 +1,5 @@
 // The maintainer's throwaway signing key in a replay, and what the app is given to check signatures with.
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { ScenarioSigning } from "./scenario-config.ts";
 import { createGpgKey, createPublicKeyring, createSshKey, stopGpgAgent, type SigningKey } from "./scenario-keys.ts";
 import type { Person } from "./scenario-time.ts";

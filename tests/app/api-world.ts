@@ -115,7 +115,7 @@ export class ApiWorld {
   constructor(readonly state: ApiState) {
     nock.disableNetConnect();
     nock.emitter.on("no match", this.onNoMatch);
-    const world = this;
+    const answer = (...args: Parameters<ApiWorld["answer"]>) => this.answer(...args);
     const scope = nock(API).persist();
     for (const route of [...READS, ...WRITES]) {
       const [method = "", template = ""] = route.split(" ");
@@ -125,7 +125,7 @@ export class ApiWorld {
         .query(true)
         .optionally()
         .reply(function (uri, body) {
-          return world.answer(route, method, uri, body, this.req.headers);
+          return answer(route, method, uri, body, this.req.headers);
         });
     }
   }
@@ -144,12 +144,12 @@ export class ApiWorld {
     for (const write of writes) {
       const { route, landedThen } = typeof write === "string" ? { route: write, landedThen: 0 } : write;
       const [method = "", template = ""] = route.split(" ");
-      const world = this;
+      const answer = (...args: Parameters<ApiWorld["answer"]>) => this.answer(...args);
       nock(API)
         .intercept((uri) => this.matches(uri, template), method)
         .query(true)
         .reply(function (uri, body) {
-          const [status, data] = world.answer(route, method, uri, body, this.req.headers);
+          const [status, data] = answer(route, method, uri, body, this.req.headers);
           return landedThen ? [landedThen, { message: "Bad Gateway" }] : [status, data];
         });
     }

@@ -126,7 +126,7 @@ test("hostile and malformed tag names are refused, each with a code and a reason
     assert.ok(problems.length > 0, `${JSON.stringify(name)} must be refused`);
     assert.ok(
       problems.some((p) => p.code === code),
-      `${JSON.stringify(name)}: expected ${code}, got ${problems.map((p) => p.code)}`,
+      `${JSON.stringify(name)}: expected ${code}, got ${problems.map((p) => p.code).join(", ")}`,
     );
     for (const problem of problems) assert.ok(problem.message.length > 10, problem.message);
   }

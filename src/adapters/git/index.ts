@@ -68,7 +68,7 @@ export interface GitLayer {
   findUpstreamMerge(commit: string, upstreamHead?: string | null): Promise<UpstreamMergeFacts>;
   /** How far next is behind a target tag, upstream changes in the paths, a trial rebase; changes nothing. */
   adviseRebase(request: RebaseAdviceRequest): Promise<RebaseAdvice>;
-  /** The real rebase of PROCESS §5; pushes only when every check passed. */
+  /** The real rebase under the README's guarantees; pushes only when every check passed. */
   rebaseNext(request: RealRebaseRequest): Promise<RebaseResult>;
   /** Creates `stable-X.Y` at a pinned SHA; idempotent; never moves an existing branch. */
   createStableBranch(request: StableBranchRequest): Promise<StableBranchResult>;

@@ -1,4 +1,4 @@
-// The pieces of a rebase: the static checks of PROCESS §5, a rebase in a worktree, the patch-id check, the range-diff.
+// The pieces of a rebase: the static checks of the safety rules, a rebase in a worktree, the patch-id check, the range-diff.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { assertSafeRefName } from "../../domain/names.ts";
@@ -66,7 +66,7 @@ export function buildRefusal(
 }
 
 /**
- * PROCESS §5 before any rebase: the target is an upstream `vX.Y`/`vX.Y-rcN` tag, next exists, next has no
+ * The safety rules before any rebase: the target is an upstream `vX.Y`/`vX.Y-rcN` tag, next exists, next has no
  * merges of others' history, and next holds no upstream commits the target lacks. Unsafe names throw InputError.
  */
 export async function prepareRebase(context: GitContext, request: RebaseRequest): Promise<RebasePlan | RebaseRefusal> {
@@ -147,7 +147,7 @@ export async function runRebase(
     "--end-of-options",
     onto,
   ];
-  let output = "";
+  let output: string;
   try {
     output = await worktree.run(args);
   } catch (error) {

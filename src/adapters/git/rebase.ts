@@ -1,4 +1,4 @@
-// Rebase advice (how far behind, upstream changes in our paths, a trial rebase) and the real rebase of PROCESS §5.
+// Rebase advice (how far behind, upstream changes in our paths, a trial rebase) and the real rebase under the safety rules (README: Guarantees).
 import type { GitContext } from "./context.ts";
 import { assertRepoPath } from "./inputs.ts";
 import { countCommits, readChangedPaths, type MergeFact, type UpstreamVersionTag } from "./observe.ts";
@@ -109,7 +109,7 @@ export function buildBackupRef(branch: string, sha: string, now: Date): string {
 }
 
 /**
- * Rebases next onto an upstream tag (PROCESS §5): static checks, rebase in a temporary worktree, every old
+ * Rebases next onto an upstream tag (README: Guarantees): static checks, rebase in a temporary worktree, every old
  * commit present by patch-id (or already upstream), backup ref pushed, then `--atomic` push with
  * `--force-with-lease=refs/heads/<next>:<old>`. Every refusal leaves the remote's next untouched.
  */

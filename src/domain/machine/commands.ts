@@ -233,5 +233,5 @@ export function buildTagCommandLines(name: string, message: string, branch: stri
 
 /** POSIX single-quoting: the message template is free text from the config. */
 function shellQuote(text: string): string {
-  return /^[A-Za-z0-9._\/:+-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+  return /^[A-Za-z0-9._/:+-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }

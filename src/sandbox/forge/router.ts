@@ -85,7 +85,7 @@ export function createRouter(ctx: ForgeContext, table: RouteTable, faults: Fault
       const method = (req.method ?? "GET").toUpperCase();
       const found = match(method, url.pathname);
       let actor: Actor | null = null;
-      let status = 500;
+      let status: number;
       const headers: Record<string, string> = {
         date: ctx.clock().toUTCString(),
         "x-github-media-type": "github.v3; format=json",

@@ -83,9 +83,10 @@ export const dispatchWorkflow: RouteHandler<
 
 /** GitHub's `run-name:` with `${{ inputs.x }}` filled in (the only expressions the forge understands). */
 function renderRunName(template: string | undefined, inputs: Record<string, unknown>): string | undefined {
-  return template?.replace(/\$\{\{\s*(?:github\.event\.)?inputs\.([A-Za-z_][\w-]*)\s*\}\}/g, (_all, name: string) =>
-    String(inputs[name] ?? ""),
-  );
+  return template?.replace(/\$\{\{\s*(?:github\.event\.)?inputs\.([A-Za-z_][\w-]*)\s*\}\}/g, (_all, name: string) => {
+    const value = inputs[name];
+    return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
+  });
 }
 
 function readWorkflow(text: string): { name?: string; runName?: string; dispatchable: boolean } | undefined {
