@@ -198,7 +198,7 @@ async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): 
       return;
     }
     case "dispatch-tests":
-      for (const ref of effect.refs) await github.dispatchWorkflow(config.tests.workflow!, ref);
+      for (const target of effect.targets) await github.dispatchWorkflow(config.tests.workflow!, target);
       return;
   }
 }
@@ -233,7 +233,9 @@ async function renderMail(
   });
   if (!fenced) return fitBody(mail);
   return fitBody(
-    `**[GIT PULL] for ${renderCode(effect.tag)}** (base ${renderCode(effect.base)}), ready to send:\n\n${renderCodeBlock(mail, "text")}`,
+    `**[GIT PULL] for ${renderCode(effect.tag)}** (base ${renderCode(effect.base)}), ready to send once you write one` +
+      ` part by hand: replace \`<summary of the notable changes>\` with a few lines on what this pull brings.\n\n` +
+      renderCodeBlock(mail, "text"),
   );
 }
 
@@ -270,6 +272,6 @@ export function describeEffect(effect: Effect): string {
     case "open-upstream-pr":
       return `open an upstream pull request for ${effect.tag}`;
     case "dispatch-tests":
-      return `dispatch the test workflow for ${effect.refs.join(", ")}`;
+      return `dispatch the test workflow for ${effect.targets.map((target) => target.ref).join(", ")}`;
   }
 }

@@ -60,7 +60,8 @@ export interface GitHubPort {
     title: string;
     body: string;
   }): Promise<PullRequestRecord>;
-  dispatchWorkflow(workflow: string, ref: string): Promise<void>;
+  /** Dispatches `workflow` on the default branch (kernel branches have no .github/), inputs naming what to test. */
+  dispatchWorkflow(workflow: string, target: { readonly ref: string; readonly sha: string }): Promise<void>;
   /** The user's permission on the repository, read now; null when it cannot be read (fails closed). */
   getPermission(login: string): Promise<Permission | null>;
   /** Commit messages of a pull request (for `Fixes:` trailers). */

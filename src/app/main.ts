@@ -8,6 +8,7 @@ import { assertFilePath, assertKeyId } from "../adapters/git/inputs.ts";
 import { configureGitLimits, readGitLimits } from "../adapters/git/limits.ts";
 import { createWebhookServer } from "./http-server.ts";
 import { createMergeWindowApp } from "./probot-app.ts";
+import { askWebhookUrl, loadDotEnv, normalizeWebhookUrl, readWebhookUrlArg, writeManifestWebhookUrl } from "./setup.ts";
 
 const REQUIRED = [
   ["APP_ID", "the numeric App ID shown on the app's settings page"],
@@ -29,10 +30,11 @@ export function renderMissingCredentials(missing: readonly string[]): string {
     "",
     "It runs as a GitHub App. To get these values:",
     "  1. Register an app from the manifest in app.yml: `npm start -- --setup` serves Probot's registration page",
-    "     on http://localhost:3000, which creates the app from app.yml and writes its credentials to .env;",
+    "     on http://localhost:3000, which creates the app from app.yml and writes its credentials to .env",
+    "     (add --webhook-url https://your.host/api/github/webhooks, or a proxy URL, or it asks);",
     "     or create it by hand (Settings → Developer settings → GitHub Apps) with app.yml's permissions and events.",
     "  2. Install it on your subsystem repository and add .github/merge-window.yml (see config/selinux.yml).",
-    "  3. Export:",
+    "  3. Export, or write to .env in the directory you start from (.env wins over exported values, as in Probot):",
     ...REQUIRED.map(([name, what]) => `       ${name.padEnd(32)} ${what}`),
     "     Optional: MERGE_WINDOW_CACHE (git mirrors, default ~/.cache/merge-window), MERGE_WINDOW_GNUPGHOME",
     "     (maintainers' public keys for tag checks), MERGE_WINDOW_SIGNING_KEY (gpg:<key id> or ssh:<key file>,",
@@ -60,8 +62,12 @@ export function parseSigningKey(value: string | undefined): SigningKey | null {
 }
 
 async function main(): Promise<number> {
+  loadDotEnv(process.cwd()); // what Probot's run() does, but before the check below reads the environment
   const missing = findMissingCredentials(process.env);
   if (missing.length > 0 && process.argv.includes("--setup")) {
+    const url = normalizeWebhookUrl(readWebhookUrlArg(process.argv) ?? (await askWebhookUrl()));
+    writeManifestWebhookUrl(join(process.cwd(), "app.yml"), url);
+    console.error(`merge-window: app.yml now sends webhooks to ${url}; registering the app from it`);
     await run(
       createMergeWindowApp({ cacheDir: join(homedir(), ".cache", "merge-window"), gitBaseUrl: "https://github.com" }),
     );
@@ -75,9 +81,10 @@ async function main(): Promise<number> {
     process.env.PRIVATE_KEY = readFileSync(process.env.PRIVATE_KEY_PATH, "utf8");
   configureGitLimits(readGitLimits(process.env));
   const host = process.env.GHE_HOST;
+  const protocol = process.env.GHE_PROTOCOL ?? "https";
   const appFn = createMergeWindowApp({
     cacheDir: process.env.MERGE_WINDOW_CACHE ?? join(homedir(), ".cache", "merge-window"),
-    gitBaseUrl: host ? `https://${host}` : "https://github.com",
+    gitBaseUrl: host ? `${protocol}://${host}` : "https://github.com",
     signingKey: parseSigningKey(process.env.MERGE_WINDOW_SIGNING_KEY),
     ...(process.env.MERGE_WINDOW_GNUPGHOME ? { gnupgHome: process.env.MERGE_WINDOW_GNUPGHOME } : {}),
   });

@@ -1,11 +1,15 @@
 // The Probot app: builds the runtime from Probot's auth, hands every allowlisted webhook to it, starts the schedule.
-import type { ApplicationFunction, Probot } from "probot";
+import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from "probot";
 import { createSystemClock, type Clock } from "../adapters/clock.ts";
 import type { SigningKey } from "../adapters/git/index.ts";
+import { observeGit } from "../adapters/git/runner.ts";
 import { createGitHubAdapter } from "../adapters/github/index.ts";
 import { redactSecrets } from "../domain/markdown.ts";
+import { describeCredentials, verifyCredentials } from "./credentials.ts";
+import { createHealthHandler, createHealthState, type HealthState } from "./health.ts";
+import { createMetrics, instrumentOctokit, type HookableOctokit, type Metrics } from "./metrics.ts";
 import { createRuntime, type AppAccess, type Runtime } from "./runtime.ts";
-import { startScheduler } from "./schedule.ts";
+import { startScheduler, type JobName } from "./schedule.ts";
 import { type HANDLED_EVENTS } from "./webhooks.ts";
 
 /** The events subscribed to; mapWebhook() then keeps only HANDLED_EVENTS' actions. */
@@ -34,44 +38,96 @@ export interface AppOptions {
   readonly onRuntime?: (runtime: Runtime) => void;
   /** Where rate-limited runs wait for GitHub's reset (default a timer; the sandbox drives its own clock). */
   readonly defer?: (ms: number, job: () => void) => void;
+  /** The process's metrics (a fresh registry when absent). */
+  readonly metrics?: Metrics;
+  /** Receives the readiness state (tests). */
+  readonly onHealth?: (health: HealthState) => void;
 }
 
+/** How often refused credentials are asked again (an operator may fix the app's key without a restart). */
+const CREDENTIALS_RETRY_MS = 5 * 60_000;
+
 export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
-  return (app: Probot) => {
+  return (app: Probot, appOptions?: ApplicationFunctionOptions) => {
     // The one log sink of the app's own lines: git errors can quote a remote URL with its token.
     const log = (line: string) => app.log.info(redactSecrets(line));
+    const metrics = options.metrics ?? createMetrics();
+    observeGit((command, ms, ok) => metrics.gitDuration.observe({ command, outcome: ok ? "ok" : "failed" }, ms / 1000));
     const runtime = createRuntime({
-      access: createProbotAccess(app, options.gitBaseUrl),
+      access: createProbotAccess(app, options.gitBaseUrl, metrics),
       clock: options.clock ?? createSystemClock(),
       cacheDir: options.cacheDir,
       signingKey: options.signingKey ?? null,
       ...(options.gnupgHome ? { gnupgHome: options.gnupgHome } : {}),
       ...(options.defer ? { defer: options.defer } : {}),
       log,
+      onOutcome: (_repo, trigger, outcome) => metrics.runs.inc({ trigger: trigger.kind, outcome: outcome.status }),
+      onFailure: (_repo, trigger) => {
+        metrics.runs.inc({ trigger: trigger.kind, outcome: "failed" });
+        metrics.runFailures.inc({ trigger: trigger.kind });
+      },
+      queueObserver: {
+        depth: (pending) => metrics.queueDepth.set(pending),
+        started: (waitedMs) => metrics.queueWait.observe(waitedMs / 1000),
+      },
     });
     options.onRuntime?.(runtime);
+    const health = createHealthState(() => runtime.oldestRunStart());
+    options.onHealth?.(health);
+    try {
+      appOptions?.addHandler(createHealthHandler(health, metrics));
+    } catch {
+      // probot.load() outside a server (tests): there is no HTTP server to add the routes to
+    }
     // Acknowledged at once: the handler only queues; git work runs off the request path.
     app.on([...WEBHOOK_EVENTS], async (context) => {
       runtime.handleWebhook(context.name, context.payload, context.id);
     });
-    if (options.schedule ?? true)
-      startScheduler((job) => runtime.runJob(job), {
-        onError: (job, error) =>
-          app.log.error(
-            redactSecrets(`scheduled job ${job} failed: ${error instanceof Error ? error.stack : String(error)}`),
-          ),
-        onSkip: (job) => app.log.warn(`scheduled job ${job} still running: this slot is skipped`),
-      });
+    if (options.schedule ?? true) void verifyThenSchedule(app, runtime, health, metrics);
   };
 }
 
+/** Asks GET /app (one clear line either way); scheduled jobs start only once GitHub accepts the credentials. */
+async function verifyThenSchedule(app: Probot, runtime: Runtime, health: HealthState, metrics: Metrics) {
+  const auth = async () => {
+    const octokit = await app.auth();
+    instrumentOctokit(octokit as unknown as HookableOctokit, metrics);
+    return octokit;
+  };
+  health.credentials = await verifyCredentials(auth);
+  const line = describeCredentials(health.credentials);
+  if (health.credentials.status === "verified") app.log.info(line);
+  else app.log.error(line);
+  if (health.credentials.status !== "verified") {
+    setTimeout(() => void verifyThenSchedule(app, runtime, health, metrics), CREDENTIALS_RETRY_MS).unref();
+    return;
+  }
+  const runJob = async (job: JobName) => {
+    await runtime.runJob(job);
+    if (job !== "poll-upstream") return;
+    health.lastUpstreamPoll = new Date();
+    metrics.lastUpstreamPoll.set(health.lastUpstreamPoll.getTime() / 1000);
+  };
+  startScheduler(runJob, {
+    onError: (job, error) =>
+      app.log.error(
+        redactSecrets(`scheduled job ${job} failed: ${error instanceof Error ? error.stack : String(error)}`),
+      ),
+    onSkip: (job) => app.log.warn(`scheduled job ${job} still running: this slot is skipped`),
+  });
+}
+
 /** AppAccess over Probot: installation clients and tokens, the app's slug, the installed repositories. */
-export function createProbotAccess(app: Probot, gitBaseUrl: string): AppAccess {
+export function createProbotAccess(app: Probot, gitBaseUrl: string, metrics?: Metrics): AppAccess {
+  const auth = async (installationId?: number) => {
+    const octokit = await app.auth(installationId);
+    if (metrics) instrumentOctokit(octokit as unknown as HookableOctokit, metrics);
+    return octokit;
+  };
   let slug: Promise<string> | null = null;
   // Asked once; a failed lookup is forgotten, or one network error would fail every later run until a restart.
   const appSlug = () =>
-    (slug ??= app
-      .auth()
+    (slug ??= auth()
       .then(async (octokit) => (await octokit.request("GET /app")).data?.slug ?? "merge-window")
       .catch((error: unknown) => {
         slug = null;
@@ -79,17 +135,17 @@ export function createProbotAccess(app: Probot, gitBaseUrl: string): AppAccess {
       }));
   return {
     async installation(installationId) {
-      const octokit = await app.auth(installationId);
+      const octokit = await auth(installationId);
       const { token } = (await octokit.auth({ type: "installation" })) as { token: string };
       const name = await appSlug();
       return { token, github: (owner, repo) => createGitHubAdapter({ octokit, owner, repo, appSlug: name }) };
     },
     async listRepositories() {
-      const octokit = await app.auth();
+      const octokit = await auth();
       const installations = await octokit.paginate("GET /app/installations", { per_page: 100 });
       const repos = [];
       for (const installation of installations) {
-        const client = await app.auth(installation.id);
+        const client = await auth(installation.id);
         const list = await client.paginate("GET /installation/repositories", { per_page: 100 });
         for (const repo of list)
           repos.push({ installationId: installation.id, owner: repo.owner.login, repo: repo.name });

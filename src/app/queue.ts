@@ -5,10 +5,19 @@ export interface JobQueue {
   enqueue(key: string, job: () => Promise<void>): void;
   /** Resolves when no job is queued or running (tests, the demo, shutdown). */
   idle(): Promise<void>;
+  /** When the longest-running job started; null when none runs (readiness: a stuck queue). */
+  oldestRunStart(): Date | null;
 }
 
-export function createJobQueue(onError: (key: string, error: unknown) => void): JobQueue {
+/** Optional instruments: queue depth after every change, and how long each job waited before it started. */
+export interface QueueObserver {
+  depth?(pending: number): void;
+  started?(waitedMs: number): void;
+}
+
+export function createJobQueue(onError: (key: string, error: unknown) => void, observer: QueueObserver = {}): JobQueue {
   const tails = new Map<string, Promise<void>>();
+  const running = new Set<Date>();
   let pending = 0;
   let waiters: Array<() => void> = [];
   const settle = () => {
@@ -21,12 +30,22 @@ export function createJobQueue(onError: (key: string, error: unknown) => void): 
   return {
     enqueue(key, job) {
       pending++;
+      observer.depth?.(pending);
+      const queuedAt = Date.now();
+      let startedAt: Date | null = null;
       const previous = tails.get(key) ?? Promise.resolve();
       const next = previous
-        .then(job)
+        .then(() => {
+          startedAt = new Date();
+          running.add(startedAt);
+          observer.started?.(startedAt.getTime() - queuedAt);
+          return job();
+        })
         .catch((error: unknown) => onError(key, error))
         .finally(() => {
+          if (startedAt) running.delete(startedAt);
           pending--;
+          observer.depth?.(pending);
           if (tails.get(key) === next) tails.delete(key);
           settle();
         });
@@ -34,6 +53,11 @@ export function createJobQueue(onError: (key: string, error: unknown) => void): 
     },
     idle() {
       return pending === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve));
+    },
+    oldestRunStart() {
+      let oldest: Date | null = null;
+      for (const start of running) if (!oldest || start < oldest) oldest = start;
+      return oldest;
     },
   };
 }

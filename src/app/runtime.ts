@@ -12,7 +12,7 @@ import {
   syncUpstreamMirror,
 } from "../adapters/git/workspace.ts";
 import type { Config } from "../config/load.ts";
-import { createJobQueue } from "./queue.ts";
+import { createJobQueue, type QueueObserver } from "./queue.ts";
 import type { GitHubPort } from "../ports.ts";
 import { ConfigMemory, findIgnoreReason, run, type OpenedGit, type RunOutcome } from "../run.ts";
 import type { JobName } from "./schedule.ts";
@@ -48,6 +48,10 @@ export interface RuntimeOptions {
   readonly onOutcome?: (repo: RepositoryRef, trigger: Trigger, outcome: RunOutcome) => void;
   /** Runs `job` after `ms` (a rate-limited run waiting for GitHub's reset); default an unref'd timer. */
   readonly defer?: (ms: number, job: () => void) => void;
+  /** A run that threw (it is also logged). */
+  readonly onFailure?: (repo: RepositoryRef, trigger: Trigger, error: unknown) => void;
+  /** Queue depth and waits (metrics). */
+  readonly queueObserver?: QueueObserver;
 }
 
 export interface Runtime {
@@ -58,14 +62,18 @@ export interface Runtime {
   /** Queues one trigger for one repository. */
   enqueue(repo: RepositoryRef, trigger: Trigger): void;
   idle(): Promise<void>;
+  /** When the longest-running run started (readiness). */
+  oldestRunStart(): Date | null;
 }
 
 const REMEMBERED_DELIVERIES = 10_000;
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const { access, log } = options;
-  const queue = createJobQueue((key, error) =>
-    log(`${key}: run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  const queue = createJobQueue(
+    (key, error) =>
+      log(`${key}: run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    options.queueObserver,
   );
   const configs = new ConfigMemory();
   // A delivery is remembered as processed only once its runs completed; one in flight is not run twice.
@@ -162,6 +170,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       } catch (error) {
         if (retryLater(error)) return;
         settled(false);
+        options.onFailure?.(ref, trigger, error);
         throw error;
       }
       const limited =
@@ -237,5 +246,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         log(`poll-upstream ${key}: ${error instanceof Error ? error.message : String(error)}`);
     },
     idle: () => queue.idle(),
+    oldestRunStart: () => queue.oldestRunStart(),
   };
 }

@@ -1,5 +1,6 @@
 // GitHub webhooks → triggers: an allowlist of (event, action) pairs; everything else is ignored.
 import type { Trigger } from "../ports.ts";
+import { parseTestRunTitle } from "./test-runs.ts";
 
 /** The (event, action) pairs merge-window acts on. `*` means the event has no action field. */
 export const HANDLED_EVENTS = {
@@ -76,6 +77,8 @@ interface TriggerPayload {
     readonly path?: string;
     readonly head_branch?: string;
     readonly head_sha?: string;
+    /** The run's name (`run-name:`): names the tested branch and commit for dispatched weekly tests. */
+    readonly display_title?: string;
     readonly conclusion?: string | null;
     readonly html_url?: string;
   };
@@ -133,11 +136,13 @@ function mapTrigger(event: HandledEvent, payload: Payload): Trigger | null {
     }
     case "workflow_run": {
       const run = p.workflow_run!;
+      // Dispatched on the default branch: the run's title names what it tested (older setups: its head).
+      const tested = parseTestRunTitle(String(run.display_title ?? ""));
       return {
         kind: "workflow-run",
         path: String(run.path ?? ""),
-        branch: String(run.head_branch ?? ""),
-        sha: String(run.head_sha ?? ""),
+        branch: tested?.ref ?? String(run.head_branch ?? ""),
+        sha: tested?.sha ?? String(run.head_sha ?? ""),
         conclusion: String(run.conclusion ?? "unknown"),
         url: String(run.html_url ?? ""),
       };

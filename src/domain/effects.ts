@@ -80,7 +80,12 @@ export type Effect =
       readonly repo: string;
       readonly branch: string;
     }
-  | { readonly type: "dispatch-tests"; readonly key: string; readonly refs: readonly string[] }
+  | {
+      readonly type: "dispatch-tests";
+      readonly key: string;
+      /** Branches to test at these commits (the workflow runs on the default branch and checks them out). */
+      readonly targets: readonly { readonly ref: string; readonly sha: string }[];
+    }
   | {
       readonly type: "label-pr";
       readonly key: string;

@@ -4,6 +4,7 @@ import type { CycleView } from "./cycle.ts";
 import type { Memory, RepoFacts } from "./facts.ts";
 import { renderCode, renderText } from "./markdown.ts";
 import { renderTemplate } from "./names.ts";
+import { renderTimeline } from "./timeline.ts";
 import type { MachineSettings } from "./settings.ts";
 import type { StepState, StepStatus } from "./steps.ts";
 import { formatVersionNumber } from "./version.ts";
@@ -30,6 +31,16 @@ const ICON: Record<StepState, string> = {
   overdue: "⚠️",
   blocked: "⛔",
 };
+/** Every state in plain words (the codes stay in the metadata and check runs). */
+const WORDS: Record<StepState, string> = {
+  done: "done",
+  skipped: "not needed",
+  waiting: "not yet",
+  due: "to do now",
+  overdue: "late",
+  blocked: "waiting on an earlier step",
+};
+const ORDER: readonly StepState[] = ["due", "overdue", "done", "waiting", "blocked", "skipped"];
 
 export function renderTitle(cycle: CycleView, settings: MachineSettings): string {
   const version =
@@ -58,17 +69,25 @@ export function renderBody(input: {
   facts: RepoFacts;
   memory: Memory;
   settings: MachineSettings;
+  /** When the body is rendered: "last updated" and today on the timeline (absent: neither is shown). */
+  now?: Date;
 }): string {
-  const { cycle, upstream, steps, facts, memory, settings } = input;
+  const { cycle, upstream, steps, facts, memory, settings, now } = input;
   const lines = [
     TRACKING_MARKER,
     `**Upstream:** ${describeUpstream(upstream)}`,
     `**Process:** \`${cycle.process.variant}\`: ${cycle.process.summary}`,
     "",
     `### Window for v${formatVersionNumber(cycle.target)}${cycle.targetCertain ? "" : " (number not settled: `/merge-window version X.Y`)"}`,
-    ...steps.map((step) => `- ${ICON[step.state]} **${step.title}**: ${step.state}, ${step.detail}`),
+    ...steps.map((step) => {
+      const detail = step.detail === "now" ? "" : `: ${step.detail}`;
+      return `- ${ICON[step.state]} **${step.title}** (${WORDS[step.state]})${detail}`;
+    }),
     ...cycle.process.notes.map((note) => `- ℹ️ ${note}`),
+    "",
+    `<sub>${ORDER.map((state) => `${ICON[state]} ${WORDS[state]}`).join(" · ")}</sub>`,
   ];
+  if (now) lines.push("", "### Timeline", "", renderTimeline({ cycle, upstream, now, timeZone: settings.timeZone }));
   // Tags still in play (checked, not merged), and every tag of this window's branch.
   const tags = facts.tags.filter(
     (tag) => (tag.check !== null && !tag.mergedUpstream) || tag.stableBranch === cycle.stableBranch,
@@ -81,10 +100,15 @@ export function renderBody(input: {
           ? "not checked yet"
           : tag.check.valid
             ? "valid"
-            : `invalid: ${tag.check.problems.map((p) => p.code).join(", ")}`;
+            : `not valid: ${tag.check.problems.map((p) => p.message).join("; ")}`;
       const merged = tag.mergedUpstream ? `, merged upstream as ${tag.mergedUpstream.mergeCommit.slice(0, 12)}` : "";
+      // Relative links: GitHub shows the body at …/OWNER/REPO/issues/N, so ../ is the repository.
+      const links = [
+        `[check](../commit/${tag.sha}/checks)`,
+        `[changes](../compare/${cycle.rebaseOnto}...${encodeURIComponent(tag.name)})`,
+      ].join(", ");
       lines.push(
-        `- ${renderCode(tag.name)} → ${tag.sha.slice(0, 12)}${tag.stableBranch ? ` on ${renderText(tag.stableBranch)}` : ""}: ${verdict}${merged}`,
+        `- [${renderCode(tag.name)}](../tree/${encodeURIComponent(tag.name)}) → ${tag.sha.slice(0, 12)}${tag.stableBranch ? ` on ${renderText(tag.stableBranch)}` : ""}: ${verdict}${merged} (${links})`,
       );
     }
   }
@@ -104,9 +128,10 @@ export function renderBody(input: {
         `- ${renderCode(run.ref)} @ ${run.sha.slice(0, 12)}: ${renderText(run.conclusion)} (${run.at.slice(0, 10)}, ${renderText(run.url)})`,
       );
   }
+  const updated = now ? ` Last updated ${formatStamp(now, settings.timeZone)}.` : "";
   lines.push(
     "",
-    `<sub>Maintained by merge-window for ${settings.subsystem}; edits to this body are overwritten. Commands: \`/merge-window help\`.</sub>`,
+    `<sub>Maintained by merge-window for ${settings.subsystem}; edits to this body are overwritten. Commands: \`/merge-window help\`.${updated}</sub>`,
   );
   return fitBody(lines.join("\n"), renderMeta(memory));
 }
@@ -152,4 +177,25 @@ export function parseMeta(body: string): Memory | null {
   } catch {
     return null;
   }
+}
+
+/** `2024-03-12 10:00 UTC` (or the configured zone's abbreviation or offset). */
+export function formatStamp(instant: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZoneName: "short",
+  }).formatToParts(instant);
+  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? "";
+  return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")} ${get("timeZoneName")}`;
+}
+
+/** The body without what changes with the clock alone (the update stamp): equal means nothing worth an edit. */
+export function withoutStamps(body: string): string {
+  return body.replace(/ Last updated [^<]*\.<\/sub>/, "</sub>").replace(/^ {2}Last update :crit, milestone, .*$/m, "");
 }

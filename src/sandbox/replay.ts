@@ -49,6 +49,8 @@ export interface ReplayOptions {
   readonly defer?: (ms: number, job: () => void) => void;
   /** Keep the temp dir (the demo's `--keep`), also when building the replay fails. */
   readonly keep?: boolean;
+  /** Weekly tests: config/merge-window-tests.yml on the default branch only, named in the config. */
+  readonly testsWorkflow?: boolean;
 }
 
 export interface Replay {
@@ -153,6 +155,7 @@ async function buildReplay(root: string, options: ReplayOptions, cleanups: Clean
     releases: { v67: instantOf("v6.7"), rc1: instantOf("v6.8-rc1") },
     signing: signing.signing,
     forgeUrl: forge.gitUrl(OWNER, REPO),
+    testsWorkflow: options.testsWorkflow ?? false,
   });
 
   forge.installApp(OWNER, [REPO]);

@@ -1,4 +1,6 @@
 // The subsystem repository's `.github/merge-window.yml` in a replay, per process variant, and its default branch.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { parseConfig } from "../config/load.ts";
 import { InputError } from "../domain/errors.ts";
@@ -10,6 +12,12 @@ export type ScenarioSigning =
   | { readonly kind: "ssh"; readonly email: string; readonly publicKey: string };
 
 const ALLOWED_SIGNERS_PATH = ".github/allowed_signers";
+/** The example weekly test workflow shipped in config/workflows/, as an adopter copies it. */
+const TESTS_WORKFLOW = "merge-window-tests.yml";
+
+export function readExampleTestsWorkflow(): string {
+  return readFileSync(fileURLToPath(new URL(`../../config/workflows/${TESTS_WORKFLOW}`, import.meta.url)), "utf8");
+}
 
 /**
  * The config of a replay: SELinux conventions, upstream the sandbox's linux, tags checked against the maintainer's
@@ -30,8 +38,10 @@ export function buildScenarioConfig(
   variant: VariantId,
   upstreamUrl: string,
   signing: ScenarioSigning,
+  options: { readonly testsWorkflow?: boolean } = {},
 ): Record<string, unknown> {
   return {
+    ...(options.testsWorkflow ? { tests: { workflow: TESTS_WORKFLOW, weekday: "monday" } } : {}),
     subsystem: "selinux",
     variant,
     timeZone: "UTC",
@@ -70,6 +80,8 @@ export function buildDefaultBranchFiles(
       "# SELinux kernel tree\n\n`next` collects patches for the next merge window; `stable-X.Y` is what is sent to Linus.\n",
     ".github/merge-window.yml": yaml,
   };
+  const tests = (config.tests as { workflow?: string } | undefined)?.workflow;
+  if (tests) files[`.github/workflows/${tests}`] = readExampleTestsWorkflow();
   if (signing.kind === "ssh") files[ALLOWED_SIGNERS_PATH] = `${signing.email} namespaces="git" ${signing.publicKey}\n`;
   return files;
 }

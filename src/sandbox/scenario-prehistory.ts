@@ -19,6 +19,7 @@ export interface PrehistoryInput {
   readonly releases: { readonly v67: ReleaseTag; readonly rc1: ReleaseTag };
   readonly signing: ScenarioSigning;
   readonly forgeUrl: string;
+  readonly testsWorkflow?: boolean;
 }
 
 /**
@@ -29,7 +30,9 @@ export interface PrehistoryInput {
 export async function buildPrehistory(input: PrehistoryInput): Promise<void> {
   const { upstream, maintainer, clock } = input;
   const t = (text: string) => parseGitTime(text);
-  const config = buildScenarioConfig(input.variant, upstream.url, input.signing);
+  const config = buildScenarioConfig(input.variant, upstream.url, input.signing, {
+    testsWorkflow: input.testsWorkflow ?? false,
+  });
   const main = await maintainer.repo.commit({
     parents: [],
     files: buildDefaultBranchFiles(config, input.signing),

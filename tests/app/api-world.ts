@@ -34,6 +34,7 @@ const READS = [
   "GET /app",
   "GET /app/installations",
   "GET /installation/repositories",
+  "GET /repos/{owner}/{repo}",
   "GET /repos/{owner}/{repo}/contents/{path}",
   "GET /repos/{owner}/{repo}/issues",
   "GET /repos/{owner}/{repo}/labels/{name}",
@@ -238,6 +239,8 @@ export class ApiWorld {
             repositories: [{ name: s.repo, full_name: `${s.owner}/${s.repo}`, owner: { login: s.owner } }],
           },
         ];
+      case "GET /repos/{owner}/{repo}":
+        return [200, { name: s.repo, full_name: `${s.owner}/${s.repo}`, default_branch: "main" }];
       case "GET /repos/{owner}/{repo}/contents/{path}": {
         const text = s.files.get(parts.slice(5).join("/"));
         if (text === undefined) return [404, { message: "Not Found" }];

@@ -56,10 +56,10 @@ test("the first run after v6.8 is out opens the v6.9 tracking issue (label, chec
   assert.ok(body.startsWith(`${TRACKING_MARKER}\n**Upstream:** merge window, day 2 (v6.8 tagged 2024-03-10)`), body);
   // The fixture's next holds a merge of another tree: no rebase is possible, so copying it is what is due.
   for (const step of [
-    "➖ **Decide whether to rebase next onto the release**: skipped, next holds merges of others' history",
-    "👉 **Copy next to stable-6.9**: due",
-    "⛔ **Signed tag on stable-6.9**: blocked",
-    "⛔ **[GIT PULL] request written**: blocked",
+    "➖ **Decide whether to rebase next onto the release** (not needed): next holds merges of others' history",
+    "👉 **Copy next to stable-6.9** (to do now)",
+    "⛔ **Signed tag on stable-6.9** (waiting on an earlier step)",
+    "⛔ **[GIT PULL] request written** (waiting on an earlier step)",
   ]) {
     assert.ok(body.includes(`- ${step}`), `checklist line ${step}`);
   }

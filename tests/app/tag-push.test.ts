@@ -62,7 +62,10 @@ test("a valid signed tag gets a success check run on its commit, and the [GIT PU
     /^ {2}https:\/\/git\.kernel\.org\/pub\/scm\/linux\/kernel\/git\/pcmoore\/selinux\.git\n {4}tags\/selinux-pr-20240312$/m,
   );
   assert.match(mail.body.body, /<!-- merge-window:request-pull:selinux-pr-20240312 -->$/);
-  assert.match(only(writes, ISSUE).body.body, /`selinux-pr-20240312` → [0-9a-f]{12} on stable-6\.9: valid/);
+  assert.match(
+    only(writes, ISSUE).body.body,
+    /\[`selinux-pr-20240312`\]\(\.\.\/tree\/selinux-pr-20240312\) → [0-9a-f]{12} on stable-6\.9: valid \(/,
+  );
 });
 
 test("unsigned and impossibly dated tags get failure check runs whose summary names each problem code", async (t) => {

@@ -92,7 +92,7 @@ describe("variant C: a whole cycle of the dev model, with the tag sweep", () => 
     assert.match(findComment(issue, "advise-rebase:v6.8-rc1")!.body, /for `dev` onto `v6\.8-rc1`/);
     assert.ok(
       readChecklist(issue.body).includes(
-        "✅ Duplicate dev into stable-6.9: done, stable-6.9 at " +
+        "✅ Duplicate dev into stable-6.9 (done): stable-6.9 at " +
           (await replay.forge.refs(OWNER, REPO)).get("refs/heads/stable-6.9")!.sha.slice(0, 12),
       ),
     );

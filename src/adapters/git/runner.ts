@@ -59,6 +59,27 @@ export function buildGitEnv(extra: Readonly<Record<string, string>> = {}): Recor
   return env;
 }
 
+/** Receives every git process's subcommand, duration and outcome (the server's metrics); one per process. */
+export type GitObserver = (command: string, ms: number, ok: boolean) => void;
+let gitObserver: GitObserver | null = null;
+export function observeGit(observer: GitObserver | null): void {
+  gitObserver = observer;
+}
+
+/** Runs `git args` through `raw`, reporting its duration to the observer. */
+async function timed(raw: (args: string[]) => Promise<string>, args: readonly string[]): Promise<string> {
+  const started = performance.now();
+  const command = args.find((arg) => !arg.startsWith("-") && !arg.includes("=")) ?? "git";
+  try {
+    const out = await raw([...args]);
+    gitObserver?.(command, performance.now() - started, true);
+    return out;
+  } catch (error) {
+    gitObserver?.(command, performance.now() - started, false);
+    throw error;
+  }
+}
+
 export function createGitRunner(dir: string, options: GitRunnerOptions = {}): GitRunner {
   const networkMs = options.timeouts?.networkMs ?? GIT_LIMITS.networkTimeoutMs;
   const localMs = options.timeouts?.localMs ?? GIT_LIMITS.localTimeoutMs;
@@ -69,7 +90,7 @@ export function createGitRunner(dir: string, options: GitRunnerOptions = {}): Gi
     const isNetwork = NETWORK_COMMANDS.has(command);
     const release = await acquireGitSlot();
     try {
-      return await (isNetwork ? network : local).raw([...args]);
+      return await timed((argv) => (isNetwork ? network : local).raw(argv), args);
     } catch (error) {
       if (error instanceof GitPluginError && error.plugin === "timeout") {
         const seconds = Math.round((isNetwork ? networkMs : localMs) / 1000);

@@ -2,6 +2,7 @@
 import { InputError } from "../../domain/errors.ts";
 import { isPermission } from "../../domain/commands.ts";
 import { assertSafeRefName } from "../../domain/names.ts";
+import { assertObjectId } from "../git/inputs.ts";
 import type { GitHubPort, TrackingIssue } from "../../ports.ts";
 import {
   createRouteCaller,
@@ -204,11 +205,17 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
 
     ...createRepoWrites(call, list, { owner, repo, appSlug }),
 
-    async dispatchWorkflow(workflow, ref) {
+    async dispatchWorkflow(workflow, target) {
+      const inputs = {
+        ref: assertSafeRefName(target.ref, "workflow ref"),
+        sha: assertObjectId(target.sha, "workflow sha"),
+      };
+      const { data } = await call("GET /repos/{owner}/{repo}", at);
       await call("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
         ...at,
         workflow_id: assertWorkflow(workflow),
-        ref: assertSafeRefName(ref, "workflow ref"),
+        ref: assertSafeRefName(data.default_branch, "default branch"),
+        inputs,
         request: NO_RETRY,
       });
     },

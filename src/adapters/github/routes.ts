@@ -4,6 +4,7 @@ import type { RouteCaller, RouteLister } from "./http.ts";
 
 /** Every REST route the adapter calls; the route caller accepts nothing else, and `tsc` checks each exists. */
 export const ROUTES_USED = [
+  "GET /repos/{owner}/{repo}",
   "GET /repos/{owner}/{repo}/contents/{path}",
   "GET /repos/{owner}/{repo}/issues",
   "POST /repos/{owner}/{repo}/issues",

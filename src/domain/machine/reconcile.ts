@@ -202,15 +202,16 @@ function dispatchWeeklyTests({ facts, settings, now }: Situation, ledger: Effect
   const weekdayIndex = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday = 0
   if (weekdayIndex < WEEKDAYS.indexOf(settings.tests.weekday)) return;
   const monday = addDays(today, -weekdayIndex);
-  const refs = [
-    facts.source?.name,
-    newestStable(
-      facts.stableBranches.map((b) => b.name),
-      settings.branches.stable,
-    ),
-  ].filter((ref): ref is string => Boolean(ref));
-  if (refs.length === 0) return;
-  ledger.emit({ type: "dispatch-tests", key: `tests:week-of-${monday}`, refs });
+  const stable = newestStable(
+    facts.stableBranches.map((b) => b.name),
+    settings.branches.stable,
+  );
+  const targets = [
+    ...(facts.source ? [{ ref: facts.source.name, sha: facts.source.sha }] : []),
+    ...facts.stableBranches.filter((b) => b.name === stable).map((b) => ({ ref: b.name, sha: b.sha })),
+  ];
+  if (targets.length === 0) return;
+  ledger.emit({ type: "dispatch-tests", key: `tests:week-of-${monday}`, targets });
 }
 
 function newestStable(names: readonly string[], template: string): string | undefined {

@@ -7,7 +7,7 @@ import type { Effect } from "../effects.ts";
 import type { Memory, RepoFacts } from "../facts.ts";
 import type { MachineSettings } from "../settings.ts";
 import type { StepStatus } from "../steps.ts";
-import { renderBody, renderTitle, type TrackingIssue } from "../tracking-issue.ts";
+import { renderBody, renderTitle, withoutStamps, type TrackingIssue } from "../tracking-issue.ts";
 import { handleCommand } from "./commands.ts";
 import type { MachineEvent } from "./events.ts";
 import { handlePullRequest } from "./pulls.ts";
@@ -97,7 +97,8 @@ function conclude(
   const openingBody = issue?.body ?? (effects[0]?.type === "open-tracking-issue" ? effects[0].body : null);
   // A closed issue (the cycle's pull request merged) is only rewritten when memory changed.
   const quiet = issue !== null && !issue.open && ledger.memory === before.memory;
-  if (!quiet && (body !== openingBody || (issue && issue.title !== title)))
+  const changed = openingBody === null || withoutStamps(body) !== withoutStamps(openingBody);
+  if (!quiet && (changed || (issue && issue.title !== title)))
     effects.push({
       type: "update-tracking-issue",
       title,

@@ -103,6 +103,8 @@ export async function createForge(options: ForgeOptions = {}): Promise<Forge> {
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", urls.api);
+    // GitHub Enterprise's layout (what Probot calls with GHE_HOST): the same REST routes under /api/v3.
+    if (url.pathname.startsWith("/api/v3/")) url.pathname = url.pathname.slice("/api/v3".length);
     const git = matchGitPath(url.pathname);
     const handled = git
       ? handleGitRequest(ctx, root, req, res, url, git).then(({ status, actor }) => ({

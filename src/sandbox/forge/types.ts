@@ -100,6 +100,8 @@ export type WorkflowConclusion = "success" | "failure" | "cancelled" | "skipped"
 export interface ForgeWorkflowRun {
   readonly id: number;
   readonly workflowId: number;
+  /** The run's title (`display_title`): the workflow's `run-name` with its inputs, else its name. */
+  readonly title: string;
   readonly path: string;
   readonly name: string;
   readonly runNumber: number;

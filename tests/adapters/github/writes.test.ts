@@ -209,11 +209,19 @@ describe("readConfigFile, dispatchWorkflow, listPullRequestCommitMessages", () =
     assertDone(h);
   });
 
-  it("dispatches the workflow on a ref", async () => {
+  it("dispatches the workflow on the default branch, naming the branch and commit to test as inputs", async () => {
     const h = createHarness();
-    nock(API).post(`${REPO_PATH}/actions/workflows/selinux-testsuite.yml/dispatches`, { ref: "stable-7.0" }).reply(204);
-    await h.adapter.dispatchWorkflow("selinux-testsuite.yml", "stable-7.0");
-    await assert.rejects(h.adapter.dispatchWorkflow("selinux-testsuite.yml", "-x"), InputError);
+    nock(API)
+      .get(REPO_PATH)
+      .reply(200, { default_branch: "main" })
+      .post(`${REPO_PATH}/actions/workflows/selinux-testsuite.yml/dispatches`, {
+        ref: "main",
+        inputs: { ref: "stable-7.0", sha: SHA },
+      })
+      .reply(204);
+    await h.adapter.dispatchWorkflow("selinux-testsuite.yml", { ref: "stable-7.0", sha: SHA });
+    await assert.rejects(h.adapter.dispatchWorkflow("selinux-testsuite.yml", { ref: "-x", sha: SHA }), InputError);
+    await assert.rejects(h.adapter.dispatchWorkflow("selinux-testsuite.yml", { ref: "next", sha: "HEAD" }), InputError);
     assertDone(h);
   });
 

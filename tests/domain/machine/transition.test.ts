@@ -137,7 +137,7 @@ test("variant A (seed): rebase decision at window open, stable-6.9 on command, t
   assert.match(replies[0]!, /rebase decision is not settled/);
   assert.match(replies[1]!, /rebasing `next` \([0-9a-f]{12}\) onto `v6\.8`/);
   assert.equal(world.state.issue?.open, false);
-  assert.match(world.state.issue.body, /Merged upstream\*\*: done/);
+  assert.match(world.state.issue.body, /Merged upstream\*\* \(done\)/);
 });
 
 test("variant B (rc1 rebase): decision at rc1, rebase refused after rc1's week, stable-6.9 automatic at window open", () => {

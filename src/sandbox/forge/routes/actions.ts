@@ -54,6 +54,7 @@ export const dispatchWorkflow: RouteHandler<
     workflowId: workflow.id,
     path: workflow.path,
     name: definition.name ?? workflow.path,
+    title: renderRunName(definition.runName, body.inputs ?? {}) ?? definition.name ?? workflow.path,
     runNumber: repo.workflowRuns.filter((existing) => existing.workflowId === workflow.id).length + 1,
     headBranch: body.ref.replace(/^refs\/(heads|tags)\//, ""),
     headSha: sha,
@@ -80,16 +81,28 @@ export const dispatchWorkflow: RouteHandler<
   };
 };
 
-function readWorkflow(text: string): { name?: string; dispatchable: boolean } | undefined {
+/** GitHub's `run-name:` with `${{ inputs.x }}` filled in (the only expressions the forge understands). */
+function renderRunName(template: string | undefined, inputs: Record<string, unknown>): string | undefined {
+  return template?.replace(/\$\{\{\s*(?:github\.event\.)?inputs\.([A-Za-z_][\w-]*)\s*\}\}/g, (_all, name: string) => {
+    const value = inputs[name];
+    return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
+  });
+}
+
+function readWorkflow(text: string): { name?: string; runName?: string; dispatchable: boolean } | undefined {
   try {
-    const doc = parseYaml(text) as { name?: unknown; on?: unknown; true?: unknown } | null;
+    const doc = parseYaml(text) as { name?: unknown; "run-name"?: unknown; on?: unknown; true?: unknown } | null;
     // YAML 1.1 readers turn a bare `on:` into `true:`; accept both spellings.
     const on = doc?.on ?? doc?.true;
     const dispatchable =
       on === "workflow_dispatch" ||
       (Array.isArray(on) && on.includes("workflow_dispatch")) ||
       (typeof on === "object" && on !== null && "workflow_dispatch" in on);
-    return { ...(typeof doc?.name === "string" ? { name: doc.name } : {}), dispatchable };
+    return {
+      ...(typeof doc?.name === "string" ? { name: doc.name } : {}),
+      ...(typeof doc?.["run-name"] === "string" ? { runName: doc["run-name"] } : {}),
+      dispatchable,
+    };
   } catch {
     return undefined;
   }
@@ -130,7 +143,7 @@ async function emitWorkflowRun(
     head_branch: run.headBranch,
     head_sha: run.headSha,
     path: run.path,
-    display_title: run.name,
+    display_title: run.title,
     run_number: run.runNumber,
     event: "workflow_dispatch",
     status: run.status,
