@@ -4,7 +4,6 @@ import type { SigningKey } from "./adapters/git/index.ts";
 import type { Config } from "./config/load.ts";
 import type { Effect } from "./domain/effects.ts";
 import { renderCode, renderCodeBlock, renderText } from "./domain/markdown.ts";
-import { renderName } from "./domain/names.ts";
 import { renderMailIntro, renderPullRequestMail, renderRequestPull, renderSubject } from "./domain/request-pull.ts";
 import { settleBody, type EffectFailure } from "./domain/outcome.ts";
 import { dateStampOf } from "./domain/time.ts";

@@ -1,6 +1,6 @@
 // One whole kernel cycle, v6.8-rc1 → v6.8 → the v6.9 merge window → Linus merges the pull request, as a list of
 // dated steps per process variant. Tests and `npm run demo` run the same steps against a replay.
-import { buildProcess, RC1_DECISION_VARIANTS, usesDevBranches, type VariantId } from "../domain/process.ts";
+import { RC1_DECISION_VARIANTS, usesDevBranches, type VariantId } from "../domain/process.ts";
 import type { DeliverOptions } from "./forge/index.ts";
 import { OWNER, REPO, type Replay } from "./replay.ts";
 import { findTrackingIssue } from "./replay-state.ts";
