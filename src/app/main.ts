@@ -89,7 +89,8 @@ async function main(): Promise<number> {
     ...(process.env.MERGE_WINDOW_GNUPGHOME ? { gnupgHome: process.env.MERGE_WINDOW_GNUPGHOME } : {}),
   });
   // Our own server around Probot's middleware (not probot's run()): the body cap and timeouts live there.
-  const probot = createProbot();
+  // createProbot() alone logs at "warn" (probot run() says "info"): keep the operator's info lines.
+  const probot = createProbot({ env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "info" } });
   const server = createWebhookServer(await createNodeMiddleware(appFn, { probot }));
   const port = Number(process.env.PORT ?? 3000);
   await new Promise<void>((resolve) => server.listen(port, process.env.HOST, resolve));

@@ -73,6 +73,13 @@ async function startBuilt(t: { after(fn: () => unknown): void }, env: Record<str
   return { base: `http://127.0.0.1:${port}`, output: () => output };
 }
 
+/** Waits until the server's output matches `pattern`; fails showing the output after WAIT_MS. */
+async function waitForOutput(server: Started, pattern: RegExp) {
+  const deadline = Date.now() + WAIT_MS;
+  while (Date.now() < deadline && !pattern.test(server.output())) await new Promise((done) => setTimeout(done, 100));
+  assert.match(server.output(), pattern);
+}
+
 /** Polls `path` until `accept` holds for its answer; fails naming the last answer after WAIT_MS. */
 async function waitFor(server: Started, path: string, accept: (status: number, body: string) => boolean) {
   const deadline = Date.now() + WAIT_MS;
@@ -138,7 +145,8 @@ test("the built server, .env with wrong credentials then the forge's: healthz, r
     const server = await startBuilt(t, forgeEnv(forge, forge.app.id, forge.app.privateKey));
     const ready = await waitFor(server, "/readyz", (status) => status === 200);
     assert.equal(ready.body, "ready\n");
-    assert.match(server.output(), /credentials verified, running as app \\?"merge-window\\?"/);
+    // The log line and the readiness answer travel separately (pino writes asynchronously): wait for the line.
+    await waitForOutput(server, /credentials verified, running as app \\?"merge-window\\?"/);
     const metrics = await waitFor(server, "/metrics", (status) => status === 200);
     assert.match(metrics.body, /^merge_window_github_requests_total\{route="GET \/app",status="200"\} \d+$/m);
     assert.match(metrics.body, /^merge_window_github_requests_total\{route="GET \/app\/installations",status="200"\}/m);
