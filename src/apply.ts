@@ -169,7 +169,8 @@ async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): 
         title: effect.valid
           ? `${effect.tag} is a valid pull-request tag`
           : `${effect.tag}: ${effect.problems.length} problem(s)`,
-        // The adapter lists `problems` under the summary itself (one line per code); listing them here too doubled them.
+        // The adapter lists `problems` under the summary itself (one line per code); listing them here too doubled
+        // them.
         summary: effect.valid
           ? "Name, date, signature, branch and message all check out."
           : `${renderCode(effect.tag)} cannot be sent as a pull-request tag until these are fixed:`,

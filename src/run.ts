@@ -205,14 +205,16 @@ async function loadConfig(trigger: Trigger, deps: RunDeps): Promise<{ config: Co
   }
   const message = formatConfigErrors(parsed.errors);
   const lastGood = deps.configs.get(key);
-  deps.log(
-    `${key}: ${DEFAULT_CONFIG_PATH} is invalid; ${lastGood ? "keeping the last good configuration" : "no good configuration yet"}:\n${message}`,
-  );
+  const fallback = lastGood ? "keeping the last good configuration" : "no good configuration yet";
+  deps.log(`${key}: ${DEFAULT_CONFIG_PATH} is invalid; ${fallback}:\n${message}`);
   if (deps.configs.firstReport(key, message)) await reportConfigErrors(trigger, message, lastGood, deps);
   return lastGood ? { config: lastGood } : { errors: parsed.errors };
 }
 
-/** The file parsed; null when absent. A file the adapter refuses to read (a directory, too large, not UTF-8) is a config error too. */
+/**
+ * The file parsed; null when absent. A file the adapter refuses to read (a directory, too large, not UTF-8) is a config
+ * error too.
+ */
 async function readConfig(github: GitHubPort): Promise<ConfigResult | null> {
   let text: string | null;
   try {
@@ -230,7 +232,10 @@ async function reportConfigErrors(
   lastGood: Config | undefined,
   deps: RunDeps,
 ): Promise<void> {
-  const summary = `${message}\n\n${lastGood ? "merge-window keeps working with the last good configuration." : "merge-window does nothing until the file is fixed."}`;
+  const consequence = lastGood
+    ? "merge-window keeps working with the last good configuration."
+    : "merge-window does nothing until the file is fixed.";
+  const summary = `${message}\n\n${consequence}`;
   if (trigger.kind === "push" && trigger.ref.startsWith("refs/heads/") && /^[0-9a-f]{40}$/.test(trigger.sha)) {
     await deps.github.reportCheckRun({
       sha: trigger.sha,

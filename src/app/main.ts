@@ -45,7 +45,10 @@ export function renderMissingCredentials(missing: readonly string[]): string {
   ].join("\n");
 }
 
-/** MERGE_WINDOW_SIGNING_KEY, checked at start with the git layer's own rules (a key it would refuse later is refused now). */
+/**
+ * MERGE_WINDOW_SIGNING_KEY, checked at start with the git layer's own rules (a key it would refuse later is refused
+ * now).
+ */
 export function parseSigningKey(value: string | undefined): SigningKey | null {
   if (!value) return null;
   const colon = value.indexOf(":");
@@ -57,7 +60,8 @@ export function parseSigningKey(value: string | undefined): SigningKey | null {
     // reported below, naming the variable
   }
   throw new Error(
-    `MERGE_WINDOW_SIGNING_KEY ${JSON.stringify(value)}: expected gpg:<16- or 40-digit hex key id> or ssh:<absolute path of an existing key file>`,
+    `MERGE_WINDOW_SIGNING_KEY ${JSON.stringify(value)}: expected gpg:<16- or 40-digit hex key id> or ` +
+      `ssh:<absolute path of an existing key file>`,
   );
 }
 

@@ -15,17 +15,23 @@ export const JOBS: readonly ScheduledJob[] = [
   {
     name: "poll-upstream",
     cron: "*/10 * * * *",
-    why: "Linus tags releases and rcs on Sunday afternoons (US time), with no webhook to us: fetch upstream's tags once per upstream URL, and run every repository that follows it when one appeared.",
+    why:
+      "Linus tags releases and rcs on Sunday afternoons (US time), with no webhook to us: fetch upstream's tags " +
+      "once per upstream URL, and run every repository that follows it when one appeared.",
   },
   {
     name: "reconcile",
     cron: "17 * * * *",
-    why: "Hourly: reminders whose moment came, the tag sweep (GitHub sends no event when more than three tags are pushed at once), merges upstream, automatic steps.",
+    why:
+      "Hourly: reminders whose moment came, the tag sweep (GitHub sends no event when more than three tags are " +
+      "pushed at once), merges upstream, automatic steps.",
   },
   {
     name: "weekly-tests",
     cron: "45 5 * * *",
-    why: "Daily: the machine dispatches the test workflow once per ISO week, on the configured weekday or the first run after it.",
+    why:
+      "Daily: the machine dispatches the test workflow once per ISO week, on the configured weekday or the " +
+      "first run after it.",
   },
 ];
 

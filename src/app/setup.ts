@@ -59,7 +59,8 @@ export function writeManifestWebhookUrl(manifestPath: string, url: string): stri
 export async function askWebhookUrl(input: NodeJS.ReadStream = process.stdin): Promise<string> {
   if (!input.isTTY)
     throw new Error(
-      `--setup needs the public URL GitHub will send webhooks to: npm start -- --setup --webhook-url https://your.host${WEBHOOK_PATH}` +
+      `--setup needs the public URL GitHub will send webhooks to: npm start -- --setup --webhook-url ` +
+        `https://your.host${WEBHOOK_PATH}` +
         " (or a webhook proxy such as https://smee.io/<channel>)",
     );
   const rl = createInterface({ input, output: process.stdout });

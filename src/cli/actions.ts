@@ -46,7 +46,8 @@ export async function runRebase(args: CommandArgs, io: CliIo): Promise<number> {
     args,
     io,
     [
-      `rebase ${branch} (${old.slice(0, 12)}, ${advice.ownCommits} own commit(s)) onto ${onto}, in a temporary worktree`,
+      `rebase ${branch} (${old.slice(0, 12)}, ${advice.ownCommits} own commit(s)) onto ${onto}, in a ` +
+        `temporary worktree`,
       `check every commit is still there (patch-id), then push the backup ${backupRef}`,
       `push ${branch} to ${session.remote} only if it is still ${old.slice(0, 12)} (lease)`,
     ],
@@ -66,7 +67,8 @@ export async function runRebase(args: CommandArgs, io: CliIo): Promise<number> {
     args,
     io,
     { ...result, local },
-    `rebased ${branch} onto ${onto}: ${result.oldSha.slice(0, 12)} -> ${result.newSha.slice(0, 12)}; backup ${result.backupRef} on ${session.remote}\n${local}`,
+    `rebased ${branch} onto ${onto}: ${result.oldSha.slice(0, 12)} -> ${result.newSha.slice(0, 12)}; ` +
+      `backup ${result.backupRef} on ${session.remote}\n${local}`,
   );
 }
 
@@ -87,7 +89,8 @@ export async function runCreateStable(args: CommandArgs, io: CliIo): Promise<num
     );
   if (there !== null)
     throw new CliFailure(
-      `${name} already exists on ${session.remote} at ${there.slice(0, 12)}, not at ${cycle.sourceBranch} (${sha.slice(0, 12)}); it is never moved`,
+      `${name} already exists on ${session.remote} at ${there.slice(0, 12)}, not at ${cycle.sourceBranch} ` +
+        `(${sha.slice(0, 12)}); it is never moved`,
     );
   const decision = await confirmPlan(
     args,
@@ -115,7 +118,8 @@ async function readInSync(session: Parameters<typeof localSha>[0], io: CliIo, re
   const there = remoteSha(await readPushRemote(session, io, session.remote), ref);
   if (there !== here)
     throw new CliFailure(
-      `${branch} is ${here.slice(0, 12)} here but ${there?.slice(0, 12) ?? "absent"} on ${session.remote}: push or pull it first`,
+      `${branch} is ${here.slice(0, 12)} here but ${there?.slice(0, 12) ?? "absent"} on ${session.remote}: ` +
+        `push or pull it first`,
     );
   return here;
 }

@@ -36,7 +36,9 @@ const OPTIONS: Record<OptionName, OptionSpec> = {
   upstream: {
     type: "string",
     value: "REMOTE|PATH|URL",
-    help: "where Linus' v* tags come from: a remote of the clone, a path or a URL (default: the clone's own v* tags; only a remote or URL is fetched)",
+    help:
+      "where Linus' v* tags come from: a remote of the clone, a path or a URL (default: the clone's own v* " +
+      "tags; only a remote or URL is fetched)",
   },
   config: {
     type: "string",
@@ -60,7 +62,9 @@ const OPTIONS: Record<OptionName, OptionSpec> = {
   base: {
     type: "string",
     value: "REV",
-    help: "a tag or full commit id to start from (default: the previous tag on the branch, else the branch's upstream base)",
+    help:
+      "a tag or full commit id to start from (default: the previous tag on the branch, else the branch's " +
+      "upstream base)",
   },
   style: {
     type: "string",
@@ -97,7 +101,8 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   },
   "advise-rebase": {
     summary:
-      "how far next is behind its rebase target, upstream changes in the subsystem paths, a trial rebase (changes nothing)",
+      "how far next is behind its rebase target, upstream changes in the subsystem paths, a trial rebase " +
+      "(changes nothing)",
     options: [...COMMON, "onto", "json"],
   },
   "tag-name": {
@@ -106,7 +111,8 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   },
   "check-tag": {
     summary:
-      "checks one tag: name, date, annotated, signed by an allowed key, on a stable branch, message (exit 1 when invalid)",
+      "checks one tag: name, date, annotated, signed by an allowed key, on a stable branch, message (exit 1 " +
+      "when invalid)",
     argument: "TAG",
     options: ["repo", "config", "subsystem", "at", "remote", "json"],
   },

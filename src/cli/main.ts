@@ -54,7 +54,8 @@ export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Pr
   }
   if (!isCommandName(name)) {
     io.stderr(
-      `merge-window: unknown command ${JSON.stringify(name)} (commands: ${Object.keys(HANDLERS).join(", ")}; see merge-window --help)\n`,
+      `merge-window: unknown command ${JSON.stringify(name)} (commands: ${Object.keys(HANDLERS).join(", ")}; ` +
+        `see merge-window --help)\n`,
     );
     return 2;
   }

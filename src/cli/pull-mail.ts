@@ -42,7 +42,9 @@ export async function renderCliMail(git: GitRunner, request: MailRequest): Promi
     to: config.pullRequest.to,
     cc: config.pullRequest.cc,
     greeting: config.pullRequest.greeting,
-    intro: `Here are the ${config.subsystem} ${request.window ? "patches" : "fixes"} for ${what}.\n\n<summary of the notable changes>`,
+    intro:
+      `Here are the ${config.subsystem} ${request.window ? "patches" : "fixes"} for ${what}.\n\n` +
+      `<summary of the notable changes>`,
     signoff: config.pullRequest.signoff ?? "",
     body: request.body,
   });

@@ -138,7 +138,8 @@ export async function loadCliConfig(
     if (!subsystem) {
       throw new InputError(
         "no-config",
-        `no configuration in ${repo.dir}: give --config FILE or --subsystem NAME, or add ${DEFAULT_CONFIG_PATH} (no *-pr-* tag to infer the subsystem from)`,
+        `no configuration in ${repo.dir}: give --config FILE or --subsystem NAME, or ` +
+          `add ${DEFAULT_CONFIG_PATH} (no *-pr-* tag to infer the subsystem from)`,
       );
     }
     return { config: defaultConfig(subsystem), source: `built-in defaults for ${subsystem}` };
@@ -203,7 +204,9 @@ async function resolveUpstream(
   return { kind: "url", url: path };
 }
 
-/** A remote whose fetch URL is upstream.url (either scheme, with or without .git), else one named upstream or torvalds. */
+/**
+ * A remote whose fetch URL is upstream.url (either scheme, with or without .git), else one named upstream or torvalds.
+ */
 export async function findUpstreamRemote(runner: GitRunner, configuredUrl: string): Promise<string | null> {
   const output = (await runner.tryRun(["config", "--get-regexp", "^remote\\..*\\.url$"])) ?? "";
   const remotes = output

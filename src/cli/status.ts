@@ -123,9 +123,11 @@ export function buildStatusReport(
 
 /** A few lines for a terminal. */
 export function renderStatusText(report: StatusReport, snapshot: CycleSnapshot): string {
-  const target = `v${report.target}${report.targetCertain ? "" : ` (not settled: ${[report.target, ...report.targetAlternatives].join(" or ")})`}`;
+  const options = [report.target, ...report.targetAlternatives].join(" or ");
+  const target = `v${report.target}${report.targetCertain ? "" : ` (not settled: ${options})`}`;
   const next = report.next
-    ? `${report.next.branch} on ${report.next.base ?? "no upstream tag"}, ${report.next.ahead} commit(s) ahead${report.next.foreignMerges ? ", with merges of others' history" : ""}`
+    ? `${report.next.branch} on ${report.next.base ?? "no upstream tag"}, ${report.next.ahead} commit(s) ` +
+      `ahead${report.next.foreignMerges ? ", with merges of others' history" : ""}`
     : "no next branch";
   const width = Math.max(...report.steps.map((step) => step.id.length));
   return [

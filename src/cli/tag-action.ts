@@ -41,7 +41,8 @@ export async function runTag(args: CommandArgs, io: CliIo): Promise<number> {
   const onRemote = remoteSha(refs, `refs/heads/${branch}`);
   if (onRemote !== sha)
     throw new CliFailure(
-      `${branch} is ${sha.slice(0, 12)} here but ${onRemote?.slice(0, 12) ?? "absent"} on ${session.remote}: push the branch first, then tag`,
+      `${branch} is ${sha.slice(0, 12)} here but ${onRemote?.slice(0, 12) ?? "absent"} on ${session.remote}: ` +
+        `push the branch first, then tag`,
     );
   const signing = await readSigningKey(session, args.values.key);
   if (args.values.at !== undefined)
@@ -53,7 +54,8 @@ export async function runTag(args: CommandArgs, io: CliIo): Promise<number> {
     args,
     io,
     [
-      `sign ${name} at ${branch} (${sha.slice(0, 12)}) with ${signing.kind === "gpg" ? `GPG key ${signing.keyId}` : signing.keyFile}`,
+      `sign ${name} at ${branch} (${sha.slice(0, 12)}) ` +
+        `with ${signing.kind === "gpg" ? `GPG key ${signing.keyId}` : signing.keyFile}`,
       `message: ${message}`,
       `push it to ${session.remote} only if no tag of that name exists there`,
     ],

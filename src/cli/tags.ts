@@ -79,9 +79,16 @@ export async function runCheckTag(args: CommandArgs, io: CliIo): Promise<number>
     ? await describeOnRemote(session, io, `refs/tags/${tag}`, facts.object)
     : { ok: false, note: `tag ${tag} does not exist` };
   if (args.values.json) {
-    io.stdout(
-      `${JSON.stringify({ tag, valid: verdict.valid, stableBranch: verdict.stableBranch, signer, onRemote: remote.ok, remoteNote: remote.note, problems }, null, 2)}\n`,
-    );
+    const report = {
+      tag,
+      valid: verdict.valid,
+      stableBranch: verdict.stableBranch,
+      signer,
+      onRemote: remote.ok,
+      remoteNote: remote.note,
+      problems,
+    };
+    io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     const lines = [
       verdict.valid ? `${tag}: valid${verdict.stableBranch ? ` (on ${verdict.stableBranch})` : ""}` : `${tag}: invalid`,

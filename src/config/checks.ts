@@ -52,7 +52,10 @@ function describeRefTemplateProblem(template: string): string | undefined {
       const same =
         parsed && Object.entries(parsed.fields).every(([field, value]) => sample[field as keyof NameFields] === value);
       if (!same)
-        return `renders ${JSON.stringify(name)}, which cannot be read back into its fields; put a separator between fields`;
+        return (
+          `renders ${JSON.stringify(name)}, which cannot be read back into its fields; put a separator between ` +
+          `fields`
+        );
     }
   } catch (error) {
     if (error instanceof InputError) return error.message;
@@ -117,7 +120,10 @@ export function describePathProblem(path: string): string | undefined {
   if (path.startsWith("/")) return 'must be relative to the repository root (no leading "/")';
   if (path.startsWith("-")) return 'must not start with "-"';
   if (/[*?[\]]/.test(path)) {
-    return `is a path prefix, not a glob: write ${JSON.stringify(path.replace(/[*?[\]].*$/, ""))} to match everything it starts`;
+    return (
+      `is a path prefix, not a glob: write ${JSON.stringify(path.replace(/[*?[\]].*$/, ""))} to match ` +
+      `everything it starts`
+    );
   }
   if (!PATH_CHARACTERS.test(path)) return "may only contain A-Z a-z 0-9 . _ / , + -";
   if (path.split("/").some((part) => part === ".." || part === ".")) return 'must not contain "." or ".." components';

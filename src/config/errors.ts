@@ -2,7 +2,10 @@
 import { isMap, isSeq, isScalar, type Document, type LineCounter, type YAMLError } from "yaml";
 import type { z } from "zod";
 
-/** One problem in a config file. `key` is dotted (`cycle.lateThreshold`, `upstream.subsystemPaths[1]`); "" is the whole file. */
+/**
+ * One problem in a config file. `key` is dotted (`cycle.lateThreshold`, `upstream.subsystemPaths[1]`); "" is the whole
+ * file.
+ */
 export interface ConfigError {
   readonly file: string;
   readonly key: string;
@@ -29,7 +32,8 @@ export function formatConfigErrors(errors: readonly ConfigError[]): string {
   return errors
     .map(
       (error) =>
-        `${error.file}${error.line === undefined ? "" : `:${error.line}`}: ${error.key === "" ? "" : `${error.key}: `}${error.message}`,
+        `${error.file}${error.line === undefined ? "" : `:${error.line}`}: ` +
+        `${error.key === "" ? "" : `${error.key}: `}${error.message}`,
     )
     .join("\n");
 }
@@ -70,7 +74,10 @@ export const describeIssue: z.core.$ZodErrorMap = (issue) => {
     return `expected ${describeExpected(issue.expected)}, got ${describeValue(issue.input)}${hint}`;
   }
   if (issue.code === "invalid_value") {
-    return `expected ${issue.values.length === 1 ? "" : "one of "}${issue.values.map(String).join(", ")}; got ${describeValue(issue.input)}`;
+    return (
+      `expected ${issue.values.length === 1 ? "" : "one of "}${issue.values.map(String).join(", ")}; ` +
+      `got ${describeValue(issue.input)}`
+    );
   }
   return undefined;
 };

@@ -61,7 +61,9 @@ function deadlineIssues(config: ConfigShape): RuleIssue[] {
   if (cycle.rebaseByDay > cycle.sendByDay) {
     issues.push({
       path: ["cycle", "rebaseByDay"],
-      message: `is day ${cycle.rebaseByDay}, after cycle.sendByDay (day ${cycle.sendByDay}); the rebase comes before the pull request`,
+      message:
+        `is day ${cycle.rebaseByDay}, after cycle.sendByDay (day ${cycle.sendByDay}); the rebase comes before ` +
+        `the pull request`,
     });
   }
   // The process says when the rebase is decided; a deadline in -rc numbers must come before the cycle is late.
@@ -69,7 +71,9 @@ function deadlineIssues(config: ConfigShape): RuleIssue[] {
   if (decision.deadline?.kind === "rc" && decision.deadline.rc > cycle.lateThreshold) {
     issues.push({
       path: ["cycle", "rebaseDecisionByRc"],
-      message: `is rc${decision.deadline.rc}, after the late threshold (rc${cycle.lateThreshold}); decide the rebase before the cycle is late`,
+      message:
+        `is rc${decision.deadline.rc}, after the late threshold (rc${cycle.lateThreshold}); decide the rebase ` +
+        `before the cycle is late`,
     });
   }
   return issues;
@@ -86,13 +90,16 @@ function switchIssues(config: ConfigShape): RuleIssue[] {
     issues.push({
       path: ["automation", "deleteInvalidTags"],
       message:
-        "needs signing.allowedSigners or signing.allowedSignersFile; without them every tag would count as invalid and be deleted",
+        "needs signing.allowedSigners or signing.allowedSignersFile; without them every tag would count as " +
+        "invalid and be deleted",
     });
   }
   if (!permits(permissions.destructive, permissions.commands)) {
     issues.push({
       path: ["permissions", "destructive"],
-      message: `is ${permissions.destructive}, weaker than permissions.commands (${permissions.commands}); destructive commands need at least as much`,
+      message:
+        `is ${permissions.destructive}, weaker than permissions.commands (${permissions.commands}); destructive ` +
+        `commands need at least as much`,
     });
   }
   // GitHub lists pull requests as issues: a shared label would make deferred PRs look like tracking issues.

@@ -48,7 +48,8 @@ const tags = z
     name: branchTemplate({ allowed: NAME_FIELDS, requireOneOf: ["date", "version"] })
       .default("{subsystem}-pr-{date}")
       .describe(
-        "Tag name template; fields {subsystem} {date} {version} {rc}; must contain {date} or {version}. A second tag on one day gets -2, -3, …",
+        "Tag name template; fields {subsystem} {date} {version} {rc}; must contain {date} or {version}. A " +
+          "second tag on one day gets -2, -3, …",
       ),
     message: textTemplate({ allowed: NAME_FIELDS })
       .default("{subsystem}/stable-{version} PR {date}")
@@ -65,7 +66,8 @@ const signing = z
       .enum(["maintainer", "app"])
       .default("maintainer")
       .describe(
-        "maintainer: the app posts the exact `git tag -s` commands; app: the app signs with a key from its own environment (key material never goes in this file).",
+        "maintainer: the app posts the exact `git tag -s` commands; app: the app signs with a key from its " +
+          "own environment (key material never goes in this file).",
       ),
     allowedSigners: z
       .array(z.string().regex(/^[0-9A-Fa-f]{40}$/, "must be a 40-hex-digit GPG fingerprint without spaces"))
@@ -90,7 +92,8 @@ const upstream = z
       .array(checkedString(describePathProblem))
       .default([])
       .describe(
-        'Repository-relative path prefixes of the subsystem (e.g. "security/selinux/"); used to count upstream changes for rebase advice. Empty: not counted.',
+        'Repository-relative path prefixes of the subsystem (e.g. "security/selinux/"); used to count ' +
+          "upstream changes for rebase advice. Empty: not counted.",
       ),
   })
   .describe("The mainline tree whose clock the subsystem follows.");
@@ -107,7 +110,9 @@ const cycle = z
     rebaseDecisionByRc: boundedInt(2, 8)
       .default(2)
       .describe(
-        `${RC1_DECISION_VARIANTS.join(", ")} (the variants that decide the rebase after -rc1): a rebase is allowed until this -rc is tagged, and an open decision is overdue after it. At most cycle.lateThreshold. The other variants decide when the window opens and ignore it.`,
+        `${RC1_DECISION_VARIANTS.join(", ")} (the variants that decide the rebase after -rc1): a rebase is ` +
+          `allowed until this -rc is tagged, and an open decision is overdue after it. At most ` +
+          `cycle.lateThreshold. The other variants decide when the window opens and ignore it.`,
       ),
     fixesReminderDays: boundedInt(1, 60)
       .default(3)
@@ -168,7 +173,8 @@ const pullRequest = z
       .nullable()
       .default(null)
       .describe(
-        "Public fetch URL printed by request-pull (https:// or git://); null: the repository's own clone URL (e.g. https://github.com/OWNER/REPO.git).",
+        "Public fetch URL printed by request-pull (https:// or git://); null: the repository's own clone URL " +
+          "(e.g. https://github.com/OWNER/REPO.git).",
       ),
     style: z
       .enum(["git", "wrapped"])
@@ -243,7 +249,8 @@ export const configObjectSchema = z.strictObject({
     .enum(VARIANT_IDS)
     .default("rebase-at-window-open")
     .describe(
-      "rebase-at-window-open (A, the seed), rebase-at-rc1 (B), dev-model (C, dev/dev-staging) or stable-before-window (2016).",
+      "rebase-at-window-open (A, the seed), rebase-at-rc1 (B), dev-model (C, dev/dev-staging) or " +
+        "stable-before-window (2016).",
     ),
   timeZone: timeZone.default("UTC").describe("IANA time zone for day boundaries and {date}."),
   dryRun: z.boolean().default(false).describe("true: log every effect, change nothing."),

@@ -56,7 +56,10 @@ export interface UpstreamCalendar {
   readonly targetCertain: boolean;
   readonly targetAlternatives: readonly VersionNumber[];
   readonly expected: {
-    /** When the window (current, or next) most likely closes with -rc1: release day + 14 (history: 13–15 local, 12–15 in UTC). */
+    /**
+     * When the window (current, or next) most likely closes with -rc1: release day + 14 (history: 13–15 local, 12–15 in
+     * UTC).
+     */
     readonly windowClose: CalendarDay;
     readonly windowCloseRange: readonly [CalendarDay, CalendarDay];
     /** The most likely release day of the version under way (never assumes the newest rc is the last). */

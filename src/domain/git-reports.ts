@@ -12,7 +12,8 @@ const list = (items: readonly string[], max = 20) =>
 export function renderAdvice(advice: RebaseAdvice, branch: string): string {
   const lines = [`**Rebase advice** for ${renderCode(advice.branch ?? branch)} onto ${renderCode(advice.onto)}:`];
   lines.push(
-    `- based on ${renderCode(advice.base?.name ?? "no upstream tag")}, ${advice.behind ?? "?"} upstream commit(s) behind ${renderCode(advice.onto)}; ${advice.ownCommits} commit(s) of ours.`,
+    `- based on ${renderCode(advice.base?.name ?? "no upstream tag")}, ${advice.behind ?? "?"} upstream ` +
+      `commit(s) behind ${renderCode(advice.onto)}; ${advice.ownCommits} commit(s) of ours.`,
   );
   if (advice.upstreamPathChanges.length > 0)
     lines.push(
@@ -37,7 +38,8 @@ export function renderRebaseResult(result: RebaseResult, branch: string): string
   switch (result.status) {
     case "rebased":
       return [
-        `Rebased ${renderCode(result.branch)} onto ${renderCode(result.onto)}: ${result.oldSha.slice(0, 12)} → ${result.newSha.slice(0, 12)}.`,
+        `Rebased ${renderCode(result.branch)} onto ${renderCode(result.onto)}: ${result.oldSha.slice(0, 12)} ` +
+          `→ ${result.newSha.slice(0, 12)}.`,
         `The old ${renderCode(result.branch)} is kept at ${renderCode(result.backupRef)}.`,
         "",
         "<details><summary>git range-diff</summary>",
@@ -53,9 +55,13 @@ export function renderRebaseResult(result: RebaseResult, branch: string): string
       const extra = result.conflicts?.length
         ? `\nConflicting files:\n${list(result.conflicts)}`
         : result.missing?.length
-          ? `\nCommits missing after the rebase:\n${list(result.missing.map((commit) => `${commit.sha.slice(0, 12)} ${commit.subject}`))}`
+          ? `\nCommits missing after the rebase:\n` +
+            list(result.missing.map((commit) => `${commit.sha.slice(0, 12)} ${commit.subject}`))
           : "";
-      return `Rebase refused (${result.code}): ${renderText(result.message)}. ${renderCode(branch)} was not changed.${extra}`;
+      return (
+        `Rebase refused (${result.code}): ${renderText(result.message)}. ${renderCode(branch)} was not ` +
+        `changed.${extra}`
+      );
     }
   }
 }
@@ -63,7 +69,10 @@ export function renderRebaseResult(result: RebaseResult, branch: string): string
 /** Why stable-X.Y was not created; null when it was (or already is) where asked. */
 export function renderStableResult(result: StableBranchResult): string | null {
   if (result.status !== "refused") return null; // created, or already there at that commit: the checklist shows it
-  return `${renderCode(result.name)} was not created (${result.code}): ${renderText(result.message)}. An existing branch is never moved or overwritten.`;
+  return (
+    `${renderCode(result.name)} was not created (${result.code}): ${renderText(result.message)}. An existing ` +
+    `branch is never moved or overwritten.`
+  );
 }
 
 /** Why the tag was not created; null when it was. */

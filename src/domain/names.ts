@@ -207,10 +207,11 @@ export function validateTagName(name: string, context: TagNameContext): NameProb
       version: "6.9",
       rc: "1",
     });
+    const shape = JSON.stringify(context.template);
     return [
       {
         code: "bad-shape",
-        message: `${JSON.stringify(name)} does not have the shape ${JSON.stringify(context.template)} (e.g. ${example})`,
+        message: `${JSON.stringify(name)} does not have the shape ${shape} (e.g. ${example})`,
       },
     ];
   }
@@ -218,7 +219,9 @@ export function validateTagName(name: string, context: TagNameContext): NameProb
   if (subsystem !== undefined && subsystem !== context.subsystem) {
     problems.push({
       code: "wrong-subsystem",
-      message: `${JSON.stringify(name)} is for subsystem ${JSON.stringify(subsystem)}, this repository is ${JSON.stringify(context.subsystem)}`,
+      message:
+        `${JSON.stringify(name)} is for subsystem ${JSON.stringify(subsystem)}, this repository ` +
+        `is ${JSON.stringify(context.subsystem)}`,
     });
   }
   if (date !== undefined) problems.push(...dateProblems(name, date, context));
@@ -255,7 +258,9 @@ function dateProblems(name: string, stamp: string, context: TagNameContext): Nam
       return [
         {
           code: "date-far-from-tagger",
-          message: `${JSON.stringify(name)} is dated ${day} but was tagged on ${tagged} (${skew} days apart, at most ${allowed} allowed)`,
+          message:
+            `${JSON.stringify(name)} is dated ${day} but was tagged on ${tagged} (${skew} days apart, at ` +
+            `most ${allowed} allowed)`,
         },
       ];
     }

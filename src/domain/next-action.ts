@@ -18,17 +18,24 @@ const ACTION: Record<StepStatus["id"], (cycle: CycleView) => string> = {
 export function deriveNextAction(cycle: CycleView, steps: readonly StepStatus[]): string {
   const version = `v${formatVersionNumber(cycle.target)}`;
   if (!cycle.targetCertain && cycle.where.windowDay !== null) {
-    return `Settle the version number first: ${[cycle.target, ...cycle.targetAlternatives].map(formatVersionNumber).join(" or ")} (/merge-window version X.Y).`;
+    const options = [cycle.target, ...cycle.targetAlternatives].map(formatVersionNumber).join(" or ");
+    return `Settle the version number first: ${options} (/merge-window version X.Y).`;
   }
   const urgent = steps.find((step) => step.state === "overdue") ?? steps.find((step) => step.state === "due");
   if (urgent) {
     const action = ACTION[urgent.id](cycle);
-    return `${action[0]!.toUpperCase()}${action.slice(1)}${urgent.state === "overdue" ? ` (overdue: ${urgent.detail})` : ` (${urgent.detail})`}.`;
+    return (
+      `${action[0]!.toUpperCase()}${action.slice(1)}` +
+      `${urgent.state === "overdue" ? ` (overdue: ${urgent.detail})` : ` (${urgent.detail})`}.`
+    );
   }
   const waiting = steps.find((step) => step.state === "waiting");
   if (waiting) {
     const due = cycle.process.steps.find((step) => step.id === waiting.id)!.due;
-    return `Keep merging patches into ${cycle.sourceBranch} for the ${version} window; next: ${ACTION[waiting.id](cycle)} from ${describePoint(due)}.`;
+    return (
+      `Keep merging patches into ${cycle.sourceBranch} for the ${version} window; ` +
+      `next: ${ACTION[waiting.id](cycle)} from ${describePoint(due)}.`
+    );
   }
   if (steps.every(isComplete)) return `The ${version} pull request is merged; this cycle is complete.`;
   const blocked = steps.find((step) => step.state === "blocked");

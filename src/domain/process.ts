@@ -1,5 +1,5 @@
-// The maintainer's process variants (README: "The process variants") as data: which steps a cycle has, when each is due,
-// what it needs first, and its deadline. The machine reads these; nothing here decides by itself.
+// The maintainer's process variants (README: "The process variants") as data: which steps a cycle has, when each is
+// due, what it needs first, and its deadline. The machine reads these; nothing here decides by itself.
 
 /** The process variants, the seed's first (the default). */
 export const VARIANT_IDS = ["rebase-at-window-open", "rebase-at-rc1", "dev-model", "stable-before-window"] as const;
@@ -94,7 +94,8 @@ function shapeOf(variant: VariantId, timings: ProcessTimings): VariantShape {
     case "rebase-at-rc1":
       return {
         summary:
-          "Rebase decision just after -rc1, before patches are merged; copy next to stable-X.Y, tag and send at window open.",
+          "Rebase decision just after -rc1, before patches are merged; copy next to stable-X.Y, tag and send " +
+          "at window open.",
         sourceBranch: "next",
         rebaseAt: "rc1",
         stable: { title: "Copy next to stable-X.Y", ...atWindowOpen },
@@ -103,20 +104,23 @@ function shapeOf(variant: VariantId, timings: ProcessTimings): VariantShape {
     case "dev-model":
       return {
         summary:
-          "dev collects the window's patches (based on the newest -rc1); at window open dev is duplicated into stable-X.Y, tagged and sent.",
+          "dev collects the window's patches (based on the newest -rc1); at window open dev is duplicated " +
+          "into stable-X.Y, tagged and sent.",
         sourceBranch: "dev",
         rebaseAt: "rc1",
         stable: { title: "Duplicate dev into stable-X.Y", ...atWindowOpen },
         notes: [
           "next is a generated merge of stable-X.Y and dev for linux-next; it is frozen during the merge window.",
           "After -rc6, or with two weeks or less left, only critical fixes go into dev; the rest waits in dev-staging.",
-          "When the window closes, stable-X.Y is reset to vX.Y-rc1 by the maintainer (merge-window never resets branches).",
+          "When the window closes, stable-X.Y is reset to vX.Y-rc1 by the maintainer (merge-window never " +
+            "resets branches).",
         ],
       };
     case "stable-before-window":
       return {
         summary:
-          "2016 form: stable-X.Y is cut from next one or two rcs before the window, then tagged and sent when it opens.",
+          "2016 form: stable-X.Y is cut from next one or two rcs before the window, then tagged and sent when " +
+          "it opens.",
         sourceBranch: "next",
         rebaseAt: "rc1",
         stable: {

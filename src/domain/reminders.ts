@@ -33,9 +33,12 @@ export function deriveReminders(input: {
     reminders.push({
       key: "remind:cycle-start",
       body: [
-        `The v${cycle.openingRelease} merge window is closed (v${cycle.openingRelease}-rc1). \`${source}\` now collects patches for the ${target} window.`,
+        `The v${cycle.openingRelease} merge window is closed (v${cycle.openingRelease}-rc1). \`${source}\` ` +
+          `now collects patches for the ${target} window.`,
         rebaseNow
-          ? `Decide now, before merging patches, whether \`${source}\` needs a rebase onto \`${cycle.rebaseOnto}\` (by ${describePoint(decision.deadline!)}): \`/merge-window rebase\` or \`/merge-window skip-rebase\`.`
+          ? `Decide now, before merging patches, whether \`${source}\` needs a rebase onto ` +
+            `\`${cycle.rebaseOnto}\` (by ${describePoint(decision.deadline!)}): \`/merge-window rebase\` or ` +
+            `\`/merge-window skip-rebase\`.`
           : "",
       ]
         .filter(Boolean)
@@ -45,7 +48,10 @@ export function deriveReminders(input: {
   if (upstream.phase === "late") {
     reminders.push({
       key: "remind:late",
-      body: `v${cycle.openingRelease}-rc${rc} is out: the cycle is late. Only small patches and critical fixes go into \`${source}\` now; large pull requests are deferred to the next cycle. Release expected ${upstream.expected.release}.`,
+      body:
+        `v${cycle.openingRelease}-rc${rc} is out: the cycle is late. Only small patches and critical fixes go ` +
+        `into \`${source}\` now; large pull requests are deferred to the next cycle. Release ` +
+        `expected ${upstream.expected.release}.`,
     });
   }
   const likelyLast = pickMostLikely(upstream.expected.releaseOdds);
@@ -55,7 +61,10 @@ export function deriveReminders(input: {
       .map((o) => `rc${o.lastRc} ${Math.round(o.probability * 100)}%`);
     reminders.push({
       key: "remind:window-soon",
-      body: `The ${target} merge window most likely opens on ${upstream.expected.release} (if -rc${rc} is the last; ${later.join(", ") || "nothing later seen"}). merge-window waits for the v${cycle.openingRelease} tag itself.`,
+      body:
+        `The ${target} merge window most likely opens on ${upstream.expected.release} (if -rc${rc} is the ` +
+        `last; ${later.join(", ") || "nothing later seen"}). merge-window waits for the ` +
+        `v${cycle.openingRelease} tag itself.`,
     });
   }
   if (windowDay !== null && windowDay <= settings.cycle.sendByDay) {
@@ -66,7 +75,8 @@ export function deriveReminders(input: {
       reminders.push({
         key: "remind:window-open",
         body: [
-          `v${cycle.openingRelease} is released: the ${target} merge window is open (day ${windowDay}; -rc1 expected ${upstream.expected.windowClose}).`,
+          `v${cycle.openingRelease} is released: the ${target} merge window is open (day ${windowDay}; -rc1 ` +
+            `expected ${upstream.expected.windowClose}).`,
           ...todo,
         ].join("\n"),
       });
@@ -76,14 +86,21 @@ export function deriveReminders(input: {
   if (hasReached(rebase, cycle.where) && !hasPassed(rebase, cycle.where) && !isComplete(step("rebase"))) {
     reminders.push({
       key: "remind:rebase-by",
-      body: `A rebase of \`${source}\` must be done by ${describePoint(rebase)}, which is now. \`/merge-window rebase\` or \`/merge-window skip-rebase\`.`,
+      body:
+        `A rebase of \`${source}\` must be done by ${describePoint(rebase)}, which is now. ` +
+        "`/merge-window rebase` or `/merge-window skip-rebase`.",
     });
   }
   if (windowDay !== null && windowDay >= settings.cycle.sendByDay && !isComplete(step("request-pull"))) {
     const missing = (["create-stable", "tag", "request-pull"] as const).filter((id) => !isComplete(step(id)));
+    const names = missing.map((id) =>
+      id === "create-stable" ? `\`${stable}\`` : id === "tag" ? "the signed tag" : "the [GIT PULL] request",
+    );
     reminders.push({
       key: "remind:send-by",
-      body: `Window day ${windowDay}: ${missing.map((id) => (id === "create-stable" ? `\`${stable}\`` : id === "tag" ? "the signed tag" : "the [GIT PULL] request")).join(", ")} not done yet; the window likely closes ${upstream.expected.windowClose}.`,
+      body:
+        `Window day ${windowDay}: ${names.join(", ")} not done yet; ` +
+        `the window likely closes ${upstream.expected.windowClose}.`,
     });
   }
   return reminders;

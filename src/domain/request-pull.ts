@@ -32,7 +32,9 @@ export interface RequestPullData {
   readonly diffstat: string;
 }
 
-/** 'git': byte-exact `git request-pull`. 'wrapped': URL/ref and long subject lines split, long shortlog lines wrapped. */
+/**
+ * 'git': byte-exact `git request-pull`. 'wrapped': URL/ref and long subject lines split, long shortlog lines wrapped.
+ */
 export type RequestPullStyle = "git" | "wrapped";
 
 export interface ParsedRequestPull extends RequestPullData {
@@ -279,7 +281,8 @@ export function renderSubject(template: string, fields: SubjectFields = {}): str
     if (!known.has(name))
       throw new InputError(
         "bad-subject-template",
-        `subject template ${JSON.stringify(template)} uses unknown field {${name}}; known: {subsystem} {tag} {version} {rc} {date} {n}`,
+        `subject template ${JSON.stringify(template)} uses unknown field {${name}}; known: {subsystem} {tag} ` +
+          `{version} {rc} {date} {n}`,
       );
     const value = fields[name as keyof SubjectFields];
     if (value === undefined)
@@ -333,5 +336,8 @@ export function renderPullRequestMail(mail: PullRequestMail): string {
 export function renderMailIntro(subsystem: string, kind: "window" | "fixes", version: string): string {
   const what =
     kind === "window" ? `the Linux v${version} merge window` : `the current Linux v${version} release candidate`;
-  return `Here are the ${subsystem} ${kind === "window" ? "patches" : "fixes"} for ${what}.\n\n<summary of the notable changes>`;
+  return (
+    `Here are the ${subsystem} ${kind === "window" ? "patches" : "fixes"} for ${what}.\n\n` +
+    `<summary of the notable changes>`
+  );
 }

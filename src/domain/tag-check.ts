@@ -1,4 +1,5 @@
-// Pure tag validation (C6): raw facts about one pushed tag → a list of coded problems; plus reading git's verify output.
+// Pure tag validation (C6): raw facts about one pushed tag → a list of coded problems; plus reading git's verify
+// output.
 import { parseWithTemplate, refNameProblems, validateTagName, type NameProblemCode, type ParsedName } from "./names.ts";
 
 export type SignatureFormat = "gpg" | "ssh" | "unknown";
@@ -49,7 +50,9 @@ export interface TagPolicy {
   readonly stableTemplate: string;
   readonly timeZone: string;
   readonly maxDateSkewDays?: number;
-  /** GPG fingerprints (primary or signing subkey) allowed to sign. SSH signers are allowed by the allowed_signers file. */
+  /**
+   * GPG fingerprints (primary or signing subkey) allowed to sign. SSH signers are allowed by the allowed_signers file.
+   */
   readonly allowedFingerprints?: readonly string[];
   /**
    * With no allowed fingerprints: accept a good GPG signature whose key the verifying keyring holds valid (full or
@@ -125,9 +128,10 @@ export function checkTag(facts: TagCheckFacts, policy: TagPolicy, now: Date): Ta
   const versions = stables.map((stable) => stable.version);
   if (versions.length === 0) {
     const example = policy.stableTemplate.replace("{version}", "X.Y");
+    const commit = facts.commit?.slice(0, 12) ?? "no commit";
     problems.push({
       code: "not-on-stable",
-      message: `tag ${name} points at ${facts.commit?.slice(0, 12) ?? "no commit"}, which no ${example} branch contains`,
+      message: `tag ${name} points at ${commit}, which no ${example} branch contains`,
     });
   }
   const line = facts.subject.split("\n")[0]!.trim();
@@ -175,7 +179,10 @@ function signerProblems(name: string, signature: SignatureFacts, policy: TagPoli
     return [
       {
         code: "signer-not-allowed",
-        message: `tag ${name} has a good signature by ${signer}, but your keyring does not hold that key valid (trust ${signature.trust ?? "unknown"}); certify the key (gpg --lsign-key) or set signing.allowedSigners`,
+        message:
+          `tag ${name} has a good signature by ${signer}, but your keyring does not hold that key valid ` +
+          `(trust ${signature.trust ?? "unknown"}); certify the key (gpg --lsign-key) or set ` +
+          `signing.allowedSigners`,
       },
     ];
   }
@@ -201,7 +208,10 @@ export function normalizeFingerprint(fingerprint: string): string {
   return fingerprint.replace(/\s+/g, "").replace(/^0x/i, "").toUpperCase();
 }
 
-/** The message's first line (`line`, read as `parsed`) against the template, the subsystem, the branch and the name's date. */
+/**
+ * The message's first line (`line`, read as `parsed`) against the template, the subsystem, the branch and the name's
+ * date.
+ */
 function messageProblems(
   name: string,
   line: string,
@@ -213,7 +223,9 @@ function messageProblems(
     return [
       {
         code: "message-mismatch",
-        message: `tag ${name}'s message ${JSON.stringify(line)} does not have the shape ${JSON.stringify(policy.messageTemplate)}`,
+        message:
+          `tag ${name}'s message ${JSON.stringify(line)} does not have the ` +
+          `shape ${JSON.stringify(policy.messageTemplate)}`,
       },
     ];
   }
@@ -228,7 +240,9 @@ function messageProblems(
   if (version !== undefined && versions.length > 0 && !versions.includes(version)) {
     problems.push({
       code: "message-mismatch",
-      message: `tag ${name}'s message names version ${version}, but its commit is on ${versions.map((v) => policy.stableTemplate.replace("{version}", v)).join(", ")}`,
+      message:
+        `tag ${name}'s message names version ${version}, but its commit is ` +
+        `on ${versions.map((v) => policy.stableTemplate.replace("{version}", v)).join(", ")}`,
     });
   }
   const nameDate = parseWithTemplate(policy.tagTemplate, name, { suffix: true })?.fields.date;

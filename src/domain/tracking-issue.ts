@@ -53,12 +53,16 @@ export function describeUpstream(upstream: UpstreamCalendar): string {
   const when = `${upstream.latest.name} tagged ${upstream.latest.date.toISOString().slice(0, 10)}`;
   if (upstream.phase === "merge-window") {
     const [early, late] = upstream.expected.windowCloseRange;
-    return `merge window, day ${upstream.windowDay} (${when}); -rc1 expected ${upstream.expected.windowClose} (${early}…${late})`;
+    return (
+      `merge window, day ${upstream.windowDay} (${when}); -rc1 expected ${upstream.expected.windowClose} ` +
+      `(${early}…${late})`
+    );
   }
   const odds = upstream.expected.releaseOdds
     .map((o) => `rc${o.lastRc} last: ${Math.round(o.probability * 100)}%`)
     .join(", ");
-  return `${upstream.phase === "late" ? "late in the cycle" : "development"}, -rc${upstream.rc} (${when}); release expected ${upstream.expected.release} (${odds})`;
+  const phase = upstream.phase === "late" ? "late in the cycle" : "development";
+  return `${phase}, -rc${upstream.rc} (${when}); release expected ${upstream.expected.release} (${odds})`;
 }
 
 /** The whole body: checklist, tags, fixes, tests, then the metadata block. Kept under GitHub's limit. */
@@ -78,7 +82,8 @@ export function renderBody(input: {
     `**Upstream:** ${describeUpstream(upstream)}`,
     `**Process:** \`${cycle.process.variant}\`: ${cycle.process.summary}`,
     "",
-    `### Window for v${formatVersionNumber(cycle.target)}${cycle.targetCertain ? "" : " (number not settled: `/merge-window version X.Y`)"}`,
+    `### Window for v${formatVersionNumber(cycle.target)}` +
+      (cycle.targetCertain ? "" : " (number not settled: `/merge-window version X.Y`)"),
     ...steps.map((step) => {
       const detail = step.detail === "now" ? "" : `: ${step.detail}`;
       return `- ${ICON[step.state]} **${step.title}** (${WORDS[step.state]})${detail}`;
@@ -108,7 +113,9 @@ export function renderBody(input: {
         `[changes](../compare/${cycle.rebaseOnto}...${encodeURIComponent(tag.name)})`,
       ].join(", ");
       lines.push(
-        `- [${renderCode(tag.name)}](../tree/${encodeURIComponent(tag.name)}) → ${tag.sha.slice(0, 12)}${tag.stableBranch ? ` on ${renderText(tag.stableBranch)}` : ""}: ${verdict}${merged} (${links})`,
+        `- [${renderCode(tag.name)}](../tree/${encodeURIComponent(tag.name)}) ` +
+          `→ ${tag.sha.slice(0, 12)}${tag.stableBranch ? ` on ${renderText(tag.stableBranch)}` : ""}: ${verdict}` +
+          `${merged} (${links})`,
       );
     }
   }
@@ -118,20 +125,23 @@ export function renderBody(input: {
     lines.push(
       fixes.unsentCommits === 0
         ? "- nothing unsent"
-        : `- ${fixes.unsentCommits} commit(s) not covered by a sent tag (oldest ${fixes.oldestUnsentAt?.toISOString().slice(0, 10) ?? "?"})`,
+        : `- ${fixes.unsentCommits} commit(s) not covered by a sent tag ` +
+            `(oldest ${fixes.oldestUnsentAt?.toISOString().slice(0, 10) ?? "?"})`,
     );
   }
   if (memory.tests.length > 0) {
     lines.push("", "### Weekly tests");
     for (const run of memory.tests)
       lines.push(
-        `- ${renderCode(run.ref)} @ ${run.sha.slice(0, 12)}: ${renderText(run.conclusion)} (${run.at.slice(0, 10)}, ${renderText(run.url)})`,
+        `- ${renderCode(run.ref)} @ ${run.sha.slice(0, 12)}: ${renderText(run.conclusion)} ` +
+          `(${run.at.slice(0, 10)}, ${renderText(run.url)})`,
       );
   }
   const updated = now ? ` Last updated ${formatStamp(now, settings.timeZone)}.` : "";
   lines.push(
     "",
-    `<sub>Maintained by merge-window for ${settings.subsystem}; edits to this body are overwritten. Commands: \`/merge-window help\`.${updated}</sub>`,
+    `<sub>Maintained by merge-window for ${settings.subsystem}; edits to this body are overwritten. Commands: ` +
+      `\`/merge-window help\`.${updated}</sub>`,
   );
   return fitBody(lines.join("\n"), renderMeta(memory));
 }

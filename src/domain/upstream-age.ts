@@ -19,5 +19,8 @@ export function describeStaleUpstream(latest: { name: string; date: Date }, now:
   const age = Math.floor((now.getTime() - latest.date.getTime()) / DAY_MS);
   const longest = longestCycleDays();
   if (age <= longest) return null;
-  return `upstream's newest tag ${latest.name} is ${age} days old, longer than any release cycle (${longest} days): fetch upstream or give --upstream`;
+  return (
+    `upstream's newest tag ${latest.name} is ${age} days old, longer than any release cycle (${longest} days): ` +
+    `fetch upstream or give --upstream`
+  );
 }

@@ -72,9 +72,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     printIntro(replay, out);
     await narrateCycle(replay, logs, out);
     printOutcome(replay, out);
-    out(
-      `\nThe whole cycle took ${((Date.now() - started) / 1000).toFixed(1)} s of real time.${parsed.keep ? ` Everything is kept in ${replay.root}.` : ""}\n`,
-    );
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const kept = parsed.keep ? ` Everything is kept in ${replay.root}.` : "";
+    out(`\nThe whole cycle took ${seconds} s of real time.${kept}\n`);
     const failures = logs.filter(
       (line) => line.level === "error" || line.level === "fatal" || / failed/.test(line.message),
     );
@@ -95,7 +95,8 @@ function printIntro(replay: Replay, out: (text: string) => void): void {
   out(
     [
       `merge-window demo: one whole kernel cycle, v6.8-rc1 → v6.8 → the v6.9 merge window → merged, offline.`,
-      `  GitHub:    a sandbox forge at ${replay.forge.baseUrl} (REST, git over HTTP, signed webhooks), its clock set by the replay`,
+      `  GitHub:    a sandbox forge at ${replay.forge.baseUrl} (REST, git over HTTP, signed webhooks), its ` +
+        `clock set by the replay`,
       `  upstream:  Linus' tree ${replay.upstream.url}, tags at their real instants (the kernel release history)`,
       `  tree:      ${OWNER}/${REPO}, process \`${replay.variant}\`; people: ${people}`,
       `  app:       the real merge-window Probot app; its scheduled jobs are run by the replay at the times shown`,
@@ -144,24 +145,28 @@ function printOutcome(replay: Replay, out: (text: string) => void): void {
   const issue = findTrackingIssue(replay.forge, OWNER, REPO);
   const mail = extractMail(findComment(issue, `request-pull:${CYCLE_TAGS.window}`)?.body ?? "");
   out(
-    `\nThe tracking issue #${issue?.number ?? "?"} "${issue?.title ?? "?"}" is ${issue?.state ?? "missing"}; the [GIT PULL] mail the app wrote:\n\n`,
+    `\nThe tracking issue #${issue?.number ?? "?"} "${issue?.title ?? "?"}" is ${issue?.state ?? "missing"}; ` +
+      `the [GIT PULL] mail the app wrote:\n\n`,
   );
   out(`${(mail ?? "(no mail was posted)\n").replace(/^/gm, "    ")}\n`);
   const tipDate = /for you to fetch changes up to [0-9a-f]+:\n\n {2}.* \((\d{4})-/.exec(mail ?? "")?.[1];
   if (tipDate && tipDate !== "2024")
     out(
-      `(The tip was rewritten by the app's rebase: git stamps the commits it writes with this machine's time, not the replay's.)\n\n`,
+      `(The tip was rewritten by the app's rebase: git stamps the commits it writes with this machine's time, ` +
+        `not the replay's.)\n\n`,
     );
   const requests = replay.appRequests();
   const rest = requests.filter((entry) => !entry.route?.includes(".git/"));
   const skewed = replay.forge.requests.filter((entry) => entry.status === 401 && entry.actor === null).length;
   out(
-    `GitHub requests by the app for the whole cycle: ${rest.length} REST calls and ${requests.length - rest.length} git requests (requests per cycle is a number we will drive down).\n`,
+    `GitHub requests by the app for the whole cycle: ${rest.length} REST calls ` +
+      `and ${requests.length - rest.length} git requests (requests per cycle is a number we will drive down).\n`,
   );
   out(`Every route the app used, as the forge's request log shows it:\n`);
   out(`${renderRequestTable(requests).join("\n")}\n`);
   if (skewed > 0)
     out(
-      `(Not counted: ${skewed} JWT request(s) the forge refused once because the replay's clock is in 2024; @octokit/auth-app corrected the skew and retried, which GitHub never needs.)\n`,
+      `(Not counted: ${skewed} JWT request(s) the forge refused once because the replay's clock is in 2024; ` +
+        `@octokit/auth-app corrected the skew and retried, which GitHub never needs.)\n`,
     );
 }

@@ -77,7 +77,8 @@ export function buildDefaultBranchFiles(
     );
   const files: Record<string, string> = {
     "README.md":
-      "# SELinux kernel tree\n\n`next` collects patches for the next merge window; `stable-X.Y` is what is sent to Linus.\n",
+      "# SELinux kernel tree\n\n`next` collects patches for the next merge window; `stable-X.Y` is what is " +
+      "sent to Linus.\n",
     ".github/merge-window.yml": yaml,
   };
   const tests = (config.tests as { workflow?: string } | undefined)?.workflow;

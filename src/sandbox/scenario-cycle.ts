@@ -54,7 +54,9 @@ function patchesStep(id: string, at: string, variant: VariantId, patches: readon
     id,
     at,
     actor: "maintainer",
-    title: `merges ${patches.length} patch(es) into ${source(variant)} (${[...new Set(patches.map((p) => p.author.name))].join(", ")}) and pushes`,
+    title:
+      `merges ${patches.length} patch(es) into ${source(variant)} ` +
+      `(${[...new Set(patches.map((p) => p.author.name))].join(", ")}) and pushes`,
     async run(replay, context) {
       await replay.maintainer.commitPatches(source(variant), patches, parseGitTime(at));
       await replay.settle(context.deliver);

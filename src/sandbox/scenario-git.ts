@@ -79,7 +79,10 @@ export function renderTagPayload(input: {
   readonly at: GitTime;
   readonly message: string;
 }): string {
-  return `object ${assertSha(input.target, "tag target")}\ntype commit\ntag ${input.name}\ntagger ${ident(input.tagger, input.at)}\n\n${input.message.replace(/\n*$/, "\n")}`;
+  return (
+    `object ${assertSha(input.target, "tag target")}\ntype commit\ntag ${input.name}\n` +
+    `tagger ${ident(input.tagger, input.at)}\n\n${input.message.replace(/\n*$/, "\n")}`
+  );
 }
 
 /** `refs/heads/<safe>`, `refs/tags/<safe>` or `refs/remotes/<remote>/<safe>`. */

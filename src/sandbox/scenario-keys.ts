@@ -1,4 +1,5 @@
-// Throwaway signing keys (tests and the sandbox replay): GPG keys in a fresh GNUPGHOME, SSH keys, git config to use them.
+// Throwaway signing keys (tests and the sandbox replay): GPG keys in a fresh GNUPGHOME, SSH keys, git config to use
+// them.
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -28,7 +29,10 @@ export interface SshKey {
   readonly comment: string;
   /** Used for the allowed-signers file in `gitSigningConfig`; defaults to the comment. */
   readonly email: string;
-  /** Writes (again on every call; one file per email) an allowed-signers file naming this key for `email`; returns its path. */
+  /**
+   * Writes (again on every call; one file per email) an allowed-signers file naming this key for `email`; returns its
+   * path.
+   */
   allowedSignersPath(email?: string): string;
 }
 
@@ -151,7 +155,9 @@ export function gitSigningConfig(key: SigningKey): GitSigningConfig {
 }
 
 export interface SignOptions {
-  /** Sign as if at this instant (GPG only; SSH signatures carry no time). Expired keys default to inside their validity. */
+  /**
+   * Sign as if at this instant (GPG only; SSH signatures carry no time). Expired keys default to inside their validity.
+   */
   readonly at?: Date;
 }
 

@@ -51,7 +51,9 @@ export interface Maintainer {
   ): Promise<string>;
   /** `git push origin <sha>:refs/heads/<branch>` (a fast-forward; never forced). */
   pushBranch(branch: string, sha: string): Promise<void>;
-  /** Tags `target` (a branch of the forge or a commit id) and returns the tag object id; signed unless `signed: false`. */
+  /**
+   * Tags `target` (a branch of the forge or a commit id) and returns the tag object id; signed unless `signed: false`.
+   */
   tag(input: { name: string; target: string; at: GitTime; message: string; signed?: boolean }): Promise<string>;
   /** Pushes tags in one `git push` (more than three at once: GitHub sends no webhook for them). */
   pushTags(names: readonly string[]): Promise<void>;

@@ -1,4 +1,5 @@
-// The fixed identities of sandbox and fixture commits and tags (non-ASCII names on purpose: shortlogs must carry them intact).
+// The fixed identities of sandbox and fixture commits and tags (non-ASCII names on purpose: shortlogs must carry them
+// intact).
 import type { Person } from "./scenario-time.ts";
 
 export const LINUS: Person = { name: "Linus Torvalds", email: "torvalds@linux-foundation.org" };

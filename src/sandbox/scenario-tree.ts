@@ -23,7 +23,10 @@ export function renderMakefile(tag: string): string {
   const [version, patchlevel, sublevel, extra] = match
     ? [match[1], match[2], match[3] ?? "0", match[4] ?? ""]
     : ["0", "0", "0", ""];
-  return `# SPDX-License-Identifier: GPL-2.0\nVERSION = ${version}\nPATCHLEVEL = ${patchlevel}\nSUBLEVEL = ${sublevel}\nEXTRAVERSION = ${extra}\nNAME = Baby Opossum Posse\n`;
+  return (
+    `# SPDX-License-Identifier: GPL-2.0\nVERSION = ${version}\nPATCHLEVEL = ${patchlevel}\n` +
+    `SUBLEVEL = ${sublevel}\nEXTRAVERSION = ${extra}\nNAME = Baby Opossum Posse\n`
+  );
 }
 
 /** Twenty deterministic lines of pseudo-C for `path`. */

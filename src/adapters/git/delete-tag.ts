@@ -22,6 +22,8 @@ export async function deleteTag(context: GitContext, name: string, expectedObjec
   return {
     status: "refused",
     name: tag,
-    message: `${tag} was not deleted (it changed since it was checked, or the push failed): ${pushed.output.trim().split("\n").at(-1) ?? ""}`,
+    message:
+      `${tag} was not deleted (it changed since it was checked, or the push ` +
+      `failed): ${pushed.output.trim().split("\n").at(-1) ?? ""}`,
   };
 }

@@ -1,4 +1,5 @@
-// The git layer: one narrow interface over a subsystem clone — observe facts, rebase safely, create stable branches, sign and check tags.
+// The git layer: one narrow interface over a subsystem clone — observe facts, rebase safely, create stable branches,
+// sign and check tags.
 import { assertSafeRefName } from "../../domain/names.ts";
 import type { TagCheckFacts } from "../../domain/tag-check.ts";
 import type { GitContext, UpstreamSource } from "./context.ts";
@@ -60,9 +61,15 @@ export interface GitLayerOptions {
 
 /** What the rest of merge-window may ask of git. Reports facts; the domain decides. */
 export interface GitLayer {
-  /** Fetches upstream (and the remote mirror) unless `fetch: false`, then reads the facts in a fixed number of processes. */
+  /**
+   * Fetches upstream (and the remote mirror) unless `fetch: false`, then reads the facts in a fixed number of
+   * processes.
+   */
   observe(request?: ObserveRequest): Promise<GitObservation>;
-  /** Whether upstream's main branch contains `commit`, and the merge that brought it in; `upstreamHead`: as observe() saw it. */
+  /**
+   * Whether upstream's main branch contains `commit`, and the merge that brought it in; `upstreamHead`: as observe()
+   * saw it.
+   */
   findUpstreamMerge(commit: string, upstreamHead?: string | null): Promise<UpstreamMergeFacts>;
   /** How far next is behind a target tag, upstream changes in the paths, a trial rebase; changes nothing. */
   adviseRebase(request: RebaseAdviceRequest): Promise<RebaseAdvice>;

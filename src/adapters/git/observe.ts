@@ -1,4 +1,5 @@
-// Observation: upstream tags, next's base and own range, stable branches and tag families, in a fixed number of git processes.
+// Observation: upstream tags, next's base and own range, stable branches and tag families, in a fixed number of git
+// processes.
 import { compareVersions, tryParseVersion } from "../../domain/version.ts";
 import { assertSafeRefName } from "../../domain/names.ts";
 import type { GitContext } from "./context.ts";
@@ -19,7 +20,10 @@ export interface TagRefFact {
   readonly date: Date | null;
 }
 
-/** A merge commit in next's own range. `foreign`: it brings in commits that are neither upstream nor on next's first-parent line. */
+/**
+ * A merge commit in next's own range. `foreign`: it brings in commits that are neither upstream nor on next's
+ * first-parent line.
+ */
 export interface NextFacts {
   readonly branch: string;
   readonly sha: string;
@@ -96,7 +100,10 @@ export async function fetchRemoteMirror(context: GitContext): Promise<void> {
     throw new Error(`fetching branches and tags from remote ${context.remote} failed: ${result.output.trim()}`);
 }
 
-/** Reads everything observe() reports in at most 6 git processes after the fetches, however many refs and commits there are. */
+/**
+ * Reads everything observe() reports in at most 6 git processes after the fetches, however many refs and commits there
+ * are.
+ */
 export async function observeRepository(context: GitContext, request: ObserveRequest = {}): Promise<GitObservation> {
   const nextBranch = assertSafeRefName(request.nextBranch ?? "next", "next branch");
   const stableGlob = assertRefGlob(request.stableGlob ?? "stable-*", "stable branch");

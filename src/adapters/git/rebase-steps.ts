@@ -1,4 +1,5 @@
-// The pieces of a rebase: the static checks of the safety rules, a rebase in a worktree, the patch-id check, the range-diff.
+// The pieces of a rebase: the static checks of the safety rules, a rebase in a worktree, the patch-id check, the
+// range-diff.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { assertSafeRefName } from "../../domain/names.ts";
@@ -86,7 +87,8 @@ export async function prepareRebase(context: GitContext, request: RebaseRequest)
     const extra = replayed - own.commits.length;
     return buildRefusal(
       "target-behind-next",
-      `${branch} already contains ${extra} upstream commit(s) that ${ontoName} does not; rebasing onto it would re-apply upstream work as ${branch}'s own`,
+      `${branch} already contains ${extra} upstream commit(s) that ${ontoName} does not; rebasing onto it ` +
+        `would re-apply upstream work as ${branch}'s own`,
     );
   }
   const base = await findBaseTag(context.git, old, upstreamTags);

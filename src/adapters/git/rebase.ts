@@ -1,4 +1,5 @@
-// Rebase advice (how far behind, upstream changes in our paths, a trial rebase) and the real rebase under the safety rules (README: Guarantees).
+// Rebase advice (how far behind, upstream changes in our paths, a trial rebase) and the real rebase under the safety
+// rules (README: Guarantees).
 import type { GitContext } from "./context.ts";
 import { assertRepoPath } from "./inputs.ts";
 import { countCommits, readChangedPaths } from "./observe.ts";
@@ -105,7 +106,8 @@ export async function rebaseNext(context: GitContext, request: RealRebaseRequest
       const listed = missing.map((commit) => `${commit.sha.slice(0, 12)} ("${commit.subject}")`).join(", ");
       return buildRefusal(
         "commits-missing",
-        `after rebasing onto ${plan.onto.name}, ${missing.length} commit(s) of ${branch} are neither in the result nor upstream: ${listed}`,
+        `after rebasing onto ${plan.onto.name}, ${missing.length} commit(s) of ${branch} are neither in the ` +
+          `result nor upstream: ${listed}`,
         { missing },
       );
     }
@@ -117,7 +119,8 @@ export async function rebaseNext(context: GitContext, request: RealRebaseRequest
     if (!backup.ok)
       return buildRefusal(
         "backup-failed",
-        `pushing the backup ${backupRef} to ${context.remote} failed, so ${branch} was not touched: ${backup.output.trim()}`,
+        `pushing the backup ${backupRef} to ${context.remote} failed, so ${branch} was not ` +
+          `touched: ${backup.output.trim()}`,
       );
     const pushed = await pushWithLeases(context.git, context.remote, [
       { sha: newSha, lease: { ref: `refs/heads/${branch}`, expect: old } },
@@ -126,7 +129,8 @@ export async function rebaseNext(context: GitContext, request: RealRebaseRequest
       const reason = pushed.updates.find((update) => update.flag === "!")?.summary ?? pushed.output.trim();
       return buildRefusal(
         "push-rejected",
-        `${context.remote} refused the update of ${branch} from ${old.slice(0, 12)} (it moved since it was read, or the push failed): ${reason}`,
+        `${context.remote} refused the update of ${branch} from ${old.slice(0, 12)} (it moved since it was ` +
+          `read, or the push failed): ${reason}`,
       );
     }
     return {

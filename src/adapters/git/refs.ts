@@ -121,7 +121,9 @@ export async function runCapturing(git: GitRunner, args: readonly string[]): Pro
   }
 }
 
-/** A compare-and-swap condition: the remote ref must currently be `expect` (a full SHA), or absent when `expect` is "". */
+/**
+ * A compare-and-swap condition: the remote ref must currently be `expect` (a full SHA), or absent when `expect` is "".
+ */
 export interface Lease {
   readonly ref: string;
   readonly expect: string;

@@ -95,7 +95,8 @@ export function createGitRunner(dir: string, options: GitRunnerOptions = {}): Gi
       if (error instanceof GitPluginError && error.plugin === "timeout") {
         const seconds = Math.round((isNetwork ? networkMs : localMs) / 1000);
         throw new GitTimeoutError(
-          `git ${command} in ${dir} was killed after ${seconds} s without finishing (${isNetwork ? "network" : "local"} timeout)`,
+          `git ${command} in ${dir} was killed after ${seconds} s without finishing ` +
+            `(${isNetwork ? "network" : "local"} timeout)`,
           { cause: error },
         );
       }

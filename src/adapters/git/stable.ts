@@ -16,7 +16,8 @@ export interface StableBranchRequest {
 
 /**
  * Copies the pinned commit to `refs/heads/<name>` on the remote with `--force-with-lease=<ref>:` (empty
- * expectation: the ref must not exist). Same SHA already there is success; any other SHA is reported, never overwritten.
+ * expectation: the ref must not exist). Same SHA already there is success; any other SHA is reported, never
+ * overwritten.
  */
 export async function createStableBranch(
   context: GitContext,
@@ -60,6 +61,8 @@ function describeExisting(name: string, sha: string, existing: string): StableBr
     name,
     sha,
     existing,
-    message: `${name} already exists at ${existing.slice(0, 12)}, not at ${sha.slice(0, 12)}; merge-window never moves an existing branch`,
+    message:
+      `${name} already exists at ${existing.slice(0, 12)}, not at ${sha.slice(0, 12)}; merge-window never moves ` +
+      `an existing branch`,
   };
 }

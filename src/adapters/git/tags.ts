@@ -44,7 +44,9 @@ export async function createSignedTag(context: GitContext, request: SignedTagReq
       status: "refused",
       code: "exists",
       name,
-      message: `tag ${name} already exists${remote !== null ? ` on ${context.remote}` : " locally"}; tag names are never reused`,
+      message:
+        `tag ${name} already exists${remote !== null ? ` on ${context.remote}` : " locally"}; tag names are ` +
+        `never reused`,
     };
   }
   const signed = await runCapturing(runner, [
@@ -101,7 +103,9 @@ export interface TagCheckRequest {
   readonly allowedSignersFile?: string;
 }
 
-/** Reads one tag's facts in three git processes (refs, signature, containing branches). `name` must be a safe ref name. */
+/**
+ * Reads one tag's facts in three git processes (refs, signature, containing branches). `name` must be a safe ref name.
+ */
 export async function readTagFacts(
   context: GitContext,
   name: string,
@@ -116,7 +120,8 @@ export async function readTagFacts(
   const ref = `${context.view.tags}${name}`;
   const output = await context.git.run([
     "for-each-ref",
-    "--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)%00%(creatordate:raw)%00%(contents:subject)%00%(contents:signature)",
+    "--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)%00" +
+      "%(creatordate:raw)%00%(contents:subject)%00%(contents:signature)",
     "--end-of-options",
     ref,
   ]);

@@ -1,4 +1,5 @@
-// Upstream merge tracking (C11): is a commit in upstream's main branch, and which merge on its first-parent line brought it in.
+// Upstream merge tracking (C11): is a commit in upstream's main branch, and which merge on its first-parent line
+// brought it in.
 import type { GitContext } from "./context.ts";
 import { assertObjectId } from "./inputs.ts";
 import { readRefRecords, UPSTREAM_HEADS } from "./refs.ts";
@@ -7,7 +8,9 @@ export interface UpstreamMergeFacts {
   readonly commit: string;
   readonly upstreamHead: string | null;
   readonly reachable: boolean;
-  /** The merge on upstream's first-parent line that brought `commit` in; null when not reachable or committed directly. */
+  /**
+   * The merge on upstream's first-parent line that brought `commit` in; null when not reachable or committed directly.
+   */
   readonly mergeCommit: string | null;
   /** Committer date of mergeCommit. */
   readonly mergedAt: Date | null;

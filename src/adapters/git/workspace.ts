@@ -41,7 +41,10 @@ export async function listUpstreamTags(dir: string): Promise<string[]> {
   return out.split("\n").filter(Boolean);
 }
 
-/** Fetches the shared mirror of an upstream (Linus' tree), tags and the main branch, once per poll; returns its directory. */
+/**
+ * Fetches the shared mirror of an upstream (Linus' tree), tags and the main branch, once per poll; returns its
+ * directory.
+ */
 export async function syncUpstreamMirror(url: string, branch: string, options: WorkspaceOptions): Promise<string> {
   const source = assertUpstreamUrl(url);
   const dir = upstreamMirrorDir(url, options);

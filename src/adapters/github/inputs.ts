@@ -12,12 +12,16 @@ const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO_PART = /^[A-Za-z0-9_.-]{1,100}$/;
 const PATH_SEGMENT = /^[A-Za-z0-9_.-]+$/;
 
-/** The hidden marker a comment carries at its end: `<!-- merge-window:KEY -->`; refuses keys outside `[A-Za-z0-9:@#._/-]`. */
+/**
+ * The hidden marker a comment carries at its end: `<!-- merge-window:KEY -->`; refuses keys outside
+ * `[A-Za-z0-9:@#._/-]`.
+ */
 export function renderCommentMarker(key: string): string {
   if (!MARKER_KEY.test(key)) {
     throw new InputError(
       "bad-marker-key",
-      `comment marker key ${JSON.stringify(key.slice(0, 60))} refused: only A-Z a-z 0-9 : @ # . _ / - are allowed (1-200 characters)`,
+      `comment marker key ${JSON.stringify(key.slice(0, 60))} refused: only A-Z a-z 0-9 : @ # . _ / - are ` +
+        `allowed (1-200 characters)`,
     );
   }
   return `<!-- merge-window:${key} -->`;
@@ -28,7 +32,8 @@ export function assertIssueMarker(marker: string): string {
   if (!ISSUE_MARKER.test(marker)) {
     throw new InputError(
       "bad-marker",
-      `issue marker ${JSON.stringify(marker.slice(0, 60))} refused: expected "<!-- merge-window:KEY -->" with KEY in [A-Za-z0-9:@#._/-]`,
+      `issue marker ${JSON.stringify(marker.slice(0, 60))} refused: expected "<!-- merge-window:KEY -->" with ` +
+        `KEY in [A-Za-z0-9:@#._/-]`,
     );
   }
   return marker;

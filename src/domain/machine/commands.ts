@@ -69,14 +69,19 @@ function runCommand(command: Command, event: CommandEvent, situation: Situation,
     case "rebase": {
       if (!source) return `there is no \`${cycle.sourceBranch}\` branch to rebase.`;
       if (source.foreignMerges)
-        return `refused: \`${source.name}\` contains merges of others' history; rebasing would rewrite them. Rebase by hand if you must.`;
+        return (
+          `refused: \`${source.name}\` contains merges of others' history; rebasing would rewrite them. Rebase ` +
+          `by hand if you must.`
+        );
       if (source.base === cycle.rebaseOnto) {
         // Taken up again after an interruption: the reply promised a result, so the result is posted (once, by key).
         if (event.answered)
           ledger.emit({
             type: "comment",
             key: `rebase:${event.id}`,
-            body: `\`${source.name}\` is rebased onto \`${cycle.rebaseOnto}\` (now ${source.sha.slice(0, 12)}); the run that did it was interrupted before its summary. The backup ref is kept.`,
+            body:
+              `\`${source.name}\` is rebased onto \`${cycle.rebaseOnto}\` (now ${source.sha.slice(0, 12)}); the ` +
+              `run that did it was interrupted before its summary. The backup ref is kept.`,
           });
         return `\`${source.name}\` is already based on \`${cycle.rebaseOnto}\`.`;
       }
@@ -84,7 +89,10 @@ function runCommand(command: Command, event: CommandEvent, situation: Situation,
         return `refused: \`${stable.name}\` was already copied from \`${source.name}\`; rebasing now would split them.`;
       const allowed = cycle.process.rebaseAllowed;
       if (hasPassed(allowed.until, cycle.where)) {
-        return `refused: rebases are allowed only until ${describePoint(allowed.until)} (\`${cycle.process.variant}\`), and that is past.`;
+        return (
+          `refused: rebases are allowed only until ${describePoint(allowed.until)} ` +
+          `(\`${cycle.process.variant}\`), and that is past.`
+        );
       }
       ledger.remember({
         rebaseDecision: { choice: "rebase", by: event.actor, at: now.toISOString(), sha: source.sha },
@@ -93,7 +101,8 @@ function runCommand(command: Command, event: CommandEvent, situation: Situation,
         const when = describePoint(allowed.from);
         return settings.automation.rebase === "auto"
           ? `recorded: \`${source.name}\` will be rebased onto \`${cycle.rebaseOnto}\` at ${when}.`
-          : `recorded the decision to rebase; rebases are allowed from ${when}: comment \`/merge-window rebase\` again then.`;
+          : `recorded the decision to rebase; rebases are allowed from ${when}: ` +
+              "comment `/merge-window rebase` again then.";
       }
       ledger.emit({
         type: "rebase",
@@ -102,8 +111,12 @@ function runCommand(command: Command, event: CommandEvent, situation: Situation,
         onto: cycle.rebaseOnto,
         expectedSha: source.sha,
       });
-      ledger.mark(autoRebaseKey(cycle.rebaseOnto)); // this is the decided rebase: automation must not run it a second time
-      return `rebasing \`${source.name}\` (${source.sha.slice(0, 12)}) onto \`${cycle.rebaseOnto}\`; a backup ref is pushed first and the result follows.`;
+      // This is the decided rebase: automation must not run it a second time.
+      ledger.mark(autoRebaseKey(cycle.rebaseOnto));
+      return (
+        `rebasing \`${source.name}\` (${source.sha.slice(0, 12)}) onto \`${cycle.rebaseOnto}\`; a backup ref is ` +
+        `pushed first and the result follows.`
+      );
     }
     case "create-stable": {
       if (stable) return `\`${stable.name}\` already exists at ${stable.sha.slice(0, 12)}; it is never moved.`;

@@ -34,7 +34,10 @@ export function handlePullRequest(event: PullRequestEvent, situation: Situation,
       type: "comment-pr",
       key: `retarget:#${pr.number}`,
       pr: pr.number,
-      body: `This looks like a fix (${fixesTrailer ? "a `Fixes:` trailer" : "a fix label"}). If it is needed for the current v${cycle.openingRelease}-rc, consider retargeting it to \`${fixesBranch}\` so it reaches Linus before the release.`,
+      body:
+        `This looks like a fix (${fixesTrailer ? "a `Fixes:` trailer" : "a fix label"}). If it is needed for ` +
+        `the current v${cycle.openingRelease}-rc, consider retargeting it to \`${fixesBranch}\` so it reaches ` +
+        `Linus before the release.`,
     });
     return;
   }
@@ -49,6 +52,9 @@ export function handlePullRequest(event: PullRequestEvent, situation: Situation,
     key: `deferred:#${pr.number}`,
     pr: pr.number,
     label: settings.lateDeferral.label,
-    comment: `${when}, and this change (${size} lines) is above the ${limit}-line limit for now: it is deferred to the next cycle. A maintainer can remove the \`${settings.lateDeferral.label}\` label to take it anyway; merge-window will not add it again.`,
+    comment:
+      `${when}, and this change (${size} lines) is above the ${limit}-line limit for now: it is deferred to the ` +
+      `next cycle. A maintainer can remove the \`${settings.lateDeferral.label}\` label to take it anyway; ` +
+      `merge-window will not add it again.`,
   });
 }

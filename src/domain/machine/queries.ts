@@ -69,11 +69,17 @@ export function requestPullBase(
 export function stableRefusal({ cycle, steps }: Pick<Situation, "cycle" | "steps">): string | null {
   if (!cycle.targetCertain) {
     const options = [cycle.target, ...cycle.targetAlternatives].map(formatVersionNumber).join(" or ");
-    return `refused: the number of the next release is not settled (${options}); comment \`/merge-window version X.Y\` first.`;
+    return (
+      `refused: the number of the next release is not settled (${options}); ` +
+      "comment `/merge-window version X.Y` first."
+    );
   }
   const step = (id: "rebase-decision" | "rebase") => steps.find((s) => s.id === id);
   if (!isComplete(step("rebase-decision")) || !isComplete(step("rebase")))
-    return "refused: the rebase decision is not settled (`/merge-window rebase` or `/merge-window skip-rebase`), or the rebase is not done.";
+    return (
+      "refused: the rebase decision is not settled (`/merge-window rebase` or `/merge-window skip-rebase`), or " +
+      "the rebase is not done."
+    );
   const due = cycle.process.steps.find((s) => s.id === "create-stable")!.due;
   if (!hasReached(due, cycle.where))
     return `refused: too early, \`${cycle.stableBranch}\` is created from ${describePoint(due)}.`;

@@ -168,7 +168,10 @@ function warnChangedTags({ facts }: Situation, ledger: EffectLedger): void {
     ledger.emit({
       type: "comment",
       key: `tag-changed:${tag.name}@${tag.object}`,
-      body: `⚠️ **The tag \`${tag.name}\` named in the [GIT PULL] mail has changed** since the mail was written: it was the tag object ${was}, it is ${tag.object.slice(0, 12)} now (on ${tag.sha.slice(0, 12)}), ${verdict}. Do not send the old mail as it is.`,
+      body:
+        `⚠️ **The tag \`${tag.name}\` named in the [GIT PULL] mail has changed** since the mail was written: it ` +
+        `was the tag object ${was}, it is ${tag.object.slice(0, 12)} now ` +
+        `(on ${tag.sha.slice(0, 12)}), ${verdict}. Do not send the old mail as it is.`,
     });
   }
 }
@@ -191,7 +194,10 @@ function remindFixes({ cycle, facts, settings, now }: Situation, ledger: EffectL
   ledger.emit({
     type: "comment",
     key: `fixes:${fixes.name}@${fixes.sha}`,
-    body: `\`${fixes.name}\` has ${fixes.unsentCommits} fix(es) not yet sent (oldest from ${fixes.oldestUnsentAt.toISOString().slice(0, 10)}). Tag and send them so they make v${cycle.openingRelease}-rc${(cycle.where.rc ?? 0) + 1}: \`/merge-window tag\`.`,
+    body:
+      `\`${fixes.name}\` has ${fixes.unsentCommits} fix(es) not yet sent (oldest ` +
+      `from ${fixes.oldestUnsentAt.toISOString().slice(0, 10)}). Tag and send them so they make ` +
+      `v${cycle.openingRelease}-rc${(cycle.where.rc ?? 0) + 1}: \`/merge-window tag\`.`,
   });
 }
 

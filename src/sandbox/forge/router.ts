@@ -10,7 +10,9 @@ import type { Actor } from "./types.ts";
 
 export interface RequestLogEntry {
   readonly method: string;
-  /** The route template (`/repos/{owner}/{repo}/issues`, `/{owner}/{repo}.git/git-receive-pack`), null if none matched. */
+  /**
+   * The route template (`/repos/{owner}/{repo}/issues`, `/{owner}/{repo}.git/git-receive-pack`), null if none matched.
+   */
   readonly route: string | null;
   readonly path: string;
   readonly status: number;

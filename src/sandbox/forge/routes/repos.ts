@@ -84,7 +84,9 @@ function buildContentEntry(
   const encodedPath = path.split("/").map(encodeURIComponent).join("/");
   const self = `${ctx.urls.api}/repos/${repo.fullName}/contents/${encodedPath}?ref=${encodeURIComponent(ref)}`;
   const gitUrl = `${ctx.urls.api}/repos/${repo.fullName}/git/${type === "dir" ? "trees" : "blobs"}/${sha}`;
-  const html = `${ctx.urls.html}/${repo.fullName}/${type === "dir" ? "tree" : "blob"}/${encodeURIComponent(ref)}/${encodedPath}`;
+  const html =
+    `${ctx.urls.html}/${repo.fullName}/${type === "dir" ? "tree" : "blob"}/${encodeURIComponent(ref)}/` +
+    `${encodedPath}`;
   return {
     type,
     size: type === "dir" ? 0 : size,
