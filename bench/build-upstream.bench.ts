@@ -28,7 +28,8 @@ try {
   });
   const subsystemMs = performance.now() - started;
   console.log(
-    `upstream: ${upstream.commitCount} commits, ${upstream.tags.size} tags in ${(upstreamMs / 1000).toFixed(1)} s (fillerTouchEvery=${fillerTouchEvery})`,
+    `upstream: ${upstream.commitCount} commits, ${upstream.tags.size} tags ` +
+      `in ${(upstreamMs / 1000).toFixed(1)} s (fillerTouchEvery=${fillerTouchEvery})`,
   );
   console.log(
     `subsystem clone + 50 patches + tag: ${subsystem.branches.size} branches in ${(subsystemMs / 1000).toFixed(1)} s`,

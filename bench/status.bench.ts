@@ -156,8 +156,10 @@ async function measure(
     bareMs: median(bareTimes),
   };
   console.log(
-    `${label}: ${repo.commits} commits; status ${result.statusMs.toFixed(0)} ms, bare git ${result.bareMs.toFixed(0)} ms ` +
-      `(ratio ${(result.statusMs / result.bareMs).toFixed(2)}×${target}); ${result.processes} git processes, ${result.perTag} of them per tag`,
+    `${label}: ${repo.commits} commits; status ${result.statusMs.toFixed(0)} ms, ` +
+      `bare git ${result.bareMs.toFixed(0)} ms ` +
+      `(ratio ${(result.statusMs / result.bareMs).toFixed(2)}×${target}); ` +
+      `${result.processes} git processes, ${result.perTag} of them per tag`,
   );
   return result;
 }
@@ -169,15 +171,18 @@ try {
   );
   const large = openLargeRepo();
   console.log(
-    `merge-window status --at ${AT}, median of ${RUNS} runs each (in-process; bare = the same git argv replayed with child_process):`,
+    `merge-window status --at ${AT}, median of ${RUNS} runs each (in-process; bare = the same git argv ` +
+      `replayed with child_process):`,
   );
   const a = await measure("small", small, "; fixed per-process overhead dominates");
   const b = await measure("large", large, ", target ≤ 1.5×");
   console.log(
-    `git processes: small ${a.processes}, large ${b.processes}: ${a.processes === b.processes ? "equal (O(1) in history)" : "NOT EQUAL"}`,
+    `git processes: small ${a.processes}, large ${b.processes}: ` +
+      (a.processes === b.processes ? "equal (O(1) in history)" : "NOT EQUAL"),
   );
   console.log(
-    `per-tag processes (tag verification + upstream-merge lookup): ${b.perTag}, for the 2 family tags within the cycle horizon; bounded by the cycle's tags, not by commits`,
+    `per-tag processes (tag verification + upstream-merge lookup): ${b.perTag}, for the 2 family tags within ` +
+      `the cycle horizon; bounded by the cycle's tags, not by commits`,
   );
   if (a.processes !== b.processes) process.exitCode = 1;
 } finally {

@@ -69,7 +69,7 @@ test("a config file the adapter refuses to read is a config error naming the fil
   assert.deepEqual(opened, [], "no workspace for a repository without a usable config");
 });
 
-test("with a last good config, an unreadable file is reported once in the open tracking issue and the run goes on with the old config", async () => {
+test("with a last good config, an unreadable file is reported once in the issue; the old one is kept", async () => {
   const calls: string[] = [];
   const opened: Config[] = [];
   const comments: string[] = [];
@@ -91,7 +91,10 @@ test("with a last good config, an unreadable file is reported once in the open t
   assert.equal(comments.length, 1);
   assert.match(
     comments[0]!,
-    /^config-error:[0-9a-f]+\n\*\*\.github\/merge-window\.yml is invalid\*\*[\s\S]*is not a file[\s\S]*keeps working with the last good configuration/,
+    new RegExp(
+      /^config-error:[0-9a-f]+\n\*\*\.github\/merge-window\.yml is invalid\*\*[\s\S]*is not a /.source +
+        /file[\s\S]*keeps working with the last good configuration/.source,
+    ),
   );
   await assert.rejects(run(TICK, depsWith(github, configs, opened)), GitOpened);
   assert.equal(comments.length, 1, "the same error is not reported twice");

@@ -108,7 +108,8 @@ export class ApiWorld {
     host?: string;
     hostname?: string;
   }) => {
-    if (/^127\.0\.0\.1(:\d+)?$/.test(req.hostname ?? req.host ?? "")) return; // a test's own server (webhooks over HTTP)
+    // A test's own server (webhooks over HTTP).
+    if (/^127\.0\.0\.1(:\d+)?$/.test(req.hostname ?? req.host ?? "")) return;
     this.unmatched.push(`${req.method ?? "?"} ${req.path ?? req.href ?? "?"}`);
   };
 
@@ -160,7 +161,10 @@ export class ApiWorld {
     return this.requests.slice(from).filter((r) => r.method !== "GET" && !r.route.endsWith("/access_tokens"));
   }
 
-  /** Every expected write came, nothing unanswered was asked, every request is a route the app declares, rightly authenticated. */
+  /**
+   * Every expected write came, nothing unanswered was asked, every request is a route the app declares, rightly
+   * authenticated.
+   */
   assertDone(): void {
     assert.deepEqual(nock.pendingMocks(), [], "expected requests that never came");
     assert.ok(nock.isDone());

@@ -71,7 +71,9 @@ export interface AppWorld extends PayloadTarget {
   close(): void;
 }
 
-/** `file://localhost/abs/path`: the config schema wants a URL with a scheme for upstream; git reads it as `/abs/path`. */
+/**
+ * `file://localhost/abs/path`: the config schema wants a URL with a scheme for upstream; git reads it as `/abs/path`.
+ */
 export function fileUrl(path: string): string {
   return `file://localhost${path}`;
 }
@@ -87,7 +89,9 @@ function readAppKey(): string {
 
 type Logger = NonNullable<NonNullable<ConstructorParameters<typeof Probot>[0]>["log"]>;
 
-/** A pino-shaped logger that keeps `name level: message` lines (Probot names its children: probot, github, octokit…). */
+/**
+ * A pino-shaped logger that keeps `name level: message` lines (Probot names its children: probot, github, octokit…).
+ */
 function createTestLogger(lines: string[], name = ""): Logger {
   const keep =
     (level: string) =>
@@ -241,7 +245,10 @@ function assertNoFailure(logs: readonly string[]): void {
   );
 }
 
-/** A tag the fixture did not make, in its work tree only (push it with pushTag): annotated, unsigned, by Paul, at `date`. */
+/**
+ * A tag the fixture did not make, in its work tree only (push it with pushTag): annotated, unsigned, by Paul, at
+ * `date`.
+ */
 export function addUnsignedTag(
   world: AppWorld,
   input: { name: string; at: string; date: Date; message: string },
@@ -252,7 +259,8 @@ export function addUnsignedTag(
   const object = world.git(
     repo,
     ["mktag"],
-    `object ${commit}\ntype commit\ntag ${input.name}\ntagger ${PAUL.name} <${PAUL.email}> ${seconds} +0000\n\n${input.message}\n`,
+    `object ${commit}\ntype commit\ntag ${input.name}\ntagger ${PAUL.name} <${PAUL.email}> ${seconds} +0000\n` +
+      `\n${input.message}\n`,
   );
   world.git(repo, ["update-ref", `refs/tags/${input.name}`, object]);
 }

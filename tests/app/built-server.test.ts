@@ -109,7 +109,7 @@ function forgeEnv(forge: Forge, appId: number, privateKey: string): Record<strin
   };
 }
 
-test("the built server, .env with wrong credentials then the forge's: healthz, readyz with the reason, metrics", async (t) => {
+test("the built server, .env with wrong then right credentials: healthz, readyz with reason, metrics", async (t) => {
   build();
   const forge = await createForge();
   t.after(() => forge.close());

@@ -24,7 +24,7 @@ async function openWindow(t: { after: (fn: () => void) => void }): Promise<AppWo
 const replies = (world: AppWorld, id: number) =>
   (world.api.state.comments.get(1) ?? []).filter((c) => c.body.endsWith(`<!-- merge-window:reply:${id} -->`));
 
-test("the same delivery id twice: the second copy makes no request; the same comment in a new delivery writes nothing", async (t) => {
+test("the same delivery id twice: no request; the same comment in a new delivery writes nothing", async (t) => {
   const world = await openWindow(t);
   const payload = buildCommentPayload(world, {
     issue: 1,
@@ -50,7 +50,7 @@ test("the same delivery id twice: the second copy makes no request; the same com
   assert.equal(replies(world, 9300).length, 1);
 });
 
-test("a 502 on a comment POST that landed: the adapter re-reads, finds it, and there is exactly one comment", async (t) => {
+test("a 502 on a comment POST that landed: the adapter re-reads, finds it; there is exactly one comment", async (t) => {
   const world = await openWindow(t);
   const before = world.api.requests.length;
   world.api.expectWrites({ route: COMMENTS, landedThen: 502 }, UPDATE);

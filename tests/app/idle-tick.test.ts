@@ -34,7 +34,7 @@ const MOMENTS: readonly (Pick<AppWorldOptions, "stage" | "now" | "upstreamTags">
   ];
 
 for (const moment of MOMENTS) {
-  test(`${moment.stage} at ${moment.now}: a second reconcile right after the first makes zero write requests`, async (t) => {
+  test(`${moment.stage} at ${moment.now}: a second reconcile right after the first writes nothing`, async (t) => {
     const world = await openAppWorld(moment);
     t.after(() => world.close());
     await world.settle();

@@ -36,7 +36,7 @@ test("every route the app declares is one Octokit knows from GitHub's OpenAPI de
   );
 });
 
-test("APP_ROUTES are the routes src/app/probot-app.ts calls, plus the token exchange @octokit/auth-app makes for it", () => {
+test("APP_ROUTES are the routes src/app/probot-app.ts calls, plus @octokit/auth-app's token exchange", () => {
   const source = readFileSync(new URL("../../src/app/probot-app.ts", import.meta.url), "utf8");
   const called = [...source.matchAll(/\.(?:request|paginate)\("([A-Z]+ \/[^"]*)"/g)].map((match) => match[1]).sort();
   const declared = APP_ROUTES.filter((route) => !route.endsWith("/access_tokens")).sort();

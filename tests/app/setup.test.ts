@@ -10,7 +10,7 @@ import { loadDotEnv, normalizeWebhookUrl, readWebhookUrlArg, writeManifestWebhoo
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
-test("--webhook-url: a public https URL, a bare origin gets the webhook path; the placeholder and localhost refused", () => {
+test("--webhook-url: a public https URL, a bare origin gets the webhook path; placeholder, localhost refused", () => {
   assert.equal(readWebhookUrlArg(["--setup", "--webhook-url", "https://mw.example.org"]), "https://mw.example.org");
   assert.equal(readWebhookUrlArg(["--webhook-url=https://smee.io/abc"]), "https://smee.io/abc");
   assert.equal(readWebhookUrlArg(["--setup"]), undefined);

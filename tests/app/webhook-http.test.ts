@@ -40,7 +40,7 @@ async function post(url: string, event: string, delivery: string, body: string, 
 
 const sign = (body: string, secret = SECRET) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 
-test("a correctly signed push is accepted and runs the app; a wrongly signed one gets 400 and does nothing", async (t) => {
+test("a correctly signed push is accepted and runs the app; a wrongly signed one gets 400, does nothing", async (t) => {
   const world = await openAppWorld({
     stage: "window",
     now: "2024-03-13T00:30:00Z",

@@ -71,7 +71,8 @@ describe("local actions against a bare remote", () => {
     );
     assert.ok(
       dry.stdout.includes(
-        `  git push --atomic --porcelain --no-verify --force-with-lease=refs/heads/next:${old} --end-of-options origin `,
+        `  git push --atomic --porcelain --no-verify --force-with-lease=refs/heads/next:${old} ` +
+          `--end-of-options origin `,
       ),
       dry.stdout,
     );
@@ -125,7 +126,7 @@ describe("local actions against a bare remote", () => {
     assert.equal(remoteRefs(remote), refs);
   });
 
-  it("create-stable: created only if absent (someone else's branch is never moved); a second run is a no-op", async () => {
+  it("create-stable: created only if absent (another's branch is never moved); a second run is a no-op", async () => {
     const next = git(repo, ["rev-parse", "next"]);
     const first = git(repo, ["rev-parse", "next~1"]);
     const racer = async () => {

@@ -82,7 +82,7 @@ describe("request-pull", () => {
     removeDir(dir);
   });
 
-  it("the window PR: base is the upstream tag stable-6.9 was built on; URL from origin; equals git request-pull", async () => {
+  it("the window PR: base is the tag stable-6.9 was built on; URL from origin; equals git request-pull", async () => {
     const result = await runCli(["request-pull", WINDOW_TAG, "--repo", repo, "--at", AT], { env });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stderr, "");
@@ -100,7 +100,7 @@ describe("request-pull", () => {
     assert.doesNotMatch(result.stdout, /inode init time/);
   });
 
-  it("--base and --url override the choice; --style wrapped splits the URL line; --no-verify-url stays offline", async () => {
+  it("--base and --url override; --style wrapped splits the URL line; --no-verify-url stays offline", async () => {
     const url = "https://git.kernel.org/pub/scm/linux/kernel/git/pcmoore/selinux.git";
     const result = await runCli(
       ["request-pull", FIXES_TAG, "--repo", repo, "--base", "v6.8-rc1", "--url", url, "--no-verify-url"],
@@ -129,7 +129,7 @@ describe("request-pull", () => {
     assert.match(wrapped.stdout, new RegExp(`^  ${url}\\n    tags/${FIXES_TAG}$`, "m"));
   });
 
-  it("without an origin remote and without --url: exit 2 asking for --url; an unknown tag: exit 2 naming it", async () => {
+  it("no origin remote and no --url: exit 2 asking for --url; an unknown tag: exit 2 naming it", async () => {
     git(repo, ["remote", "rename", "origin", "github"]);
     try {
       const result = await runCli(["request-pull", FIXES_TAG, "--repo", repo, "--at", AT], { env });

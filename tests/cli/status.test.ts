@@ -173,7 +173,7 @@ describe("status without stable-X.Y, during rcs, and at an uncertain version bou
     assert.match(status.nextAction, /^Decide whether to rebase next onto v6\.8/);
   });
 
-  it("advise-rebase onto the release that opened the window: behind, own commits, a clean trial; nothing changes", async () => {
+  it("advise-rebase onto the release that opened the window: behind, own commits, clean trial; no change", async () => {
     const repo = windowRepo;
     const refs = () => git(repo, ["for-each-ref", "--format=%(refname) %(objectname)", "refs/heads", "refs/tags"]);
     const before = refs();

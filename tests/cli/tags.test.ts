@@ -65,7 +65,8 @@ describe("check-tag and tag-name", () => {
     assert.match(
       text.stdout,
       new RegExp(
-        `^${scenario.mergeWindowTag}: valid \\(on stable-6\\.9\\)\n  signer: good signature by Paul Moore <paul@paul-moore.com> \\(key ${scenario.gpgKey.fingerprint}\\), one of signing.allowedSigners\n`,
+        `^${scenario.mergeWindowTag}: valid \\(on stable-6\\.9\\)\n  signer: good signature by Paul Moore ` +
+          `<paul@paul-moore.com> \\(key ${scenario.gpgKey.fingerprint}\\), one of signing.allowedSigners\n`,
       ),
     );
   });
@@ -92,7 +93,10 @@ describe("check-tag and tag-name", () => {
     const text = await runCli(["check-tag", "selinux-pr-20240328", "--repo", repo, "--at", AT], { env });
     assert.match(
       text.stdout,
-      /^selinux-pr-20240328: invalid\n  warning: [^\n]+\n  unsigned: tag selinux-pr-20240328 is annotated but not signed\n$/,
+      new RegExp(
+        /^selinux-pr-20240328: invalid\n  warning: [^\n]+\n  unsigned: tag selinux-pr-20240328 is /.source +
+          /annotated but not signed\n$/.source,
+      ),
     );
   });
 
@@ -123,7 +127,10 @@ describe("check-tag and tag-name", () => {
       assert.equal(result.code, 2, result.stdout);
       assert.match(
         result.stderr,
-        /^merge-window [a-z-]+: --(onto tag|base) name refused: "--upload-pack=touch \/tmp\/pwned" starts with "-"[^\n]*\n$/,
+        new RegExp(
+          /^merge-window [a-z-]+: --(onto tag|base) name refused: "--upload-pack=touch \/tmp\/pwned" /.source +
+            /starts with "-"[^\n]*\n$/.source,
+        ),
       );
       assert.deepEqual(result.spawns, []);
     }

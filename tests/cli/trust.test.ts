@@ -51,7 +51,8 @@ describe("check-tag trusts the keyring when no allowlist is configured", () => {
     assert.match(result.stdout, /^selinux-pr-20240312: valid \(on stable-6\.9\)\n/);
     assert.ok(
       result.stdout.includes(
-        `  signer: good signature by ${PAUL.name} <${PAUL.email}> (key ${key.fingerprint}), trusted by your keyring; set signing.allowedSigners to pin keys\n`,
+        `  signer: good signature by ${PAUL.name} <${PAUL.email}> (key ${key.fingerprint}), trusted by your ` +
+          `keyring; set signing.allowedSigners to pin keys\n`,
       ),
       result.stdout,
     );
@@ -72,7 +73,8 @@ describe("check-tag trusts the keyring when no allowlist is configured", () => {
     assert.match(
       report.problems[0].message,
       new RegExp(
-        `good signature by ${PAUL.name} <${PAUL.email}> \\(key ${key.fingerprint}\\), but your keyring does not hold that key valid \\(trust undefined\\)`,
+        `good signature by ${PAUL.name} <${PAUL.email}> \\(key ${key.fingerprint}\\), but your keyring does ` +
+          `not hold that key valid \\(trust undefined\\)`,
       ),
     );
   });
@@ -90,7 +92,8 @@ describe("check-tag trusts the keyring when no allowlist is configured", () => {
     assert.match(
       result.stdout,
       new RegExp(
-        `signer-not-allowed: tag ${TAG} is signed by ${PAUL.name} <${PAUL.email}> \\(key ${key.fingerprint}\\), which is not among signing.allowedSigners`,
+        `signer-not-allowed: tag ${TAG} is signed by ${PAUL.name} <${PAUL.email}> ` +
+          `\\(key ${key.fingerprint}\\), which is not among signing.allowedSigners`,
       ),
     );
   });
@@ -148,7 +151,8 @@ describe("check-tag trusts the keyring when no allowlist is configured", () => {
     assert.equal(name.code, 0, name.stderr);
     assert.equal(
       name.stderr,
-      `warning: stable-6.9 (${git(repo, ["rev-parse", "stable-6.9"]).slice(0, 12)}) is not on origin: it points at ${before.slice(0, 12)} there; push it first\n`,
+      `warning: stable-6.9 (${git(repo, ["rev-parse", "stable-6.9"]).slice(0, 12)}) is not on origin: it ` +
+        `points at ${before.slice(0, 12)} there; push it first\n`,
     );
     const json = parseJson(await runCli(["tag-name", "--repo", repo, "--at", AT, "--json"], { env }));
     assert.equal(json.onRemote, false);

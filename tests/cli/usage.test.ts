@@ -145,7 +145,7 @@ describe("usage and bad input", () => {
     );
   });
 
-  it("upstream tags come from a remote named upstream (or matching upstream.url), else the clone itself, or --upstream", async () => {
+  it("upstream tags: the remote upstream (or one matching upstream.url), else the clone, or --upstream", async () => {
     const fetchSource = (spawns: readonly (readonly string[])[]) => {
       const fetch = spawns.find((argv) => argv[0] === "fetch")!;
       return fetch[fetch.indexOf("--end-of-options") + 1];

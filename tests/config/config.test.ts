@@ -160,7 +160,8 @@ test("defaultConfig refuses a bad subsystem with an InputError naming it", () =>
 
 test("{subsystem} in branch names is filled in by the parse: the rest of the app renders only {version}", () => {
   const result = parseConfig(
-    'subsystem: audit\nvariant: dev-model\nbranches:\n  next: "{subsystem}-next"\n  stable: "{subsystem}/stable-{version}"\n  dev: "{subsystem}/dev"\n',
+    'subsystem: audit\nvariant: dev-model\nbranches:\n  next: "{subsystem}-next"\n' +
+      '  stable: "{subsystem}/stable-{version}"\n  dev: "{subsystem}/dev"\n',
   );
   assert.ok(result.ok, result.ok ? "" : formatConfigErrors(result.errors));
   assert.deepEqual(result.config.branches, {
@@ -240,7 +241,10 @@ const BAD_FILES: readonly [string, string, string, RegExp, number?][] = [
     "bad enum",
     "subsystem: audit\nvariant: rebase-sometimes\n",
     "variant",
-    /expected one of rebase-at-window-open, rebase-at-rc1, dev-model, stable-before-window; got the text "rebase-sometimes"/,
+    new RegExp(
+      /expected one of rebase-at-window-open, rebase-at-rc1, dev-model, stable-before-window; got the text /.source +
+        /"rebase-sometimes"/.source,
+    ),
     2,
   ],
   [
@@ -497,11 +501,10 @@ test("a second YAML document is refused with its line", () => {
 test("hostile YAML is refused without throwing", () => {
   const bomb = [
     "a: &a [x, x, x, x, x, x, x, x, x, x]",
-    ...Array.from(
-      { length: 8 },
-      (_, i) =>
-        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`,
-    ),
+    ...Array.from({ length: 8 }, (_, i) => {
+      const [name, previous] = [String.fromCharCode(98 + i), String.fromCharCode(97 + i)];
+      return `${name}: &${name} [${Array.from({ length: 12 }, () => `*${previous}`).join(", ")}]`;
+    }),
     "subsystem: audit",
   ].join("\n");
   const inputs = [

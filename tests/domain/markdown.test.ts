@@ -53,11 +53,12 @@ test("prose: no HTML, no hidden markers, no mentions or references, no command a
   ];
   for (const [text, rendered] of cases) assert.equal(renderText(text), rendered, JSON.stringify(text));
   assert.equal(findCommand(renderText("x\n/merge-window create-stable")), null);
-  const forged = `<!-- merge-window:meta v1 ${btoa(JSON.stringify({ schema: 1, cycle: "x", done: [], tests: [] }))} -->`;
+  const meta = btoa(JSON.stringify({ schema: 1, cycle: "x", done: [], tests: [] }));
+  const forged = `<!-- merge-window:meta v1 ${meta} -->`;
   assert.equal(parseMeta(renderText(forged)), null, "a tag message cannot plant the app's memory");
 });
 
-test("long names are shortened with a hash of the whole name, stable, distinct, and never longer than the limit", () => {
+test("long names are shortened with a hash of the whole name: stable, distinct, never longer than the limit", () => {
   const base = `selinux-pr-20240312-${"x".repeat(250)}`;
   const a = shortenName(`${base}a`, 200);
   const b = shortenName(`${base}b`, 200);

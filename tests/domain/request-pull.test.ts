@@ -127,7 +127,7 @@ describe("renderRequestPull / parseRequestPull", () => {
     });
   }
 
-  it("prints the tag block with git's extra newline, an empty ref with git's trailing space, and a branch description", () => {
+  it("prints the tag block with git's extra newline, an empty ref with git's trailing space, a description", () => {
     const text = renderRequestPull({
       ...SAMPLE,
       ref: "",
@@ -137,7 +137,8 @@ describe("renderRequestPull / parseRequestPull", () => {
     assert.match(text, new RegExp(`^ {2}${SAMPLE.url} \\n`, "m"));
     assert.ok(
       text.includes(
-        `${REQUEST_PULL_DASHES}\n\n${REQUEST_PULL_DASHES}\n(from the branch description for next local branch)\n\nNext things.\n${REQUEST_PULL_DASHES}\nbauen1 (1):\n`,
+        `${REQUEST_PULL_DASHES}\n\n${REQUEST_PULL_DASHES}\n(from the branch description for next local ` +
+          `branch)\n\nNext things.\n${REQUEST_PULL_DASHES}\nbauen1 (1):\n`,
       ),
     );
     const { style, ...data } = parseRequestPull(text);
@@ -179,7 +180,8 @@ describe("renderRequestPull / parseRequestPull", () => {
 
 describe("deriveTagMessage", () => {
   const header =
-    "object a1fc79343abbdc5bebb80c2a9032063442df8b59\ntype commit\ntag selinux-pr-20240312\ntagger Paul Moore <paul@paul-moore.com> 1710284531 -0400\n\n";
+    "object a1fc79343abbdc5bebb80c2a9032063442df8b59\ntype commit\ntag selinux-pr-20240312\n" +
+    "tagger Paul Moore <paul@paul-moore.com> 1710284531 -0400\n\n";
   const cases: [string, string, string][] = [
     [
       "PGP signature",
@@ -249,7 +251,8 @@ describe("renderPullRequestMail", () => {
       cc: ["selinux@vger.kernel.org", "linux-security-module@vger.kernel.org", "linux-kernel@vger.kernel.org"],
       greeting: "Hi Linus,",
       intro:
-        "There are a number of SELinux patches for the Linux v6.9 merge window.\n\n- Continue the coding style fixup work\n",
+        "There are a number of SELinux patches for the Linux v6.9 merge window.\n\n" +
+        "- Continue the coding style fixup work\n",
       signoff: "Please merge when you have the chance,\n-Paul\n",
       body,
     });

@@ -169,7 +169,8 @@ describe("parseVerifyOutput", () => {
     ["SSH bad", "Signature verification failed: incorrect signature\nCould not verify signature.\n", { status: "bad" }],
     [
       "SSH not configured",
-      "error: gpg.ssh.allowedSignersFile needs to be configured and exist for ssh signature verification\nerror: 2222: cannot verify a non-tag object of type commit.\n",
+      "error: gpg.ssh.allowedSignersFile needs to be configured and exist for ssh signature verification\n" +
+        "error: 2222: cannot verify a non-tag object of type commit.\n",
       { format: "ssh", status: "error" },
     ],
   ];

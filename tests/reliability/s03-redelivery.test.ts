@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openReliabilityWorld } from "./reliability-world.ts";
 
-test("a redelivery after a failed run completes the command; a duplicate of a completed delivery changes nothing", async (t) => {
+test("a redelivery after a failed run completes the command; a duplicate of a done one changes nothing", async (t) => {
   const world = await openReliabilityWorld();
   t.after(() => world.close());
   const { replay } = world;

@@ -20,12 +20,14 @@ function prose(body: string): string {
   return body.replace(/^(`{3,})[^\n]*\n[\s\S]*?^\1$/gm, "").replace(/(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, "");
 }
 
-test("s11: a hostile commit subject in a refused rebase's comment: no marker, command, mention or fence break-out", () => {
+test("s11: a hostile commit subject in a refused rebase's comment: no marker, command, mention, fence escape", () => {
   const body = renderRebaseResult(
     {
       status: "refused",
       code: "commits-missing",
-      message: `fetch failed: https://x-access-token:ghs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA@github.com/o/r.git\n${HOSTILE}`,
+      message:
+        `fetch failed: https://x-access-token:ghs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA@github.com/o/r.git\n` +
+        `${HOSTILE}`,
       missing: HOSTILE.split("\n").map((subject, i) => ({ sha: `${i}`.repeat(40), subject })),
     } as never,
     "next",
@@ -36,7 +38,7 @@ test("s11: a hostile commit subject in a refused rebase's comment: no marker, co
   assert.doesNotMatch(body, /ghs_A|x-access-token:/, "the token is redacted");
 });
 
-test("s11: a 70k-character tag message posted in a code block is cut below GitHub's limit and cannot close its fence", () => {
+test("s11: a 70k-character tag message in a code block is cut below GitHub's limit and cannot close its fence", () => {
   const message = `${HOSTILE}\n${"x".repeat(70_000)}`;
   const body = fitBody(`**[GIT PULL]**\n\n${renderCodeBlock(message, "text")}`);
   assert.ok(body.length < MAX_BODY, `${body.length} < 65,536`);

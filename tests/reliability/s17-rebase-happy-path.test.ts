@@ -6,7 +6,7 @@ import { git } from "../adapters/git/git-world.ts";
 import { renderRebaseResult } from "../../src/domain/git-reports.ts";
 import { backupRefs, buildNextWorld, NOW, patchIds, pushesOf } from "./git-scenario.ts";
 
-test("s17: backup first, then next with --atomic and a lease on the SHA read; patches kept; summary names both SHAs", async (t) => {
+test("s17: backup first, then next with --atomic, a lease on the SHA read; patches kept; SHAs named", async (t) => {
   const world = buildNextWorld();
   t.after(() => world.cleanup());
   const layer = world.layer();

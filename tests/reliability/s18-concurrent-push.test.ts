@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { git } from "../adapters/git/git-world.ts";
 import { buildNextWorld, NOW } from "./git-scenario.ts";
 
-test("s18: a push to next after the read, with a fetch in between, refuses the rebase; the new commit survives", async (t) => {
+test("s18: a push to next after the read (a fetch between) refuses the rebase; the new commit survives", async (t) => {
   const world = buildNextWorld();
   t.after(() => world.cleanup());
   const layer = world.layer();
@@ -21,7 +21,7 @@ test("s18: a push to next after the read, with a fetch in between, refuses the r
   assert.equal(world.sha("refs/heads/next"), late, "the maintainer's commit is next's tip");
 });
 
-test("s18: every force in src/ is an explicit lease on a SHA: no --force, -f, +refspec or bare --force-with-lease", () => {
+test("s18: every force in src/ is a lease on a SHA: no --force, -f, +refspec or bare --force-with-lease", () => {
   const root = join(import.meta.dirname, "../../src");
   const files = readdirSync(root, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts"));
   const offences: string[] = [];

@@ -6,7 +6,7 @@ import { renderSourceFile } from "../fixtures/kernel-repo.ts";
 import { editLine } from "../adapters/git/git-world.ts";
 import { backupRefs, buildNextWorld, NOW, POLICYDB, pushesOf, UPSTREAM_H } from "./git-scenario.ts";
 
-test("s19: a conflicting patch: rebase aborted, conflicting file reported, next untouched, nothing pushed", async (t) => {
+test("s19: a conflicting patch: rebase aborted, the file reported, next untouched, nothing pushed", async (t) => {
   const world = buildNextWorld();
   t.after(() => world.cleanup());
   const tip = world.commit("selinux: rework upstream.h", { [UPSTREAM_H]: "/* ours */\n" });
@@ -22,7 +22,7 @@ test("s19: a conflicting patch: rebase aborted, conflicting file reported, next 
   assert.equal(backupRefs(world), "");
 });
 
-test("s19: a patch that disappears without being upstream by patch-id: nothing is pushed and it is listed", async (t) => {
+test("s19: a patch that disappears without being upstream by patch-id: nothing pushed, it is listed", async (t) => {
   const world = buildNextWorld();
   t.after(() => world.cleanup());
   const old = world.sha("refs/heads/next");

@@ -6,7 +6,7 @@ import { findCommand } from "../../src/domain/commands.ts";
 import { git } from "../adapters/git/git-world.ts";
 import { buildNextWorld, NOW } from "./git-scenario.ts";
 
-test("s21: a rev expression, a SHA, a branch, an option or an unknown tag is refused without spawning git", async (t) => {
+test("s21: a rev expression, a SHA, a branch, an option or an unknown tag is refused, spawning no git", async (t) => {
   const world = buildNextWorld();
   t.after(() => world.cleanup());
   const layer = world.layer();

@@ -6,13 +6,14 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { backupRefs, buildNextWorld, NOW } from "./git-scenario.ts";
 
-test("s24: a server-side rule refusing next: refused with the rule's message, next unchanged, backup kept", async (t) => {
+test("s24: a server-side rule refusing next: refused with its message, next unchanged, backup kept", async (t) => {
   const world = buildNextWorld();
   t.after(() => world.cleanup());
   const hook = join(world.origin, "hooks", "pre-receive");
   writeFileSync(
     hook,
-    '#!/bin/sh\nwhile read old new ref; do\n  [ "$ref" = refs/heads/next ] && { echo "GH013: force push to next blocked by ruleset"; exit 1; }\ndone\nexit 0\n',
+    '#!/bin/sh\nwhile read old new ref; do\n  [ "$ref" = refs/heads/next ] && { echo "GH013: force push to ' +
+      'next blocked by ruleset"; exit 1; }\ndone\nexit 0\n',
   );
   chmodSync(hook, 0o755);
   const layer = world.layer();

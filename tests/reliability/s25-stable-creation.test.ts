@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildNextWorld } from "./git-scenario.ts";
 
-test("s25: exists at the same SHA → exists; elsewhere → refused, untouched; a race → one branch at the pinned SHA", async (t) => {
+test("s25: same SHA → exists; elsewhere → refused, untouched; a race → one branch at the pinned SHA", async (t) => {
   const world = buildNextWorld();
   t.after(() => world.cleanup());
   const pinned = world.sha("refs/heads/next");

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openReliabilityWorld } from "./reliability-world.ts";
 
-test("a secondary rate limit on the reply: memory does not record it, the run waits retry-after, one reply follows", async (t) => {
+test("a secondary rate limit on the reply: not in memory, the run waits retry-after, one reply follows", async (t) => {
   const world = await openReliabilityWorld();
   t.after(() => world.close());
 

@@ -54,7 +54,7 @@ describe("s32: git processes are bounded in time and in number", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("kills a fetch from an upstream that never answers, with an error naming it, and leaves no git behind", async () => {
+  it("kills a fetch from an upstream that never answers, with an error naming it; leaves no git behind", async () => {
     const git = createGitRunner(dir, { timeouts: { networkMs: 1_500 } });
     await assert.rejects(
       git.run(["fetch", "--end-of-options", url, "refs/heads/master"]),

@@ -36,7 +36,7 @@ test("s38: numeric order across v2.6.39→v3.0 … v6.19→v7.0, rc8-rc10, four-
     assert.throws(() => parseVersion(bad), Error, bad);
 });
 
-test("s38: after v4.20 and v6.19 the number is not guessed as settled; a real -rc1 settles it (stable-5.0, stable-7.0)", () => {
+test("s38: after v4.20 and v6.19 the number is not taken as settled; a real -rc1 settles it (stable-5.0, 7.0)", () => {
   for (const [release, rc1] of [
     ["v4.20", "5.0"],
     ["v6.19", "7.0"],

@@ -71,7 +71,7 @@ describe("variant A: a whole cycle against the forge", () => {
   });
   after(() => replay?.close());
 
-  it("opens the tracking issue, reminds once each, advises, rebases with a backup, creates stable-6.9, checks tags, mails, sees the merge, closes", async () => {
+  it("opens the issue, reminds, advises, rebases (backup), creates stable-6.9, checks, mails, closes", async () => {
     const issues = replay.forge.issues(OWNER, REPO);
     assert.equal(issues.length, 1, "one tracking issue for the cycle");
     const issue = findTrackingIssue(replay.forge, OWNER, REPO)!;
@@ -114,21 +114,26 @@ describe("variant A: a whole cycle against the forge", () => {
     const bodies = issue.comments.map((comment) => `${comment.author}: ${comment.body}`);
     assert.ok(
       bodies.some((body) =>
-        /^merge-window\[bot\]: @omosnace `\/merge-window create-stable` needs maintain permission .* yours is write\. Nothing was done\./.test(
-          body,
-        ),
+        new RegExp(
+          /^merge-window\[bot\]: @omosnace `\/merge-window create-stable` needs maintain permission .* /.source +
+            /yours is write\. Nothing was done\./.source,
+        ).test(body),
       ),
     );
     assert.ok(
       bodies.some((body) =>
-        /^merge-window\[bot\]: @lurker `\/merge-window status` needs write permission .* yours is read\. Nothing was done\./.test(
-          body,
-        ),
+        new RegExp(
+          /^merge-window\[bot\]: @lurker `\/merge-window status` needs write permission .* yours is read\. /.source +
+            /Nothing was done\./.source,
+        ).test(body),
       ),
     );
     assert.match(
       findComment(issue, "advise-rebase:v6.8")!.body,
-      /Rebase advice\*\* for `next` onto `v6\.8`:\n- based on `v6\.7`, \d+ upstream commit\(s\) behind `v6\.8`; 8 commit\(s\) of ours\.[\s\S]*a trial rebase applies cleanly/,
+      new RegExp(
+        /Rebase advice\*\* for `next` onto `v6\.8`:\n- based on `v6\.7`, \d+ upstream commit\(s\) behind /.source +
+          /`v6\.8`; 8 commit\(s\) of ours\.[\s\S]*a trial rebase applies cleanly/.source,
+      ),
     );
 
     const refs = await replay.forge.refs(OWNER, REPO);
@@ -179,7 +184,7 @@ describe("variant A: a whole cycle against the forge", () => {
     );
   });
 
-  it("each [GIT PULL] mail's request-pull part is what git request-pull prints on the sandbox repositories", async () => {
+  it("each [GIT PULL] mail's request-pull part is what git request-pull prints on the sandbox repos", async () => {
     const issue = findTrackingIssue(replay.forge, OWNER, REPO)!;
     for (const [tag, base] of [
       [CYCLE_TAGS.fixes, "selinux-pr-20240108"],
@@ -199,7 +204,7 @@ describe("variant A: a whole cycle against the forge", () => {
     assert.ok((restart.requests ?? 0) > 0, "the new app did run (and read the forge)");
   });
 
-  it("a maintainer push racing the rebase survives: the app's push is refused, the commit stays on next, a comment says so", () => {
+  it("a push racing the rebase survives: the app's push is refused, the commit stays, a comment says so", () => {
     const issue = findTrackingIssue(replay.forge, OWNER, REPO)!;
     const [refused, done] = issue.comments.filter(
       (comment) =>
@@ -207,7 +212,10 @@ describe("variant A: a whole cycle against the forge", () => {
     );
     assert.match(
       refused!.body,
-      /^Rebase refused \(push-rejected\): origin refused the update of next from [0-9a-f]{12}.*`next` was not changed\./,
+      new RegExp(
+        /^Rebase refused \(push-rejected\): origin refused the update of next from [0-9a-f]{12}.*`next` /.source +
+          /was not changed\./.source,
+      ),
     );
     assert.match(
       race.racing!,
@@ -217,7 +225,10 @@ describe("variant A: a whole cycle against the forge", () => {
     assert.notEqual(race.nextAfterRace, race.nextBefore);
     assert.match(
       done!.body,
-      /^Rebased `next` onto `v6\.8`: [0-9a-f]{12} → [0-9a-f]{12}\.\nThe old `next` is kept at `refs\/merge-window\/backup\/next-20240311T094500Z-/,
+      new RegExp(
+        /^Rebased `next` onto `v6\.8`: [0-9a-f]{12} → [0-9a-f]{12}\.\nThe old `next` is kept at /.source +
+          /`refs\/merge-window\/backup\/next-20240311T094500Z-/.source,
+      ),
     );
     assert.ok(
       done!.body.includes(race.nextAfterRace!.slice(0, 12)),

@@ -56,7 +56,7 @@ describe("variant B: a whole cycle with duplicated and reordered deliveries", ()
   });
   after(() => replay?.close());
 
-  it("advises and rebases at rc1 with a backup, copies next to stable-6.9 by itself at window open, checks, mails, closes", async () => {
+  it("advises, rebases at rc1 (backup first), copies next to stable-6.9 at window open, mails, closes", async () => {
     const issue = findTrackingIssue(replay.forge, OWNER, REPO)!;
     assert.equal(replay.forge.issues(OWNER, REPO).length, 1);
     assert.deepEqual([issue.title, issue.state], ["merge-window: v6.9 (selinux)", "closed"]);

@@ -20,7 +20,7 @@ test("demo arguments: a variant by letter or name, --keep; anything else is a us
   assert.match(badFlag as string, /unknown argument "--fast"/);
 });
 
-test("merge-window demo narrates a whole cycle, prints the [GIT PULL] mail and the app's requests by route, and exits 0", async () => {
+test("merge-window demo narrates a cycle, prints the [GIT PULL] mail and the requests by route, exits 0", async () => {
   const { status, stdout, stderr } = await new Promise<{ status: number; stdout: string; stderr: string }>(
     (resolve) => {
       execFile(

@@ -56,7 +56,7 @@ test("the app authenticates with a JWT signed by its key, then acts through inst
   assert.equal(tokenOnAppRoute.status, 401);
 });
 
-test("a forge clock far from real time: the JWT is refused once with GitHub's message, auth-app corrects and retries", async (t) => {
+test("a forge clock far from real time: the JWT refused once (GitHub's message), auth-app corrects", async (t) => {
   const world = await startSelinux({ clock: () => new Date("2024-03-12T10:00:00Z") });
   t.after(() => world.close());
   const app = appOctokit(world.forge, world.installationId);

@@ -157,7 +157,7 @@ test("pagination: per_page pages with GitHub's Link header, and octokit.paginate
   );
 });
 
-test("bodies over 65,536 characters are refused with GitHub's 422; 65,536 is fine (counted in characters)", async (t) => {
+test("bodies over 65,536 characters get GitHub's 422; 65,536 is fine (counted in characters)", async (t) => {
   const world = await startSelinux();
   t.after(() => world.close());
   const app = appOctokit(world.forge, world.installationId);
@@ -228,7 +228,7 @@ test("a 502 after applying leaves exactly one comment; before applying, none", a
   assert.equal(world.forge.countWrites(route), 2);
 });
 
-test("rate limits: headers on every answer; an injected limit is a 403 with remaining 0 and the reset time", async (t) => {
+test("rate limits: headers on every answer; an injected limit is a 403 with remaining 0 and the reset", async (t) => {
   const world = await startSelinux({ clock: () => FIXED });
   t.after(() => world.close());
   const paul = userOctokit(world.forge, world.paulToken);

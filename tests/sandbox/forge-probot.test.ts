@@ -6,7 +6,7 @@ import { createNodeMiddleware, Probot } from "probot";
 import { createForge } from "../../src/sandbox/forge/index.ts";
 import { createWorkTree, userOctokit } from "./forge-fixtures.ts";
 
-test("Probot verifies the forge's webhooks, replies through the forge, and sees its own comment come back", async (t) => {
+test("Probot verifies the forge's webhooks, replies through the forge, sees its own comment come back", async (t) => {
   const forge = await createForge();
   const seen: string[] = [];
   const probot = new Probot({

@@ -75,7 +75,7 @@ test("a pull request between real branches: stats from git, opened and synchroni
   assert.equal((await rejection(paul.rest.pulls.get({ owner, repo, pull_number: 99 }))).status, 404);
 });
 
-test("check runs: only an app creates them; completing sends check_run.completed; listed per ref, latest per name", async (t) => {
+test("check runs: only apps create them; completing sends check_run.completed; listed per ref, latest", async (t) => {
   const world = await startSelinux();
   t.after(() => world.close());
   await world.work.run(["tag", "-a", "-m", "tag", "selinux-pr-20240312"]);
@@ -159,7 +159,7 @@ test("check runs: only an app creates them; completing sends check_run.completed
   );
 });
 
-test("workflow dispatch: real workflow files; the harness ends the run; workflow_run.completed carries the run", async (t) => {
+test("workflow dispatch: real workflow files; the harness ends the run; workflow_run.completed has it", async (t) => {
   const world = await startSelinux();
   t.after(() => world.close());
   await world.work.commit(

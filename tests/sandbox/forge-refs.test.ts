@@ -12,7 +12,7 @@ const run = promisify(execFile);
 const owner = "selinux";
 const repo = "selinux";
 
-test("refs: create, create again (422), bad sha (422), fast-forward only unless forced, delete (204, then 422)", async (t) => {
+test("refs: create, again (422), bad sha (422), fast-forward unless forced, delete (204, then 422)", async (t) => {
   const world = await startSelinux();
   t.after(() => world.close());
   const first = (await world.work.run(["rev-parse", "HEAD"])).stdout.trim();

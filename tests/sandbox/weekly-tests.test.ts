@@ -20,7 +20,7 @@ function assertSnapshot(body: string): void {
   assert.equal(body, readFileSync(SNAPSHOT, "utf8"), "tracking issue body differs from tests/sandbox/snapshots");
 }
 
-test("weekly tests: dispatched on main for next and stable-6.8 by SHA; results come back into the checklist", async (t) => {
+test("weekly tests: dispatched on main for next and stable-6.8 by SHA; results return to the checklist", async (t) => {
   const replay = await createReplay({ variant: "rebase-at-window-open", testsWorkflow: true });
   t.after(() => replay.close());
   const refs = await replay.forge.refs(OWNER, REPO);

@@ -1,4 +1,5 @@
-// A throwaway world for git-layer tests: upstream "linux", the subsystem's bare origin, a maintainer clone, the app's clone.
+// A throwaway world for git-layer tests: upstream "linux", the subsystem's bare origin, a maintainer clone, the app's
+// clone.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -91,7 +91,7 @@ describe("hostile input", () => {
     });
   }
 
-  it("verifyTag (the domain judging the layer's facts) turns a hostile name into problems and runs no git", async () => {
+  it("verifyTag (the domain judging the layer's facts) turns a hostile name into problems, runs no git", async () => {
     const policy = {
       subsystem: "selinux",
       tagTemplate: "{subsystem}-pr-{date}",

@@ -1,4 +1,5 @@
-// Observation on real repositories: upstream tags and dates, next's base and range, stable branches, tags, upstream merges.
+// Observation on real repositories: upstream tags and dates, next's base and range, stable branches, tags, upstream
+// merges.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { InputError } from "../../../src/domain/errors.ts";

@@ -87,7 +87,7 @@ describe("request-pull body from a local repository", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("merge-window tag (GPG-signed; a merge, a rename, a binary file, a >80-column path, unicode authors)", async () => {
+  it("merge-window tag (GPG-signed; a merge, a rename, a binary file, a >80-column path, non-ASCII)", async () => {
     const repo = scenario.subsystem.dir;
     const expected = gitRequestPull(repo, "v6.8-rc1", repo, scenario.mergeWindowTag);
     assert.match(expected, /Bin 0 -> 512 bytes/);

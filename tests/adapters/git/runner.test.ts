@@ -60,7 +60,7 @@ test("git never inherits GIT_*, EDITOR, VISUAL or PAGER", () => {
   }
 });
 
-test("upstream URLs: https, git, file (file:/// and file://localhost/), absolute paths; plain http only on loopback", async () => {
+test("upstream URLs: https, git, file (file:/// and file://localhost/), absolute paths; http on loopback", async () => {
   const { assertUpstreamUrl } = await import("../../../src/adapters/git/inputs.ts");
   for (const ok of [
     "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git",

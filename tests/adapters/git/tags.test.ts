@@ -50,7 +50,9 @@ describe("tags", () => {
   ): void {
     const commit = options.commit ?? onStable;
     const at = Math.floor((options.at ?? TAGGED_AT).getTime() / 1000);
-    const payload = `object ${commit}\ntype commit\ntag ${name}\ntagger Paul Moore <paul@paul-moore.com> ${at} +0000\n\n${message}\n`;
+    const payload =
+      `object ${commit}\ntype commit\ntag ${name}\ntagger Paul Moore <paul@paul-moore.com> ${at} +0000\n` +
+      `\n${message}\n`;
     const signature = options.key ? signPayload(options.key, payload) : "";
     const body = options.tamper ? payload.replace(`${message}\n`, `${message}\n\nEdited after signing.\n`) : payload;
     const object = execFileSync("git", ["mktag"], {

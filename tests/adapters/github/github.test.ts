@@ -293,7 +293,7 @@ describe("openIssue", () => {
 });
 
 describe("listTrackingIssues and updateIssue", () => {
-  it("lists open and closed issues newest first, trusted only when the app opened them, without pull requests", async () => {
+  it("lists open and closed issues newest first, trusted only when the app opened them, no pull requests", async () => {
     const h = createHarness();
     nock(API)
       .get(ISSUES)

@@ -26,7 +26,8 @@ describe("reportCheckRun", () => {
     ],
   };
   const summary =
-    "The tag does not follow the rules.\n\n- unsigned: the tag carries no signature\n- future-date: 20240312 is after the tagger date";
+    "The tag does not follow the rules.\n\n- unsigned: the tag carries no signature\n" +
+    "- future-date: 20240312 is after the tagger date";
 
   it("creates the run when none of the app's runs has the name (another app's does not count)", async () => {
     const h = createHarness();
@@ -79,7 +80,9 @@ describe("getPermission", () => {
     { answer: 403, expected: null },
   ];
   for (const { answer, expected } of rows) {
-    it(`${typeof answer === "number" ? `HTTP ${answer}` : `role ${answer.role_name || "(none)"}/${answer.permission}`} → ${expected}`, async () => {
+    const given =
+      typeof answer === "number" ? `HTTP ${answer}` : `role ${answer.role_name || "(none)"}/${answer.permission}`;
+    it(`${given} → ${expected}`, async () => {
       const h = createHarness();
       const path = `${REPO_PATH}/collaborators/stephensmalley/permission`;
       if (typeof answer === "number") nock(API).get(path).reply(answer, buildError("nope"));
