@@ -8,6 +8,7 @@
 //   + switch-exhaustiveness-check: a new union member (event, step, state) must be handled where switched on.
 //   + return-await (error-handling-correctness-only): `return promise` inside try/catch/finally skips the catch.
 //   + eqeqeq (smart): no `==` coercion, except `== null`.
+//   + max-len 120: Prettier wraps code at 120 but leaves strings, regexes and comments long; this catches those too.
 //   ~ no-unused-vars: `_name` marks a deliberately unused argument/variable; rest siblings may drop keys.
 //   ~ no-floating-promises: node:test's describe/it/test at top level are not awaited by design.
 //   - require-await: an async function without await (an async interface implemented synchronously) is no defect.
@@ -33,6 +34,7 @@ export default defineConfig(
       "@typescript-eslint/switch-exhaustiveness-check": ["error", { considerDefaultExhaustiveForUnions: true }],
       "@typescript-eslint/return-await": ["error", "error-handling-correctness-only"],
       eqeqeq: ["error", "smart"],
+      "max-len": ["error", { code: 120, tabWidth: 2 }],
       "@typescript-eslint/no-unused-vars": [
         "error",
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_", ignoreRestSiblings: true },
