@@ -69,7 +69,7 @@ test("a writer's skip-rebase is recorded; a maintainer's create-stable pushes st
   );
   assert.match(
     update!.body.body,
-    /^- ✅ \*\*Decide whether to rebase next onto the release\*\* \(done\): skip \(by @omosnace\)\n- ➖ \*\*Rebase next[^\n]*\(not needed\)/m,
+    /^- ✅ \*\*Decide whether to rebase next onto the release\*\* \(done\): skip \(by @\u200domosnace\)\n- ➖ \*\*Rebase next[^\n]*\(not needed\)/m,
   );
   assert.match(update!.body.body, /^- 👉 \*\*Copy next to stable-6\.9\*\* \(to do now\)/m);
   assert.deepEqual(
