@@ -20,7 +20,7 @@ test("a push creating stable-7.0 while the version is '6.20 or 7.0' settles 7.0:
   await replay.poll();
   const before = findTrackingIssue(replay.forge, OWNER, REPO)!;
   assert.match(before.title, /v6\.20 \(or 7\.0\)/);
-  assert.match(before.body, /^### Window for v6\.20 \(number not settled: `\/merge-window version X\.Y`\)$/m);
+  assert.match(before.body ?? "", /^### Window for v6\.20 \(number not settled: `\/merge-window version X\.Y`\)$/m);
 
   await replay.maintainer.sync();
   const next = (await replay.maintainer.repo.resolve("refs/remotes/origin/next"))!;
@@ -34,8 +34,8 @@ test("a push creating stable-7.0 while the version is '6.20 or 7.0' settles 7.0:
   const after = findTrackingIssue(replay.forge, OWNER, REPO)!;
   assert.equal(after.number, before.number, "the same cycle's issue");
   assert.match(after.title, /^merge-window: v7\.0 \(selinux\)$/);
-  assert.match(after.body, /^### Window for v7\.0 \(number set by the branch `stable-7\.0`\)$/m);
-  assert.match(after.body, /^- ✅ \*\*Copy next to stable-7\.0\*\* \(done\)/m);
+  assert.match(after.body ?? "", /^### Window for v7\.0 \(number set by the branch `stable-7\.0`\)$/m);
+  assert.match(after.body ?? "", /^- ✅ \*\*Copy next to stable-7\.0\*\* \(done\)/m);
   const refs = [...(await replay.forge.refs(OWNER, REPO)).keys()].filter((ref) => ref.startsWith("refs/heads/stable-"));
   assert.deepEqual(refs.sort(), ["refs/heads/stable-6.8", "refs/heads/stable-7.0"], "no stable-6.20 by guess");
 });
