@@ -172,4 +172,20 @@ test("the machine: a conflict is shown in the tracking issue and no stable branc
     /^- ⚠️ \*\*Which version\?\*\* The next version is not settled, because your own actions disagree: `\/merge-window version 6\.20` says 6\.20; the branch `stable-7\.0` says 7\.0\. /m,
   );
   assert.match(world.state.issue!.title, /v6\.20 \(or 7\.0\)/);
+
+  // Another command is one more voice, not a casting vote: the reply says the dispute goes on.
+  const again = world.run("2026-02-10T12:00:00Z", {
+    type: "command",
+    id: "73",
+    issue: 1,
+    actor: "pcmoore",
+    actorIsBot: false,
+    permission: "maintain",
+    command: findCommand("/merge-window version 6.20")!,
+  });
+  const reply = again.find((effect) => effect.type === "reply") as { body: string } | undefined;
+  assert.match(
+    reply?.body ?? "",
+    /^@pcmoore recorded that the window after v6\.19 is for v6\.20; but the next version is not settled, because /,
+  );
 });
