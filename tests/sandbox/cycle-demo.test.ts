@@ -24,7 +24,7 @@ test("demo arguments: a variant by letter or name, --keep; anything else is a us
   assert.match(badFlag as string, /unknown argument "--fast"/);
 });
 
-test("merge-window demo narrates a whole cycle with whole comments, no webhooks, the final issue body, and exits 0", async () => {
+test("the demo narrates a cycle with whole comments, no webhooks, the final issue body, and exits 0", async () => {
   const { status, stdout, stderr } = await new Promise<{ status: number; stdout: string; stderr: string }>(
     (resolve) => {
       execFile(
@@ -73,7 +73,7 @@ test("merge-window demo narrates a whole cycle with whole comments, no webhooks,
     lines.filter((line) => /…$/.test(line)),
     [],
   );
-  assert.match(stdout, /Tag and send them so they make v6\.8-rc3:\s+`\/merge-window tag`\.$/m);
+  assert.match(stdout, /Tag\s+and\s+send\s+them\s+so\s+they\s+make\s+v6\.8-rc3:\s+`\/merge-window tag`\.$/m);
   assert.match(stdout, /^ {35}Subject: \[GIT PULL\] selinux\/selinux-pr-20240311$/m, "the mail comment, in full");
   const prose = lines.filter((line) => /^ {18}app {9}💬 /.test(line) || /^ {33}\S/.test(line));
   assert.ok(prose.length > 20, "comments are told");

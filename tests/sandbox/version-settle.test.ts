@@ -7,7 +7,7 @@ import { findTrackingIssue } from "../../src/sandbox/replay-state.ts";
 import { buildReleaseTags, readKernelReleases } from "../../src/sandbox/scenario-releases.ts";
 import { parseGitTime } from "../../src/sandbox/scenario-time.ts";
 
-test("a push creating stable-7.0 while the version is '6.20 or 7.0' settles 7.0: title, checklist, no other branch", async (t) => {
+test("a push creating stable-7.0 while the version is '6.20 or 7.0' settles 7.0, no other branch", async (t) => {
   const replay = await createReplay({ variant: "rebase-at-window-open" });
   t.after(() => replay.close());
   // Upstream jumps to the v6.19 cycle (real instants): the release after 6.19 may be 6.20 or 7.0.

@@ -40,7 +40,7 @@ const named = (facts: RepoFacts, mem = memory()) =>
     (claim) => `${formatVersionNumber(claim.version)} ← ${claim.words}`,
   );
 
-test("claims: the command, the maintainer's newer stable branches and valid unmerged tags naming them; nothing else", () => {
+test("claims: the command, his newer stable branches, valid unmerged tags naming them; nothing else", () => {
   const own = stable("stable-7.0", sha("next-tip"), "v6.19");
   const facts = v619Facts({
     stableBranches: [stable("stable-6.19", sha("s619"), "v6.19-rc1"), own, stable("stable-6.20", sha("x"), "v6.19")],
@@ -78,12 +78,13 @@ test("one number settles the version: a branch he created, a valid tag, or both 
   assert.deepEqual(decide(tagged, memory({ done: ["create-branch:stable-7.0"] })).version, { major: 7, minor: 0 });
   assert.equal(
     decide(tagged, memory({ versionOverride: "7.0" })).by,
-    "`/merge-window version 7.0`, the branch `stable-7.0` and the tag `selinux-pr-20260210` (its message names `stable-7.0`)",
+    "`/merge-window version 7.0`, the branch `stable-7.0` and " +
+      "the tag `selinux-pr-20260210` (its message names `stable-7.0`)",
   );
   assert.deepEqual(decide(v619Facts()), { version: null, by: null, conflict: null, named: [] });
 });
 
-test("disagreement is a conflict in plain words, never a guess: branch 7.0 against tag 6.20, command against branch", () => {
+test("disagreement is a conflict in plain words, never a guess: branch 7.0 vs tag 6.20, command vs branch", () => {
   const facts = v619Facts({
     stableBranches: [stable("stable-7.0", sha("next-tip"), "v6.19"), stable("stable-6.20", sha("next-tip"), "v6.19")],
     tags: [tag("selinux-pr-20260210", "2026-02-10T09:00:00Z", "stable-6.20")],
@@ -118,7 +119,7 @@ test("disagreement is a conflict in plain words, never a guess: branch 7.0 again
 const tick: MachineEvent = { type: "reconcile", scheduled: true };
 const hint: MachineEvent = { type: "reconcile", scheduled: false };
 
-test("the machine: stable-7.0 pushed by the maintainer settles 7.0 (title, checklist, proposal), as the command would", () => {
+test("the machine: his push of stable-7.0 settles 7.0 (title, checklist, proposal), as the command would", () => {
   const world = new World(v619Facts(), settings);
   world.run(IN_WINDOW, tick);
   world.run("2026-02-10T10:05:00Z", {
@@ -169,7 +170,11 @@ test("the machine: a conflict is shown in the tracking issue and no stable branc
   assert.match(body, /^### Window for v6\.20 \(number not settled: see below\)$/m);
   assert.match(
     body,
-    /^- ⚠️ \*\*Which version\?\*\* The next version is not settled, because your own actions disagree: `\/merge-window version 6\.20` says 6\.20; the branch `stable-7\.0` says 7\.0\. /m,
+    new RegExp(
+      "^- ⚠️ \\*\\*Which version\\?\\*\\* The next version is not settled, because your own actions disagree: " +
+        "`/merge-window version 6\\.20` says 6\\.20; the branch `stable-7\\.0` says 7\\.0\\. ",
+      "m",
+    ),
   );
   assert.match(world.state.issue!.title, /v6\.20 \(or 7\.0\)/);
 
