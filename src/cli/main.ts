@@ -94,7 +94,7 @@ function reportError(command: CommandName, error: unknown, io: CliIo): number {
   return 1;
 }
 
-/** `merge-window demo [--variant A|B|C] [--keep]`: a whole cycle against the sandbox forge, narrated. */
+/** `merge-window demo [--variant A|B|C] [--keep] [--verbose]`: a whole cycle against the sandbox forge, narrated. */
 async function runDemoCommand(args: CommandArgs, io: CliIo): Promise<number> {
   // Loaded only for the demo: the forge and Probot are not needed by the other commands.
   const { runDemo } = await import("../sandbox/demo.ts");

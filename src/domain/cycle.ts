@@ -4,7 +4,13 @@ import type { UpstreamCalendar } from "./calendar.ts";
 import { parseWithTemplate, renderName } from "./names.ts";
 import { buildProcess, type ProcessDefinition } from "./process.ts";
 import type { MachineSettings } from "./settings.ts";
-import { formatVersionNumber, parseVersionNumber, versionNumberOf, type VersionNumber } from "./version.ts";
+import {
+  compareVersionNumbers,
+  formatVersionNumber,
+  parseVersionNumber,
+  versionNumberOf,
+  type VersionNumber,
+} from "./version.ts";
 
 export interface CycleView {
   /** `6.8` for the v6.9 window: the release that opens this cycle's window (the cycle's key in memory). */
@@ -14,6 +20,10 @@ export interface CycleView {
   readonly target: VersionNumber;
   readonly targetCertain: boolean;
   readonly targetAlternatives: readonly VersionNumber[];
+  /** Which of the maintainer's actions settled the target, in plain words (null: upstream or the prediction). */
+  readonly targetSettledBy: string | null;
+  /** The maintainer's actions name different versions: what they say, in plain words (the target stays open). */
+  readonly versionConflict: string | null;
   readonly where: { readonly rc: number | null; readonly windowDay: number | null };
   readonly process: ProcessDefinition;
   readonly sourceBranch: string;
@@ -30,16 +40,47 @@ export function deriveOpeningRelease(upstream: UpstreamCalendar): string {
   return formatVersionNumber(versionNumberOf(upstream.latest.version));
 }
 
-/** Which cycle `upstream` is in, with a maintainer's version override applied to the target. */
+/** What the maintainer's own actions decide about the version (see machine/version-settle.ts). */
+export interface VersionDecision {
+  /** The number they settle (null: they say nothing, or disagree). */
+  readonly version: VersionNumber | null;
+  /** Which actions settled it, in plain words. */
+  readonly by: string | null;
+  /** They disagree: what each says, in plain words. */
+  readonly conflict: string | null;
+  /** Every number they name when they disagree. */
+  readonly named: readonly VersionNumber[];
+}
+
+/**
+ * Which cycle `upstream` is in, with the maintainer's decision applied to the target: a `VersionDecision`, or
+ * the text of a `/merge-window version X.Y` alone.
+ */
 export function deriveCycle(
   upstream: UpstreamCalendar,
   settings: MachineSettings,
-  versionOverride: string | null,
+  decision: VersionDecision | string | null,
 ): CycleView {
   const inWindow = upstream.phase === "merge-window";
   const base = versionNumberOf(upstream.latest.version);
-  const override = versionOverride ? parseVersionNumber(versionOverride) : null;
+  const decided: VersionDecision =
+    typeof decision === "string"
+      ? {
+          version: parseVersionNumber(decision),
+          by: `\`/merge-window version ${decision}\``,
+          conflict: null,
+          named: [],
+        }
+      : (decision ?? { version: null, by: null, conflict: null, named: [] });
+  const override = decided.version;
   const target = override ?? upstream.target;
+  const alternatives = override
+    ? []
+    : [...upstream.targetAlternatives, ...decided.named].filter(
+        (version, index, all) =>
+          compareVersionNumbers(version, target) !== 0 &&
+          all.findIndex((other) => compareVersionNumbers(other, version) === 0) === index,
+      );
   const definition = buildProcess(settings.variant, settings.cycle);
   const stable = (version: VersionNumber) =>
     renderName(settings.branches.stable, { version: formatVersionNumber(version) }, "branch");
@@ -48,8 +89,14 @@ export function deriveCycle(
     openingRelease: opening,
     base,
     target,
-    targetCertain: upstream.targetCertain || override !== null,
-    targetAlternatives: override ? [] : upstream.targetAlternatives,
+    targetCertain: override !== null || (upstream.targetCertain && decided.conflict === null),
+    targetAlternatives: alternatives,
+    // Said only where it told something: the prediction was open, or the maintainer chose another number.
+    targetSettledBy:
+      override && (!upstream.targetCertain || compareVersionNumbers(override, upstream.target) !== 0)
+        ? decided.by
+        : null,
+    versionConflict: decided.conflict,
     where: { rc: upstream.rc, windowDay: upstream.windowDay },
     process: definition,
     sourceBranch: sourceBranchOf(settings, definition),
@@ -68,6 +115,6 @@ export function sourceBranchOf(
 }
 
 /** `6.9` for `stable-6.9` under the configured template ("" when the name is not of the family). */
-export function versionOfStable(branch: string, settings: MachineSettings): string {
+export function versionOfStable(branch: string, settings: Pick<MachineSettings, "branches">): string {
   return parseWithTemplate(settings.branches.stable, branch)?.fields.version ?? "";
 }

@@ -85,7 +85,7 @@ function shapeOf(variant: VariantId, timings: ProcessTimings): VariantShape {
   switch (variant) {
     case "rebase-at-window-open":
       return {
-        summary: "Seed process: decide the rebase when the window opens, then copy next to stable-X.Y, tag and send.",
+        summary: "Decide the rebase when the window opens, then copy next to stable-X.Y, tag and send.",
         sourceBranch: "next",
         rebaseAt: "window-open",
         stable: { title: "Copy next to stable-X.Y", ...atWindowOpen },

@@ -1,6 +1,7 @@
 // The cycle's checklist: each step of the variant with its state, derived from facts and memory alone.
 import type { CycleView } from "./cycle.ts";
 import type { Memory, RepoFacts, TagFacts } from "./facts.ts";
+import { renderText } from "./markdown.ts";
 import { describePoint, hasPassed, hasReached, type StepDefinition, type StepId } from "./process.ts";
 
 export type StepState = "done" | "skipped" | "waiting" | "due" | "overdue" | "blocked";
@@ -40,7 +41,10 @@ function evidenceFor(id: StepId, cycle: CycleView, memory: Memory, known: Known)
   switch (id) {
     case "rebase-decision":
       if (memory.rebaseDecision)
-        return { state: "done", detail: `${memory.rebaseDecision.choice} (by @${memory.rebaseDecision.by})` };
+        return {
+          state: "done",
+          detail: `${memory.rebaseDecision.choice} (by ${renderText(`@${memory.rebaseDecision.by}`)})`,
+        };
       if (source?.foreignMerges && !onTarget)
         return {
           state: "skipped",

@@ -82,8 +82,8 @@ export function renderBody(input: {
     `**Upstream:** ${describeUpstream(upstream)}`,
     `**Process:** \`${cycle.process.variant}\`: ${cycle.process.summary}`,
     "",
-    `### Window for v${formatVersionNumber(cycle.target)}` +
-      (cycle.targetCertain ? "" : " (number not settled: `/merge-window version X.Y`)"),
+    `### Window for v${formatVersionNumber(cycle.target)}${describeTarget(cycle)}`,
+    ...(cycle.versionConflict ? [`- ⚠️ **Which version?** ${capitalize(cycle.versionConflict)}`] : []),
     ...steps.map((step) => {
       const detail = step.detail === "now" ? "" : `: ${step.detail}`;
       return `- ${ICON[step.state]} **${step.title}** (${WORDS[step.state]})${detail}`;
@@ -145,6 +145,15 @@ export function renderBody(input: {
   );
   return fitBody(lines.join("\n"), renderMeta(memory));
 }
+
+/** After the window's version: who settled it, or that it is not settled yet. */
+function describeTarget(cycle: CycleView): string {
+  if (cycle.versionConflict) return " (number not settled: see below)";
+  if (!cycle.targetCertain) return " (number not settled: `/merge-window version X.Y`)";
+  return cycle.targetSettledBy ? ` (number set by ${cycle.targetSettledBy})` : "";
+}
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** Keeps `text + meta` under GitHub's limit, cutting the text (never the metadata) with a note. */
 export function fitBody(text: string, trailer = ""): string {

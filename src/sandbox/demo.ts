@@ -1,22 +1,25 @@
 // `npm run demo`: one whole kernel cycle replayed against the sandbox forge with the real app, narrated for a
-// person: a dated timeline of upstream tags, webhooks, the app's actions and the tracking issue's checklist, the
-// final [GIT PULL] mail, and the app's GitHub requests for the cycle by route. Offline; no credentials.
+// maintainer: a dated timeline of upstream tags, the app's actions, its comments in full and the checklist, then the
+// final tracking issue as GitHub shows it (`--verbose` adds the webhooks and the app's requests by route). Offline.
+
 import type { VariantId } from "../domain/process.ts";
 import {
   renderChecklistLine,
+  renderComment,
   renderDetail,
+  renderDetailBlock,
+  renderIssueBody,
   renderRequestTable,
   renderStepLine,
-  summarizeComment,
   summarizeDeliveries,
 } from "./demo-render.ts";
 import type { AppLogLine } from "./replay-app.ts";
 import { createReplay, OWNER, PEOPLE, REPO, type Replay } from "./replay.ts";
-import { extractMail, findComment, findTrackingIssue, readChecklist } from "./replay-state.ts";
-import { buildCycleSteps, CYCLE_TAGS, runSteps, type CycleStep } from "./scenario-cycle.ts";
+import { findTrackingIssue, readChecklist } from "./replay-state.ts";
+import { buildCycleSteps, runSteps, type CycleStep } from "./scenario-cycle.ts";
 
 export interface DemoOptions {
-  /** Arguments after `demo`: `--variant A|B|C`, `--keep`. */
+  /** Arguments after `demo`: `--variant A|B|C`, `--keep`, `--verbose`. */
   readonly argv?: readonly string[];
   readonly stdout?: (text: string) => void;
   readonly stderr?: (text: string) => void;
@@ -27,15 +30,25 @@ const VARIANTS: Readonly<Record<string, VariantId>> = {
   B: "rebase-at-rc1",
   C: "dev-model",
 };
-const USAGE = "usage: merge-window demo [--variant A|B|C] [--keep]\n";
+const USAGE = "usage: merge-window demo [--variant A|B|C] [--keep] [--verbose]\n";
+
+export interface DemoArgs {
+  readonly variant: VariantId;
+  /** Keep the temporary repositories and print where. */
+  readonly keep: boolean;
+  /** Also the webhooks each step caused and the app's GitHub requests by route. */
+  readonly verbose: boolean;
+}
 
 /** Parses the demo's arguments; a string is the usage error to print. */
-export function parseDemoArgs(argv: readonly string[]): { variant: VariantId; keep: boolean } | string {
+export function parseDemoArgs(argv: readonly string[]): DemoArgs | string {
   let variant: VariantId = VARIANTS.A!;
   let keep = false;
+  let verbose = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--keep") keep = true;
+    else if (arg === "--verbose") verbose = true;
     else if (arg === "--variant" || arg.startsWith("--variant=")) {
       const value = arg.includes("=") ? arg.slice("--variant=".length) : argv[++i];
       const found =
@@ -46,7 +59,7 @@ export function parseDemoArgs(argv: readonly string[]): { variant: VariantId; ke
       variant = found;
     } else return `merge-window demo: unknown argument ${JSON.stringify(arg)}\n${USAGE}`;
   }
-  return { variant, keep };
+  return { variant, keep, verbose };
 }
 
 /** Runs the demo; resolves with the exit status (0 when the cycle ran through). */
@@ -70,8 +83,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
       onLog: (line) => logs.push(line),
     });
     printIntro(replay, out);
-    await narrateCycle(replay, logs, out);
-    printOutcome(replay, out);
+    await narrateCycle(replay, logs, out, parsed.verbose);
+    printOutcome(replay, out, parsed.verbose);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const kept = parsed.keep ? ` Everything is kept in ${replay.root}.` : "";
     out(`\nThe whole cycle took ${seconds} s of real time.${kept}\n`);
@@ -95,17 +108,21 @@ function printIntro(replay: Replay, out: (text: string) => void): void {
   out(
     [
       `merge-window demo: one whole kernel cycle, v6.8-rc1 → v6.8 → the v6.9 merge window → merged, offline.`,
-      `  GitHub:    a sandbox forge at ${replay.forge.baseUrl} (REST, git over HTTP, signed webhooks), its ` +
-        `clock set by the replay`,
-      `  upstream:  Linus' tree ${replay.upstream.url}, tags at their real instants (the kernel release history)`,
+      `  GitHub:    a stand-in for GitHub on this machine (same API, git and webhooks), its clock following the story`,
+      `  upstream:  a copy of Linus' tree whose tags come at their real dates (the kernel release history)`,
       `  tree:      ${OWNER}/${REPO}, process \`${replay.variant}\`; people: ${people}`,
-      `  app:       the real merge-window Probot app; its scheduled jobs are run by the replay at the times shown`,
+      `  app:       the real merge-window app; its hourly jobs run at the times shown`,
       "",
     ].join("\n") + "\n",
   );
 }
 
-async function narrateCycle(replay: Replay, logs: AppLogLine[], out: (text: string) => void): Promise<void> {
+async function narrateCycle(
+  replay: Replay,
+  logs: AppLogLine[],
+  out: (text: string) => void,
+  verbose: boolean,
+): Promise<void> {
   const seen = { logs: 0, deliveries: 0, comments: new Set<number>(), checklist: "" };
   const print = (line: string) => out(`${line}\n`);
   const steps = buildCycleSteps(replay.variant, replay.releases, { raceRebase: replay.variant === VARIANTS.A });
@@ -121,7 +138,7 @@ async function narrateCycle(replay: Replay, logs: AppLogLine[], out: (text: stri
       },
       after: () => {
         const delivered = replay.forge.deliveries.slice(seen.deliveries);
-        if (delivered.length > 0) print(renderDetail("webhooks", summarizeDeliveries(delivered)));
+        if (verbose && delivered.length > 0) print(renderDetail("webhooks", summarizeDeliveries(delivered)));
         for (const line of logs.slice(seen.logs)) {
           const action = /^[^:]+: (did|failed to) (.*)$/.exec(line.message);
           if (!action || /^(comment|reply|update the tracking issue)/.test(action[2]!)) continue;
@@ -131,7 +148,10 @@ async function narrateCycle(replay: Replay, logs: AppLogLine[], out: (text: stri
         for (const comment of issue?.comments ?? []) {
           if (seen.comments.has(comment.id)) continue;
           seen.comments.add(comment.id);
-          if (comment.author.endsWith("[bot]")) print(renderDetail("app", `💬 ${summarizeComment(comment.body)}`));
+          if (!comment.author.endsWith("[bot]")) continue;
+          const [first = "", ...rest] = renderComment(comment.body);
+          for (const line of renderDetailBlock("app", [`💬 ${first}`, ...rest.map((text) => `   ${text}`)]))
+            print(line);
         }
         const checklist = renderChecklistLine(readChecklist(issue?.body ?? null));
         if (checklist !== seen.checklist) print(renderDetail("checklist", checklist));
@@ -141,32 +161,24 @@ async function narrateCycle(replay: Replay, logs: AppLogLine[], out: (text: stri
   );
 }
 
-function printOutcome(replay: Replay, out: (text: string) => void): void {
+function printOutcome(replay: Replay, out: (text: string) => void, verbose: boolean): void {
   const issue = findTrackingIssue(replay.forge, OWNER, REPO);
-  const mail = extractMail(findComment(issue, `request-pull:${CYCLE_TAGS.window}`)?.body ?? "");
   out(
-    `\nThe tracking issue #${issue?.number ?? "?"} "${issue?.title ?? "?"}" is ${issue?.state ?? "missing"}; ` +
-      `the [GIT PULL] mail the app wrote:\n\n`,
+    `\nThe tracking issue #${issue?.number ?? "?"} "${issue?.title ?? "?"}" is ${issue?.state ?? "missing"}. ` +
+      `Its final text, as GitHub shows it:\n\n`,
   );
-  out(`${(mail ?? "(no mail was posted)\n").replace(/^/gm, "    ")}\n`);
-  const tipDate = /for you to fetch changes up to [0-9a-f]+:\n\n {2}.* \((\d{4})-/.exec(mail ?? "")?.[1];
-  if (tipDate && tipDate !== "2024")
-    out(
-      `(The tip was rewritten by the app's rebase: git stamps the commits it writes with this machine's time, ` +
-        `not the replay's.)\n\n`,
-    );
+  out(
+    `${renderIssueBody(issue?.body ?? "(no tracking issue)")
+      .map((line) => (line ? `    ${line}` : ""))
+      .join("\n")}\n\n`,
+  );
   const requests = replay.appRequests();
   const rest = requests.filter((entry) => !entry.route?.includes(".git/"));
-  const skewed = replay.forge.requests.filter((entry) => entry.status === 401 && entry.actor === null).length;
   out(
-    `GitHub requests by the app for the whole cycle: ${rest.length} REST calls ` +
-      `and ${requests.length - rest.length} git requests (requests per cycle is a number we will drive down).\n`,
+    `GitHub requests by the app for the whole cycle: ${rest.length} API calls and ${requests.length - rest.length} ` +
+      `git requests.${verbose ? "" : " (--verbose lists them by route.)"}\n`,
   );
-  out(`Every route the app used, as the forge's request log shows it:\n`);
+  if (!verbose) return;
+  out(`Every route the app used:\n`);
   out(`${renderRequestTable(requests).join("\n")}\n`);
-  if (skewed > 0)
-    out(
-      `(Not counted: ${skewed} JWT request(s) the forge refused once because the replay's clock is in 2024; ` +
-        `@octokit/auth-app corrected the skew and retried, which GitHub never needs.)\n`,
-    );
 }

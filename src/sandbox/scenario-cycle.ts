@@ -148,7 +148,7 @@ export function buildCycleSteps(
     tickStep(
       "start",
       "2024-01-22T10:00:00Z",
-      "merge-window is installed; its scheduled jobs run (upstream poll, reconcile)",
+      "merge-window is installed; its scheduled jobs run (upstream poll, hourly check)",
       true,
     ),
   ];
@@ -186,7 +186,7 @@ export function buildCycleSteps(
         await replay.settle(context.deliver);
       },
     },
-    tickStep("fixes-reminder", "2024-02-03T10:17:00Z", "hourly reconcile"),
+    tickStep("fixes-reminder", "2024-02-03T10:17:00Z", "hourly check"),
     {
       id: "fixes-tag",
       at: "2024-02-03T18:00:00Z",
@@ -299,7 +299,7 @@ export function buildCycleSteps(
           await replay.settle(context.deliver);
         },
       },
-      tickStep("sweep", "2024-03-11T15:17:00Z", "hourly reconcile (the tag sweep)"),
+      tickStep("sweep", "2024-03-11T15:17:00Z", "hourly check (it also finds tags pushed without a webhook)"),
     );
   } else {
     steps.push(
@@ -353,8 +353,8 @@ export function buildCycleSteps(
         });
       },
     },
-    tickStep("notice-merge", "2024-03-13T20:17:00Z", "upstream poll and hourly reconcile", true),
-    tickStep("after", "2024-03-14T10:17:00Z", "hourly reconcile"),
+    tickStep("notice-merge", "2024-03-13T20:17:00Z", "upstream poll and hourly check", true),
+    tickStep("after", "2024-03-14T10:17:00Z", "hourly check"),
   );
   return steps;
 }

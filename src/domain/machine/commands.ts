@@ -17,6 +17,7 @@ import {
   stableRefusal,
 } from "./queries.ts";
 import type { EffectLedger, Situation } from "./situation.ts";
+import { decideVersion } from "./version-settle.ts";
 
 const DESTRUCTIVE = new Set(["rebase", "create-stable"]);
 
@@ -159,7 +160,9 @@ function runCommand(command: Command, event: CommandEvent, situation: Situation,
       }
       if (stable) return `refused: \`${stable.name}\` already exists; rename it by hand first if the number changed.`;
       ledger.remember({ versionOverride: formatVersionNumber(command.version) });
-      return `recorded: the window after v${cycle.openingRelease} is for v${formatVersionNumber(command.version)}.`;
+      const recorded = `the window after v${cycle.openingRelease} is for v${formatVersionNumber(command.version)}`;
+      const { conflict } = decideVersion({ base: cycle.base, facts, memory: ledger.memory, settings });
+      return conflict ? `recorded that ${recorded}; but ${conflict}` : `recorded: ${recorded}.`;
     }
   }
 }

@@ -5,6 +5,8 @@ import type { Effect } from "../effects.ts";
 import { emptyMemory, type Memory, type RepoFacts } from "../facts.ts";
 import type { MachineSettings } from "../settings.ts";
 import { deriveSteps, stepMemoryKey, type StepStatus } from "../steps.ts";
+import { versionNumberOf } from "../version.ts";
+import { decideVersion } from "./version-settle.ts";
 
 /**
  * The cycle at one moment, as every decision and read-only query sees it (the CLI builds one too). Pure data:
@@ -34,7 +36,7 @@ export function deriveSituation(
   });
   const opening = deriveOpeningRelease(upstream);
   const memory = input.memory?.openingRelease === opening ? input.memory : emptyMemory(opening);
-  const cycle = deriveCycle(upstream, settings, memory.versionOverride);
+  const cycle = deriveCycle(upstream, settings, decideFor(upstream, input.facts, memory, settings));
   const situation = { upstream, cycle, facts: input.facts, settings, now, steps: [], memoryKey: "" };
   return { situation: withSteps(situation, memory), memory };
 }
@@ -42,14 +44,20 @@ export function deriveSituation(
 /** The situation once memory is `memory`: the cycle and the steps are derived again only if what they read changed. */
 export function updateSituation(situation: Situation, memory: Memory): Situation {
   if (memoryKeyOf(situation, memory) === situation.memoryKey) return situation;
+  const { upstream, facts, settings } = situation;
   return withSteps(
-    { ...situation, cycle: deriveCycle(situation.upstream, situation.settings, memory.versionOverride) },
+    { ...situation, cycle: deriveCycle(upstream, settings, decideFor(upstream, facts, memory, settings)) },
     memory,
   );
 }
 
-function memoryKeyOf({ cycle, facts }: Situation, memory: Memory): string {
-  return JSON.stringify([memory.versionOverride, stepMemoryKey(cycle, facts, memory)]);
+/** What the maintainer's command, branches and tags decide about the version after the opening release. */
+function decideFor(upstream: UpstreamCalendar, facts: RepoFacts, memory: Memory, settings: MachineSettings) {
+  return decideVersion({ base: versionNumberOf(upstream.latest.version), facts, memory, settings });
+}
+
+function memoryKeyOf({ upstream, cycle, facts, settings }: Situation, memory: Memory): string {
+  return JSON.stringify([decideFor(upstream, facts, memory, settings), stepMemoryKey(cycle, facts, memory)]);
 }
 
 function withSteps(situation: Situation, memory: Memory): Situation {

@@ -91,9 +91,14 @@ test("steps are derived again only when memory changes what they read", () => {
   assert.notEqual(mailed, situation);
   assert.equal(situation.steps.find((step) => step.id === "request-pull")?.state === "done", false);
   assert.equal(mailed.steps.find((step) => step.id === "request-pull")?.state, "done");
-  // A version override changes the cycle itself.
+  // A version override changes the cycle itself: against the maintainer's own stable-6.9 it is a conflict.
   const overridden = updateSituation(situation, { ...memory, versionOverride: "7.0" });
-  assert.equal(overridden.cycle.stableBranch, "stable-7.0");
+  assert.notEqual(overridden, situation);
+  assert.equal(overridden.cycle.stableBranch, "stable-6.9");
+  assert.match(
+    overridden.cycle.versionConflict ?? "",
+    /version 7\.0` says 7\.0; the branch `stable-6\.9`, .* say 6\.9\./,
+  );
   assert.equal(situation.cycle.openingRelease, "6.8");
 });
 
