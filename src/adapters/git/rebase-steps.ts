@@ -89,7 +89,7 @@ export async function prepareRebase(context: GitContext, request: RebaseRequest)
       `${branch} already contains ${extra} upstream commit(s) that ${ontoName} does not; rebasing onto it would re-apply upstream work as ${branch}'s own`,
     );
   }
-  const base = await findBaseTag(context.git, old, upstreamTags);
+  const base = await findBaseTag(context.git, old, upstreamTags, own.boundary);
   return {
     branch,
     old,
