@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGitLayer } from "../../../src/adapters/git/index.ts";
 import { openRepoWorkspace, syncUpstreamMirror, type RepoWorkspace } from "../../../src/adapters/git/workspace.ts";
-import { allowFilter, startGitDaemon, type GitDaemon } from "../../fixtures/git-daemon.ts";
+import { startGitDaemon, type GitDaemon } from "../../fixtures/git-daemon.ts";
 import { createWorld, git, type World } from "./git-world.ts";
 
 /** Objects stored in `dir` itself (loose and packed), not those borrowed through alternates. */
@@ -37,8 +37,6 @@ describe("app mirrors, upstream over git://", () => {
     world = createWorld({ filler: 200 });
     world.commit("selinux: own work", { "security/selinux/own.c": "int own;\n" });
     world.push("next");
-    allowFilter(world.upstream.dir);
-    allowFilter(world.origin);
     daemon = await startGitDaemon(world.root);
     cacheDir = mkdtempSync(join(tmpdir(), "mw-mirrors-"));
   });
