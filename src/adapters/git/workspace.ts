@@ -34,7 +34,7 @@ export interface RepoWorkspace {
 export const MAINTENANCE_INTERVAL_MS = 24 * 60 * 60_000;
 /** Commit-graph layers an upstream mirror drops stay on disk this long: repository mirrors' chains name them. */
 const GRAPH_EXPIRY_SECONDS = 7 * 24 * 60 * 60;
-/** gc on a kernel-sized mirror takes minutes: it gets the network timeout's budget, not the local one. */
+/** gc and a first commit-graph on a kernel-sized mirror take minutes: far more than the local timeout. */
 const MAINTENANCE_TIMEOUT_MS = 30 * 60_000;
 const STAMP = "merge-window-maintenance";
 
@@ -98,7 +98,7 @@ export async function syncUpstreamMirror(url: string, branch: string, options: W
     `+refs/heads/${branch}:refs/heads/${branch}`,
   ]);
   const expiry = Math.floor(Date.now() / 1000) - GRAPH_EXPIRY_SECONDS;
-  await writeCommitGraph(git, [`--expire-time=${expiry}`]);
+  await writeCommitGraph(dir, options, [`--expire-time=${expiry}`]);
   await maintainIfDue(dir, options);
   return dir;
 }
@@ -106,10 +106,26 @@ export async function syncUpstreamMirror(url: string, branch: string, options: W
 /**
  * Adds the commits the last fetch brought to the commit-graph, as a new layer of a split chain with changed-path
  * (Bloom) filters: `--merged`, `merge-base`, `log -- <path>` then read the graph instead of parsing commits.
- * Only commits no layer holds yet are written, so this costs what the fetch brought, not the history.
+ * Only commits no layer holds yet are written, so this costs what the fetch brought, not the history; the first
+ * write on a kernel-sized mirror takes minutes, so it gets the maintenance timeout.
  */
-async function writeCommitGraph(git: GitRunner, extra: readonly string[] = []): Promise<void> {
-  await git.run(["commit-graph", "write", "--reachable", "--changed-paths", "--split", "--no-progress", ...extra]);
+async function writeCommitGraph(dir: string, options: WorkspaceOptions, extra: readonly string[] = []): Promise<void> {
+  await createMaintenanceRunner(dir, options).run([
+    "commit-graph",
+    "write",
+    "--reachable",
+    "--changed-paths",
+    "--split",
+    "--no-progress",
+    ...extra,
+  ]);
+}
+
+function createMaintenanceRunner(dir: string, options: WorkspaceOptions): GitRunner {
+  return createGitRunner(dir, {
+    timeouts: { localMs: MAINTENANCE_TIMEOUT_MS },
+    ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
+  });
 }
 
 /** `git gc` once a day (MAINTENANCE_INTERVAL_MS), stamped by a file's mtime in the mirror; local objects only. */
@@ -121,11 +137,7 @@ async function maintainIfDue(dir: string, options: WorkspaceOptions, now = Date.
   }
   if (now - statSync(stamp).mtimeMs < MAINTENANCE_INTERVAL_MS) return;
   utimesSync(stamp, new Date(now), new Date(now));
-  const git = createGitRunner(dir, {
-    timeouts: { localMs: MAINTENANCE_TIMEOUT_MS },
-    ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
-  });
-  await git.run(["gc", "--quiet"]);
+  await createMaintenanceRunner(dir, options).run(["gc", "--quiet"]);
 }
 
 /** `git config --list -z` → lower-cased key → values (a key may repeat). */
@@ -216,7 +228,7 @@ export async function openRepoWorkspace(input: RepoWorkspaceInput, options: Work
         "+refs/heads/*:refs/heads/*",
         "+refs/tags/*:refs/tags/*",
       ]);
-      await writeCommitGraph(git);
+      await writeCommitGraph(dir, options);
     },
     async adoptUpstream() {
       await adoptUpstreamRefs(git, upstream, branch);
