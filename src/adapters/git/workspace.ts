@@ -34,7 +34,7 @@ export interface RepoWorkspace {
 export const MAINTENANCE_INTERVAL_MS = 24 * 60 * 60_000;
 /** Commit-graph layers an upstream mirror drops stay on disk this long: repository mirrors' chains name them. */
 const GRAPH_EXPIRY_SECONDS = 7 * 24 * 60 * 60;
-/** gc and a first commit-graph on a kernel-sized mirror take minutes: far more than the local timeout. */
+/** gc, a first fetch and a first commit-graph of a kernel-sized mirror take minutes, silently. */
 const MAINTENANCE_TIMEOUT_MS = 30 * 60_000;
 const STAMP = "merge-window-maintenance";
 
@@ -85,8 +85,9 @@ export async function syncUpstreamMirror(url: string, branch: string, options: W
       await git.run(["config", "--local", key, value]);
   }
   // A blobless partial clone: merge-window reads refs, commits and paths, not file contents. git records `source`
-  // as a promisor remote, so a blob something here ever needs is fetched from upstream itself, lazily.
-  await git.run([
+  // as a promisor remote, so a blob something here ever needs is fetched from upstream itself, lazily. The first
+  // fetch of a kernel (1.3 GB, silent) takes minutes: it gets the maintenance timeout, later ones the network one.
+  await (created ? createMaintenanceRunner(dir, options) : git).run([
     "fetch",
     "--quiet",
     "--prune",
@@ -123,7 +124,7 @@ async function writeCommitGraph(dir: string, options: WorkspaceOptions, extra: r
 
 function createMaintenanceRunner(dir: string, options: WorkspaceOptions): GitRunner {
   return createGitRunner(dir, {
-    timeouts: { localMs: MAINTENANCE_TIMEOUT_MS },
+    timeouts: { localMs: MAINTENANCE_TIMEOUT_MS, networkMs: MAINTENANCE_TIMEOUT_MS },
     ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
   });
 }
