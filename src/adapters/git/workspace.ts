@@ -37,6 +37,7 @@ const GRAPH_EXPIRY_SECONDS = 7 * 24 * 60 * 60;
 /** gc, a first fetch and a first commit-graph of a kernel-sized mirror take minutes, silently. */
 const MAINTENANCE_TIMEOUT_MS = 30 * 60_000;
 const STAMP = "merge-window-maintenance";
+const CONFIGURED = "merge-window-configured";
 
 function bareRepo(dir: string, onSpawn?: (argv: readonly string[]) => void): { git: GitRunner; created: boolean } {
   const created = !existsSync(join(dir, "HEAD"));
@@ -78,11 +79,14 @@ export async function syncUpstreamMirror(url: string, branch: string, options: W
   assertSafeRefName(branch, "upstream branch");
   const dir = upstreamMirrorDir(url, options);
   const { git, created } = bareRepo(dir, options.onSpawn);
-  if (created) {
-    await git.run(["init", "--quiet", "--bare"]);
-    // Repository mirrors borrow these objects: nothing here may ever be pruned from under them.
+  if (created) await git.run(["init", "--quiet", "--bare"]);
+  // Once per mirror, new or made by an older version (a marker file, so later polls spawn nothing for it).
+  // Repository mirrors borrow these objects: nothing here may ever be pruned from under them.
+  const configured = join(dir, CONFIGURED);
+  if (!existsSync(configured)) {
     for (const [key, value] of [...MIRROR_CONFIG, ["gc.pruneExpire", "never"] as const])
       await git.run(["config", "--local", key, value]);
+    writeFileSync(configured, "merge-window set this mirror's gc and commit-graph configuration\n");
   }
   // A blobless partial clone: merge-window reads refs, commits and paths, not file contents. git records `source`
   // as a promisor remote, so a blob something here ever needs is fetched from upstream itself, lazily. The first

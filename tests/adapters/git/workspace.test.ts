@@ -80,6 +80,7 @@ describe("app mirrors, upstream over git://", () => {
       assert.ok(existsSync(join(dir, "objects", "info", "commit-graphs", "commit-graph-chain")), `graph in ${dir}`);
     }
     git(workspace.dir, ["fsck", "--connectivity-only", "--no-progress"]);
+    assert.equal(git(upstreamDir, ["config", "gc.pruneExpire"]), "never", "borrowed objects are never pruned");
   });
 
   it("syncs right after upstream tags a new rc, and the layer observes it without fetching", async () => {
