@@ -103,6 +103,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           cloneUrl: access.cloneUrl(ref.owner, ref.repo),
           token: installation.token,
           upstreamDir: upstream.dir,
+          upstreamUrl: config.upstream.url,
+          upstreamBranch: config.upstream.branch,
         },
         { cacheDir: options.cacheDir },
       );
@@ -111,7 +113,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const git = createGitLayer({
         repoDir: workspace.dir,
         refs: "local",
-        upstream: { kind: "url", url: upstream.dir },
+        upstream: { kind: "adopted" },
         upstreamBranch: config.upstream.branch,
         env,
       });

@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import { createGitLayer, type GitLayer, type GitObservation, type UpstreamSource } from "../adapters/git/index.ts";
 import { assertRemoteName } from "../adapters/git/inputs.ts";
 import { createGitRunner, type GitRunner } from "../adapters/git/runner.ts";
+import { findCommitGraphHint } from "./commit-graph-hint.ts";
 import { buildGitHooks, type CliIo } from "./io.ts";
 import { DEFAULT_CONFIG_PATH, defaultConfig, formatConfigErrors, parseConfig, type Config } from "../config/load.ts";
 import { InputError } from "../domain/errors.ts";
@@ -100,6 +101,8 @@ export async function openSession(
     upstreamBranch: config.upstream.branch,
     ...buildGitHooks(io),
   });
+  const hint = await findCommitGraphHint(runner, repo.gitDir, repo.dir);
+  if (hint) io.stderr(hint);
   const signers = config.signing.allowedSignersFile;
   const signersPath = signers && repo.workTree ? join(repo.workTree, signers) : undefined;
   return {

@@ -13,8 +13,8 @@ export interface GitContext {
   /** The subsystem remote every push goes to (validated). */
   readonly remote: string;
   readonly view: RefView;
-  /** Validated remote name or URL to fetch upstream from. */
-  readonly upstreamFetchSource: string;
+  /** Validated remote name or URL to fetch upstream from; null when the refs are adopted (nothing to fetch). */
+  readonly upstreamFetchSource: string | null;
   /** Upstream's main branch (validated ref name), e.g. `master`. */
   readonly upstreamBranch: string;
   readonly identity: GitIdentity | undefined;

@@ -43,7 +43,11 @@ export interface GitLayerOptions {
   readonly repoDir: string;
   /** Default `origin`. */
   readonly remote?: string;
-  readonly upstream: UpstreamSource;
+  /**
+   * `adopted`: the app's repository mirror, whose upstream refs its workspace's sync wrote from the shared
+   * mirror (objects borrowed, nothing to fetch).
+   */
+  readonly upstream: UpstreamSource | { readonly kind: "adopted" };
   /** Upstream's main branch; default `master`. */
   readonly upstreamBranch?: string;
   /**
@@ -91,7 +95,9 @@ export function createGitLayer(options: GitLayerOptions): GitLayer {
   const upstreamFetchSource =
     options.upstream.kind === "remote"
       ? assertRemoteName(options.upstream.name, "upstream remote")
-      : assertUpstreamUrl(options.upstream.url);
+      : options.upstream.kind === "url"
+        ? assertUpstreamUrl(options.upstream.url)
+        : null;
   const createRunner = (dir: string, env: Readonly<Record<string, string>> = {}) =>
     createGitRunner(dir, { env: { ...options.env, ...env }, ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}) });
   const context: GitContext = {

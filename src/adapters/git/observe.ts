@@ -62,8 +62,9 @@ export interface ObserveRequest {
   readonly fetch?: boolean;
 }
 
-/** Mirrors upstream's `v*` tags and its main branch into refs/merge-window/upstream/ (one process). */
+/** Mirrors upstream's `v*` tags and its main branch into refs/merge-window/upstream/ (one process, or none). */
 export async function fetchUpstream(context: GitContext): Promise<void> {
+  if (context.upstreamFetchSource === null) return; // adopted from the shared mirror by the workspace's sync
   const branch = context.upstreamBranch;
   const result = await runCapturing(context.git, [
     "fetch",
@@ -189,7 +190,7 @@ interface NextInput {
 
 async function observeNext(git: GitRunner, input: NextInput): Promise<NextFacts> {
   const own = await readOwnRange(git, input.sha);
-  const base = await findBaseTag(git, input.sha, input.upstreamTags);
+  const base = await findBaseTag(git, input.sha, input.upstreamTags, own.boundary);
   const { newest } = input;
   let behind: number | null = null;
   let upstreamPathChanges: string[] = [];
@@ -209,50 +210,93 @@ async function observeNext(git: GitRunner, input: NextInput): Promise<NextFacts>
   };
 }
 
-/** Commits reachable from `sha` and from no upstream ref, newest first, with parents and subjects (one process). */
+/**
+ * Commits reachable from `sha` and from no upstream ref, newest first, with parents and subjects, and the
+ * boundary: the upstream commits next's own commits sit on (one process).
+ */
 export async function readOwnRange(
   git: GitRunner,
   sha: string,
-): Promise<{ commits: OwnCommit[]; merges: MergeFact[] }> {
+): Promise<{ commits: OwnCommit[]; merges: MergeFact[]; boundary: string[] }> {
   assertObjectId(sha, "commit");
   const output = await git.run([
     "log",
-    "--format=%H%x1f%P%x1f%s",
+    "--boundary",
+    "--format=%m%x1f%H%x1f%P%x1f%s",
     "--not",
     `--glob=${NAMESPACE}/upstream/*`,
     "--not",
     "--end-of-options",
     sha,
   ]);
-  const commits = output
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => {
-      const [commit = "", parents = "", subject = ""] = line.split("\x1f");
-      return { sha: commit, parents: parents.split(" ").filter(Boolean), subject };
-    });
+  const commits: OwnCommit[] = [];
+  const boundary: string[] = [];
+  for (const line of output.split("\n")) {
+    if (line === "") continue;
+    const [mark = "", commit = "", parents = "", subject = ""] = line.split("\x1f");
+    if (mark === "-") boundary.push(commit);
+    else commits.push({ sha: commit, parents: parents.split(" ").filter(Boolean), subject });
+  }
   const own = new Set(commits.map((commit) => commit.sha));
   // A merge whose side parent is itself not upstream brought someone's branch into next: rebasing would fork
   // that history. Back-merges of upstream (a side parent that upstream contains) are not counted.
   const merges = commits
     .filter((commit) => commit.parents.length > 1)
     .map((commit) => ({ ...commit, foreign: commit.parents.slice(1).some((parent) => own.has(parent)) }));
-  return { commits, merges };
+  // Nothing of its own: next is an upstream commit, its own boundary.
+  return { commits, merges, boundary: commits.length === 0 ? [sha] : boundary };
 }
 
-/** The newest (by kernel version order) upstream version tag contained in `sha` (one process). */
+/**
+ * The newest (by kernel version order) upstream version tag contained in `sha`, given the boundary of its own
+ * range (readOwnRange): every upstream commit next contains is reachable from a boundary commit. When every
+ * boundary commit is a version tag, the newest of them is the answer with no git process (older versions are
+ * ancestors of newer ones in Linus' tree). Otherwise one `--merged` scan limited to the newer tags of the
+ * cycles that matter (its walk stops at the oldest tag given, not at v2.6.12), and only when none of those is
+ * contained, one scan of the older tags.
+ */
 export async function findBaseTag(
   git: GitRunner,
   sha: string,
   upstreamTags: readonly UpstreamVersionTag[],
+  boundary: readonly string[],
 ): Promise<UpstreamVersionTag | null> {
   assertObjectId(sha, "commit");
+  const atBoundary = new Set(boundary);
+  const tagged = new Set(upstreamTags.filter((tag) => atBoundary.has(tag.commit)).map((tag) => tag.commit));
+  const bestIndex = upstreamTags.findLastIndex((tag) => atBoundary.has(tag.commit));
+  const best = bestIndex < 0 ? null : upstreamTags[bestIndex]!;
+  if (boundary.every((commit) => tagged.has(commit))) return best;
+  const newer = upstreamTags.slice(bestIndex + 1);
+  const recent = best ? newer : filterRecentSeries(newer, upstreamTags);
+  const found = (await readMergedTags(git, sha, recent)).at(-1);
+  if (found || best) return found ?? best;
+  return (await readMergedTags(git, sha, newer.slice(0, newer.length - recent.length))).at(-1) ?? null;
+}
+
+/** The tags of the newest two release series (v6.9-rc3 newest → every v6.8* and v6.9*): the cycles that matter. */
+function filterRecentSeries(
+  tags: readonly UpstreamVersionTag[],
+  all: readonly UpstreamVersionTag[],
+): UpstreamVersionTag[] {
+  const series = (tag: UpstreamVersionTag) => `${tag.version.major}.${tag.version.minor}`;
+  const recent = new Set([...new Set(all.map(series))].slice(-2));
+  return tags.filter((tag) => recent.has(series(tag)));
+}
+
+/** Which of `tags` `sha` contains, in the given order (one `for-each-ref --merged` over just those refs). */
+async function readMergedTags(
+  git: GitRunner,
+  sha: string,
+  tags: readonly UpstreamVersionTag[],
+): Promise<UpstreamVersionTag[]> {
+  if (tags.length === 0) return [];
   const output = await git.run([
     "for-each-ref",
     "--format=%(refname)",
     `--merged=${sha}`,
     "--end-of-options",
-    UPSTREAM_TAGS,
+    ...tags.map((tag) => `${UPSTREAM_TAGS}${tag.name}`),
   ]);
   const merged = new Set(
     output
@@ -260,7 +304,7 @@ export async function findBaseTag(
       .filter(Boolean)
       .map((ref) => ref.slice(UPSTREAM_TAGS.length)),
   );
-  return upstreamTags.filter((tag) => merged.has(tag.name)).at(-1) ?? null;
+  return tags.filter((tag) => merged.has(tag.name));
 }
 
 /** Number of commits in `to` that are not in `from` (one process). */

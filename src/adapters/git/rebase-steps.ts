@@ -91,7 +91,7 @@ export async function prepareRebase(context: GitContext, request: RebaseRequest)
         `would re-apply upstream work as ${branch}'s own`,
     );
   }
-  const base = await findBaseTag(context.git, old, upstreamTags);
+  const base = await findBaseTag(context.git, old, upstreamTags, own.boundary);
   return {
     branch,
     old,

@@ -1,5 +1,6 @@
 // The one way merge-window runs git: simple-git with a filtered environment, an argv guard, a timeout on every
 // process (network operations longer than local ones) and one cap on concurrent git processes for the whole app.
+import { spawn } from "node:child_process";
 import { GitPluginError, simpleGit, type SimpleGit } from "simple-git";
 import { acquireGitSlot, GIT_LIMITS } from "./limits.ts";
 
@@ -41,6 +42,11 @@ export interface GitRunner {
   run(args: readonly string[]): Promise<string>;
   /** Like run, but resolves with null when git exits non-zero, silently or not (a missing ref, an unverified tag). */
   tryRun(args: readonly string[]): Promise<string | null>;
+  /**
+   * Runs a local `git <args>` with `input` on its stdin (`update-ref --stdin`, `cat-file --batch`): many refs
+   * or objects in one process. Same environment, slot and local timeout as run(); rejects on a non-zero exit.
+   */
+  runWithInput(args: readonly string[], input: string): Promise<string>;
 }
 
 /** The environment a git child gets: ours minus GIT_*, editors and pagers, plus a no-prompt guard. */
@@ -105,9 +111,19 @@ export function createGitRunner(dir: string, options: GitRunnerOptions = {}): Gi
       release();
     }
   };
+  const withInput = async (args: readonly string[], input: string): Promise<string> => {
+    const release = await acquireGitSlot();
+    try {
+      options.onSpawn?.(args);
+      return await timed((argv) => spawnWithInput(dir, argv, input, options.env, localMs), args);
+    } finally {
+      release();
+    }
+  };
   return {
     dir,
     run: raw,
+    runWithInput: withInput,
     async tryRun(args) {
       try {
         return await raw(args);
@@ -141,4 +157,50 @@ function createSimpleGit(dir: string, options: GitRunnerOptions, timeoutMs: numb
     git.outputHandler((_command, _stdout, _stderr, args) => onSpawn(args));
   }
   return git;
+}
+
+/** One git process fed `input`; stdout on exit 0, else an error with its stderr (killed after `timeoutMs`). */
+function spawnWithInput(
+  dir: string,
+  args: readonly string[],
+  input: string,
+  env: Readonly<Record<string, string>> | undefined,
+  timeoutMs: number,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", args, { cwd: dir, env: buildGitEnv(env), stdio: ["pipe", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGINT");
+    }, timeoutMs);
+    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+    child.stdin.on("error", () => undefined); // git exiting early closes the pipe; the exit code tells
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const command = subcommandOf(args);
+      if (timedOut) {
+        const seconds = Math.round(timeoutMs / 1000);
+        reject(
+          new GitTimeoutError(
+            `git ${command} in ${dir} was killed after ${seconds} s without finishing (local timeout)`,
+          ),
+        );
+      } else if (code === 0) resolve(Buffer.concat(out).toString("utf8"));
+      else
+        reject(
+          new Error(
+            `git ${command} in ${dir} failed: ${Buffer.concat([...out, ...err]).toString("utf8")}(git exited ${code})`,
+          ),
+        );
+    });
+    child.stdin.end(input);
+  });
 }
