@@ -179,3 +179,18 @@ test("a repository the app is not installed on sends no webhooks", async (t) => 
     ["push"],
   );
 });
+
+test("a blobless clone gets no blobs, as from GitHub (the forge honours --filter)", async (t) => {
+  const world = await startSelinux();
+  t.after(() => world.close());
+  await world.work.run(["push", "origin", "HEAD:refs/heads/main"]);
+  const dir = mkdtempSync(join(tmpdir(), "forge-blobless-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const url = world.forge.gitUrl("selinux", "selinux");
+  const clone = await git(dir, ["clone", "--quiet", "--bare", "--filter=blob:none", url, "clone.git"]);
+  assert.doesNotMatch(clone.stderr, /filtering not recognized/);
+  const objects = await git(join(dir, "clone.git"), ["cat-file", "--batch-all-objects", "--batch-check=%(objecttype)"]);
+  const types = objects.stdout.trim().split("\n");
+  assert.ok(types.includes("commit") && types.includes("tree"), types.join(","));
+  assert.ok(!types.includes("blob"), `no blob in a blobless clone: ${types.join(",")}`);
+});

@@ -77,13 +77,19 @@ export interface TagKeys {
   readonly sshAllowedSigners?: string;
 }
 
-/** Creates a bare repository at `dir` with `http.receivepack` on, so git http-backend accepts pushes. */
+/**
+ * Creates a bare repository at `dir` with `http.receivepack` on, so git http-backend accepts pushes, and filters
+ * allowed, as on GitHub.
+ */
 export async function createBareRepo(dir: string, defaultBranch: string): Promise<GitRepo> {
   assertSafeRefName(defaultBranch, "default branch");
   mkdirSync(dir, { recursive: true });
   const git = createGitRunner(dir);
   await git.run(["init", "--quiet", "--bare", `--initial-branch=${defaultBranch}`]);
   await git.run(["config", "http.receivepack", "true"]);
+  // GitHub serves partial clones; without these the app's blobless fetches would silently fetch everything.
+  await git.run(["config", "uploadpack.allowFilter", "true"]);
+  await git.run(["config", "uploadpack.allowAnySHA1InWant", "true"]);
   return openGitRepo(dir, git);
 }
 
