@@ -65,7 +65,7 @@ const OPTIONS: Record<OptionName, OptionSpec> = {
   style: {
     type: "string",
     value: "git|wrapped",
-    help: "git: byte-identical to git request-pull (default); wrapped: long lines split",
+    help: "git: byte-identical to git request-pull (default); wrapped: lines over 78 columns split",
   },
   help: { type: "boolean", help: "show this help" },
   mail: { type: "boolean", help: "print the whole mail: From, Date, To, Cc, Subject, greeting, body, sign-off" },

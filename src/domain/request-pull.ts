@@ -40,8 +40,13 @@ export interface ParsedRequestPull extends RequestPullData {
 }
 
 export const REQUEST_PULL_DASHES = "-".repeat(64);
-/** Line width of the 'wrapped' style (Paul Moore's mails break lines longer than 80 columns). */
-export const WRAP_WIDTH = 80;
+/**
+ * Line width of the 'wrapped' style: a line longer than 78 columns is split. 78 is RFC 5322's recommended maximum
+ * line length; in Paul Moore's wrapped mails every line he split was longer (87 to 97 columns) and every line he
+ * left whole, diffstat aside (git's own --stat=80), fits in 78. No stored mail has a line of 79 or 80 columns
+ * that he wrapped or kept, so 78 rather than 80 rests on the RFC and the maintainer's report, not on a sample.
+ */
+export const WRAP_WIDTH = 78;
 
 const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const CI_DATE = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}";

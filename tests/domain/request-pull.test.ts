@@ -109,12 +109,33 @@ describe("renderRequestPull / parseRequestPull", () => {
     assert.match(wrapped, /^ {2}Linux 6\.8-rc1 \(2024-01-21 14:11:32 -0800\)$/m);
     assert.match(wrapped, /^ {6}selinux: allow dontauditx and auditallowx rules to take effect without\n {9}allowx\n/m);
     assert.ok(
-      wrapped.split("\n").every((line) => [...line].length <= 80),
-      "no line over 80 columns",
+      wrapped
+        .split("\n")
+        .filter((line) => !line.includes(" | "))
+        .every((line) => [...line].length <= 78),
+      "no line over 78 columns but git's diffstat",
     );
     const { style, ...data } = parseRequestPull(wrapped);
     assert.equal(style, "wrapped");
     assert.deepEqual(data, SAMPLE);
+  });
+
+  it("splits a commit line at 78 columns as email 01 does: 79 splits (email 11's real tip line), 78 stays", () => {
+    const raw = parseRequestPull(readBody("11-landlock-6.8-rc7-raw-request-pull.txt"));
+    const tipLine = `  ${raw.tip.subject} (${raw.tip.date})`;
+    assert.equal(tipLine.length, 79);
+    assert.ok(renderRequestPull(raw, "git").includes(`\n${tipLine}\n`), "git never splits");
+    const wrapped = renderRequestPull(raw, "wrapped");
+    assert.ok(wrapped.includes(`\n  ${raw.tip.subject}\n    (${raw.tip.date})\n\n`), wrapped);
+    const at78 = { ...raw, tip: { ...raw.tip, subject: raw.tip.subject.slice(0, -1) } };
+    assert.ok(renderRequestPull(at78, "wrapped").includes(`\n  ${at78.tip.subject} (${raw.tip.date})\n`));
+    // Email 01's header and shortlog: every line Paul Moore left whole fits in 78 columns, every split one did not.
+    const body = readBody("01-selinux-pr-20240312-v6.9-merge-window.txt");
+    const header = body.slice(0, body.indexOf(REQUEST_PULL_DASHES));
+    assert.ok(header.split("\n").every((line) => line.length <= 78));
+    const parsed = parseRequestPull(body);
+    assert.ok(`  ${parsed.tip.subject} (${parsed.tip.date})`.length > 78);
+    assert.equal(renderRequestPull(parsed, "wrapped"), body);
   });
 
   for (const style of ["git", "wrapped"] as const) {
@@ -174,6 +195,15 @@ describe("renderRequestPull / parseRequestPull", () => {
         /line 3: expected " {2}<subject> \(<date>\)", found " Linux 5\.10-rc1/.test(error.message),
     );
     assert.throws(() => parseRequestPull("Hi Linus,\n"), /no "The following changes since commit <id>:" line/);
+  });
+
+  it("says which line of Gmail-collapsed email 06 it cannot read (one leading space lost)", () => {
+    assert.throws(
+      () => parseRequestPull(readBody("06-selinux-fixes-v5.16-4-rc-fix-gmail.txt")),
+      (error: unknown) =>
+        error instanceof InputError &&
+        /line 3: expected " {2}<subject> \(<date>\)", found " selinux: fix sleeping function/.test(error.message),
+    );
   });
 });
 
