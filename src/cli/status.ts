@@ -8,7 +8,7 @@ import { InputError } from "../domain/errors.ts";
 import { currentStable } from "../domain/machine/queries.ts";
 import { deriveNextAction } from "../domain/next-action.ts";
 import { assertSafeRefName } from "../domain/names.ts";
-import type { StepState } from "../domain/steps.ts";
+import type { StepState, StepStatus } from "../domain/steps.ts";
 import { describeUpstream } from "../domain/tracking-issue.ts";
 import { formatVersionNumber } from "../domain/version.ts";
 import { renderAdvice } from "../domain/git-reports.ts";
@@ -68,18 +68,32 @@ export function buildStatusReport(
   const { upstream, cycle } = snapshot.view;
   const source = snapshot.facts.source;
   const noMaster = snapshot.observation.upstreamHead === null;
+  const branch = config.upstream.branch;
+  const where = context.upstreamSource.startsWith("the clone") ? "the clone" : context.upstreamSource || "upstream";
+  // Without upstream's master nothing says whether the pull was sent and merged: never "overdue", "unknown".
+  const unknowable = (step: StepStatus) =>
+    noMaster && (step.id === "merged" || (step.id === "request-pull" && step.state === "overdue"));
   const steps = snapshot.view.steps.map((step) =>
-    step.id === "merged" && noMaster && step.state !== "done"
+    unknowable(step) && step.state !== "done"
       ? {
           ...step,
           state: "unknown" as const,
-          detail: `no upstream ${config.upstream.branch} to look in; give --upstream`,
+          detail: `${where} has no ${branch} branch to look in; give --upstream`,
         }
       : step,
+  );
+  const forAction = snapshot.view.steps.map((step) =>
+    unknowable(step) && step.state === "overdue" ? { ...step, state: "due" as const } : step,
   );
   const stale = describeStaleUpstream(upstream.latest, now);
   const warnings = [
     ...(stale ? [stale] : []),
+    ...(noMaster
+      ? [
+          `${where} has tags but no ${branch} branch: whether a pull was merged is ` +
+            `unknown (give --upstream REMOTE|URL of a repository with Linus's ${branch})`,
+        ]
+      : []),
     ...(context.at === undefined
       ? []
       : [`--at ${context.at} places the calendar only: branches, tags and upstream are as the clone has them now`]),
@@ -115,7 +129,7 @@ export function buildStatusReport(
       foreignMerges: source.foreignMerges,
     },
     steps: steps.map((step) => ({ id: step.id, title: step.title, status: step.state, detail: step.detail })),
-    nextAction: toLocalCommands(deriveNextAction(cycle, snapshot.view.steps)),
+    nextAction: toLocalCommands(deriveNextAction(cycle, forAction)),
     upstreamSource: context.upstreamSource,
     warnings,
   };
