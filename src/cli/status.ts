@@ -170,11 +170,25 @@ export async function runStatus(args: CommandArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
-/** The app's comment commands, as the CLI's own: `/merge-window rebase` → `merge-window rebase`. */
+/**
+ * The app's comment commands as the CLI's own (`/merge-window rebase` → `merge-window rebase`); what the CLI does
+ * another way is said in words. Every `merge-window <word>` left names a CLI command (tests/cli/hints.test.ts).
+ */
+const LOCAL_COMMANDS: readonly (readonly [RegExp, string])[] = [
+  [
+    /`\/merge-window rebase` or `\/merge-window skip-rebase`/g,
+    "`merge-window rebase`, or skip the rebase and go on with `merge-window create-stable`",
+  ],
+  [/\/merge-window rebase or skip-rebase/g, "merge-window rebase; to skip it, go on with merge-window create-stable"],
+  [/\/merge-window tag shows the commands/g, "merge-window tag signs it; merge-window tag-name shows the commands"],
+  [/\/merge-window request-pull\b/g, "merge-window request-pull TAG --mail"],
+  [/comment `\/merge-window version X\.Y` first/g, "upstream's next -rc1 tag settles it (the CLI records no choice)"],
+  [/\/merge-window version X\.Y/g, "the CLI records no choice: upstream's next -rc1 tag settles it"],
+  [/\/merge-window (rebase|tag|create-stable)\b/g, "merge-window $1"],
+];
+
 export function toLocalCommands(text: string): string {
-  return text
-    .replaceAll("/merge-window skip-rebase", "nothing (to skip the rebase)")
-    .replace(/\/merge-window (rebase|tag|create-stable)\b/g, "merge-window $1");
+  return LOCAL_COMMANDS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
 }
 
 /** Refusals that mean the request itself was wrong (a bad --onto, no next branch): exit 2. */
