@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import { createGitLayer, type GitLayer, type GitObservation, type UpstreamSource } from "../adapters/git/index.ts";
 import { assertRemoteName } from "../adapters/git/inputs.ts";
 import { createGitRunner, type GitRunner } from "../adapters/git/runner.ts";
+import { openCache } from "./cache.ts";
 import { buildGitHooks, type CliIo } from "./io.ts";
 import { DEFAULT_CONFIG_PATH, defaultConfig, formatConfigErrors, parseConfig, type Config } from "../config/load.ts";
 import { InputError } from "../domain/errors.ts";
@@ -16,6 +17,8 @@ import { observeFacts } from "../observe.ts";
 export interface RepoLocation {
   readonly dir: string;
   readonly gitDir: string;
+  /** Where the objects and shared refs live (the main repository's git directory for a linked worktree). */
+  readonly commonDir: string;
   readonly workTree: string | null;
 }
 
@@ -26,6 +29,8 @@ export interface SessionOptions {
   readonly upstream?: string;
   /** The push remote (default origin). */
   readonly remote?: string;
+  /** A cache repository for what is fetched from upstream (src/cli/cache.ts); default: the clone itself. */
+  readonly cache?: string;
 }
 
 /** An opened clone with its configuration and git layer; nothing fetched yet. */
@@ -77,10 +82,17 @@ export async function locateRepo(
   if (!existsSync(dir)) throw new InputError("missing-repo", `--repo ${dir}: no such directory`);
   if (!statSync(dir).isDirectory()) throw new InputError("missing-repo", `--repo ${dir}: not a directory`);
   const runner = createGitRunner(dir, buildGitHooks(io));
-  const output = await runner.tryRun(["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--show-cdup"]);
+  const output = await runner.tryRun([
+    "rev-parse",
+    "--is-bare-repository",
+    "--absolute-git-dir",
+    "--git-common-dir",
+    "--show-cdup",
+  ]);
   if (output === null) throw new InputError("not-a-repo", `--repo ${dir}: not a git repository`);
-  const [bare = "", gitDir = "", cdup = ""] = output.split("\n");
-  return { repo: { dir, gitDir, workTree: bare === "true" ? null : resolve(dir, cdup) }, runner };
+  const [bare = "", gitDir = "", common = "", cdup = ""] = output.split("\n");
+  const commonDir = resolve(dir, common);
+  return { repo: { dir, gitDir, commonDir, workTree: bare === "true" ? null : resolve(dir, cdup) }, runner };
 }
 
 /** Locates the clone, loads the configuration, picks the upstream source and builds the git layer. */
@@ -91,9 +103,12 @@ export async function openSession(
 ): Promise<Session> {
   const { repo, runner } = located ?? (await locateRepo(options.repo, io));
   const { config, source } = await loadCliConfig(options, repo, runner, io);
-  const upstream = await resolveUpstream(options.upstream, repo, runner, io, config.upstream.url);
+  const resolved = await resolveUpstream(options.upstream, repo, runner, io, config.upstream.url);
+  // --cache: the layer works in the cache, which borrows the clone's objects and mirrors its branches and tags.
+  const cache = options.cache === undefined ? null : await openCache(options.cache, repo, runner, resolved, io);
+  const upstream = cache?.upstream ?? resolved;
   const git = createGitLayer({
-    repoDir: repo.dir,
+    repoDir: cache?.dir ?? repo.dir,
     refs: "local",
     ...(options.remote ? { remote: options.remote } : {}),
     upstream,
