@@ -26,11 +26,13 @@ export async function runRequestPull(args: CommandArgs, io: CliIo): Promise<numb
     values.base === undefined || isObjectId(values.base) ? values.base : assertSafeRefName(values.base, "--base");
   if (values.url !== undefined) assertPrintableUrl(values.url, "--url");
   const now = values.at === undefined ? io.now() : parseAtOption(values.at);
+  // The configuration's modules start loading while git locates the clone.
+  const sessionModule = later(import("./session.ts"));
   const located = await locateRepo(values.repo, io);
   const { repo, runner } = located;
   const tipP = later(readTagTip(runner, tag, repo.dir));
   const sessionP = later(
-    import("./session.ts")
+    sessionModule
       .then(({ openSession }) => openSession(values, io, located, { upstream: false }))
       .catch((error: unknown) => {
         // --base alone needs no configuration: git request-pull's defaults apply.
@@ -106,9 +108,22 @@ function isNoConfig(error: unknown): boolean {
 
 /** The tag's object and commit in the clone; InputError naming it when absent. */
 async function readTagTip(git: GitRunner, tag: string, dir: string): Promise<{ object: string; commit: string }> {
-  const read = async (rev: string) =>
-    (await git.tryRun(["rev-parse", "--verify", "--quiet", "--end-of-options", rev]))?.trim();
-  const [object, commit] = await Promise.all([read(`refs/tags/${tag}`), read(`refs/tags/${tag}^{commit}`)]);
+  // One process for both (for-each-ref also lists refs/tags/<tag>/…: the exact name is picked).
+  const ref = `refs/tags/${tag}`;
+  const format = "%(refname) %(objectname) %(objecttype) %(*objectname) %(*objecttype)";
+  const listed = await git.run(["for-each-ref", `--format=${format}`, "--end-of-options", ref]);
+  const fields =
+    listed
+      .split("\n")
+      .find((line) => line.startsWith(`${ref} `))
+      ?.split(" ") ?? [];
+  const [, object = "", type = "", peeled = "", peeledType = ""] = fields;
+  let commit = type === "commit" ? object : peeledType === "commit" ? peeled : "";
+  if (object && !commit && type === "tag") {
+    // A tag of a tag: peeled all the way by rev-parse.
+    const args = ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`];
+    commit = (await git.tryRun(args))?.trim() ?? "";
+  }
   if (!object || !commit) throw new InputError("unknown-tag", `tag ${tag} does not exist in ${dir}`);
   return { object, commit };
 }
