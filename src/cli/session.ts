@@ -5,7 +5,6 @@ import { createGitLayer, type GitLayer, type GitObservation, type UpstreamSource
 import { assertRemoteName } from "../adapters/git/inputs.ts";
 import type { GitRunner } from "../adapters/git/runner.ts";
 import { openCache } from "./cache.ts";
-export { locateRepo, type RepoLocation } from "./locate.ts";
 import { buildGitHooks, type CliIo } from "./io.ts";
 import { DEFAULT_CONFIG_PATH, defaultConfig, formatConfigErrors, parseConfig, type Config } from "../config/load.ts";
 import { InputError } from "../domain/errors.ts";
