@@ -38,7 +38,7 @@ describe("--cache DIR keeps the clone untouched", () => {
     }
   };
 
-  it("status, advise-rebase and tag-name with --cache: upstream's new tag is seen, the clone has no ref or object of it", async () => {
+  it("status, advise-rebase, tag-name --cache: upstream's new tag seen, the clone gets no ref or object", async () => {
     const before = refsOf(repo);
     const cache = join(dir, "cache.git");
     const status = await runCli(["status", "--repo", repo, "--subsystem", "selinux", "--cache", cache, "--json"]);

@@ -291,7 +291,7 @@ describe("status when upstream has tags but no master", () => {
     removeDir(dir);
   });
 
-  it("weeks after the window: exit 0, request-pull and merged 'unknown' with a line naming the remote, never overdue", async () => {
+  it("weeks after the window: exit 0, request-pull and merged unknown, the remote named, never overdue", async () => {
     const repo = scenario.subsystem.dir;
     const env = { GNUPGHOME: scenario.gpgKey.gnupgHome };
     const argv = ["status", "--repo", repo, "--at", "2024-04-20T12:00:00Z"];
