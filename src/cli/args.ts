@@ -22,7 +22,8 @@ type OptionName =
   | "style"
   | "mbox"
   | "remote"
-  | "key";
+  | "key"
+  | "cache";
 
 /** What one option means, for parseArgs and for the help text. */
 interface OptionSpec {
@@ -56,6 +57,13 @@ const OPTIONS: Record<OptionName, OptionSpec> = {
     help: "evaluate as if it were this instant, e.g. 2024-03-12T18:00:00Z (default: now)",
   },
   json: { type: "boolean", help: "print JSON" },
+  cache: {
+    type: "string",
+    value: "DIR",
+    help:
+      "keep what is fetched from upstream in DIR (a bare repository borrowing the clone's objects, created if " +
+      "absent) instead of refs/merge-window/upstream/* in the clone: the clone is left untouched",
+  },
   onto: { type: "string", value: "TAG", help: "upstream tag to rebase onto (default: the cycle's rebase target)" },
   date: { type: "string", value: "YYYY-MM-DD", help: "the tag's {date} (default: today in the configured time zone)" },
   url: { type: "string", value: "URL", help: "public URL printed in the request (default: the origin remote's URL)" },
@@ -69,7 +77,7 @@ const OPTIONS: Record<OptionName, OptionSpec> = {
   style: {
     type: "string",
     value: "git|wrapped",
-    help: "git: byte-identical to git request-pull (default); wrapped: long lines split",
+    help: "git: byte-identical to git request-pull (default); wrapped: lines over 78 columns split",
   },
   help: { type: "boolean", help: "show this help" },
   mail: { type: "boolean", help: "print the whole mail: From, Date, To, Cc, Subject, greeting, body, sign-off" },
@@ -97,17 +105,17 @@ interface CommandSpec {
 export const COMMANDS: Record<CommandName, CommandSpec> = {
   status: {
     summary: "where the cycle stands: upstream phase, target version, branches, steps and what to do next",
-    options: [...COMMON, "json"],
+    options: [...COMMON, "cache", "json"],
   },
   "advise-rebase": {
     summary:
       "how far next is behind its rebase target, upstream changes in the subsystem paths, a trial rebase " +
       "(changes nothing)",
-    options: [...COMMON, "onto", "json"],
+    options: [...COMMON, "onto", "cache", "json"],
   },
   "tag-name": {
     summary: "the next free tag name on the current stable branch, its message and the git tag -s command",
-    options: [...COMMON, "date", "remote", "json"],
+    options: [...COMMON, "date", "remote", "cache", "json"],
   },
   "check-tag": {
     summary:
@@ -234,7 +242,8 @@ export function renderUsage(): string {
     "  your clone:   refs/merge-window/upstream/tags/* and refs/merge-window/upstream/heads/* (a copy of upstream's",
     "                tags and main branch, refreshed by every command that reads upstream; never refs/heads or",
     "                refs/tags). Remove them with: git for-each-ref --format='delete %(refname)' refs/merge-window |",
-    "                git update-ref --stdin",
+    "                git update-ref --stdin. status, advise-rebase and tag-name --cache DIR write them in DIR instead",
+    "                (a bare repository borrowing the clone's objects): the clone gets no ref and no object.",
     "  push remote:  only rebase, create-stable and tag push, after showing the plan and asking (--yes skips the",
     "                question): refs/merge-window/backup/<branch>-<time>-<sha> before a rebase, then the branch or",
     "                tag with a lease on the SHA read; nothing is ever force-pushed.",

@@ -12,25 +12,24 @@ import {
   type CommandName,
 } from "./args.ts";
 import { CliFailure, resolveCliIo, type CliIo } from "./io.ts";
-import { runRequestPull } from "./request-pull.ts";
-import { runAdviseRebase, runStatus } from "./status.ts";
-import { runCheckTag, runTagName } from "./tags.ts";
-import { runCreateStable, runRebase } from "./actions.ts";
-import { runTag } from "./tag-action.ts";
 import { InputError } from "../domain/errors.ts";
 
 export type { CliIo } from "./io.ts";
 
-const HANDLERS: Record<CommandName, (args: CommandArgs, io: CliIo) => Promise<number>> = {
-  status: runStatus,
-  "advise-rebase": runAdviseRebase,
-  "tag-name": runTagName,
-  "check-tag": runCheckTag,
-  "request-pull": runRequestPull,
-  rebase: runRebase,
-  "create-stable": runCreateStable,
-  tag: runTag,
-  demo: runDemoCommand,
+type Handler = (args: CommandArgs, io: CliIo) => Promise<number>;
+
+// Each command's module is loaded when that command runs: --help, --version and bad input load none of them, and
+// request-pull does not pay for the modules of status or the actions (start-up time; bench/request-pull.bench.ts).
+const HANDLERS: Record<CommandName, () => Promise<Handler>> = {
+  status: async () => (await import("./status.ts")).runStatus,
+  "advise-rebase": async () => (await import("./status.ts")).runAdviseRebase,
+  "tag-name": async () => (await import("./tags.ts")).runTagName,
+  "check-tag": async () => (await import("./tags.ts")).runCheckTag,
+  "request-pull": async () => (await import("./request-pull.ts")).runRequestPull,
+  rebase: async () => (await import("./actions.ts")).runRebase,
+  "create-stable": async () => (await import("./actions.ts")).runCreateStable,
+  tag: async () => (await import("./tag-action.ts")).runTag,
+  demo: () => Promise.resolve(runDemoCommand),
 };
 
 /**
@@ -65,7 +64,8 @@ export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Pr
       io.stdout(renderCommandHelp(name));
       return 0;
     }
-    return await HANDLERS[name](args, io);
+    const handler = await HANDLERS[name]();
+    return await handler(args, io);
   } catch (error) {
     return reportError(name, error, io);
   }

@@ -4,7 +4,6 @@ import { InputError } from "../domain/errors.ts";
 import { assertSafeRefName } from "../domain/names.ts";
 import { checkPushed } from "../domain/push-check.ts";
 import { renderRequestPull, type RequestPullStyle } from "../domain/request-pull.ts";
-import { checkTag } from "../domain/tag-check.ts";
 import { createRequestPullSource } from "../adapters/git/request-pull-source.ts";
 import { isObjectId } from "../adapters/git/inputs.ts";
 import { lsRemote } from "../adapters/git/ls-remote.ts";
@@ -12,11 +11,14 @@ import { readPullBase } from "../adapters/git/pull-base.ts";
 import type { GitRunner } from "../adapters/git/runner.ts";
 import { parseAtOption, type CommandArgs } from "./args.ts";
 import { buildGitHooks, type CliIo } from "./io.ts";
-import { renderCliMail, writeMbox } from "./pull-mail.ts";
-import { locateRepo, openSession, type Session } from "./session.ts";
-import { buildCliTagPolicy } from "./trust.ts";
-import { familyGlob } from "../observe.ts";
+import { locateRepo } from "./locate.ts";
+import type { Session } from "./session.ts";
 
+/**
+ * Every git process starts as soon as what it needs is known, and the configuration's modules (schema, YAML) load
+ * while the first ones run: with --base and --url the body, the tag and the push check do not wait for the
+ * configuration at all (bench/request-pull.bench.ts).
+ */
 export async function runRequestPull(args: CommandArgs, io: CliIo): Promise<number> {
   const tag = assertSafeRefName(args.argument!, "tag");
   const { values } = args;
@@ -24,31 +26,68 @@ export async function runRequestPull(args: CommandArgs, io: CliIo): Promise<numb
     values.base === undefined || isObjectId(values.base) ? values.base : assertSafeRefName(values.base, "--base");
   if (values.url !== undefined) assertPrintableUrl(values.url, "--url");
   const now = values.at === undefined ? io.now() : parseAtOption(values.at);
+  // The configuration's modules start loading while git locates the clone.
+  const sessionModule = later(import("./session.ts"));
   const located = await locateRepo(values.repo, io);
   const { repo, runner } = located;
-  const session = await openSession(values, io, located).catch((error: unknown) => {
-    // --base alone needs no configuration: git request-pull's defaults apply.
-    if (givenBase !== undefined && !values.mail && !values.mbox && isNoConfig(error)) return null;
-    throw error;
-  });
-  const tip = await readTagTip(runner, tag, repo.dir);
-  const branch = session ? await warnIfInvalid(tag, session, now, io) : null;
-  const chosen =
-    givenBase === undefined
-      ? await chooseBase(runner, tag, tip.commit, session!)
-      : { name: givenBase, window: /^v\d/.test(givenBase) };
-  const url = values.url ?? session?.config.pullRequest.url ?? (await readOriginUrl(runner, repo.dir));
+  const tipP = later(readTagTip(runner, tag, repo.dir));
+  const sessionP = later(
+    sessionModule
+      .then(({ openSession }) => openSession(values, io, located, { upstream: false }))
+      .catch((error: unknown) => {
+        // --base alone needs no configuration: git request-pull's defaults apply.
+        if (givenBase !== undefined && !values.mail && !values.mbox && isNoConfig(error)) return null;
+        throw error;
+      }),
+  );
+  const urlP = later(
+    values.url !== undefined
+      ? Promise.resolve(values.url)
+      : sessionP.then((session) => session?.config.pullRequest.url ?? readOriginUrl(runner, repo.dir)),
+  );
+  const baseP = later(
+    givenBase !== undefined
+      ? Promise.resolve({ name: givenBase, window: /^v\d/.test(givenBase) })
+      : Promise.all([tipP, sessionP]).then(([tip, session]) => chooseBase(runner, tag, tip.commit, session!)),
+  );
+  const dataP = later(
+    Promise.all([baseP, urlP]).then(([base, url]) =>
+      createRequestPullSource(repo.dir, buildGitHooks(io)).collect({ base: base.name, tag, url }),
+    ),
+  );
+  const pushP = later(
+    values["no-verify-url"]
+      ? Promise.resolve([])
+      : Promise.all([urlP, tipP]).then(([url, tip]) => verifyPushed(repo.dir, url, tag, tip, io)),
+  );
+  const verdictP = later(
+    Promise.all([sessionP, tipP]).then(([session]) => (session ? judgeTag(tag, session, now) : null)),
+  );
+  // Errors in the order a maintainer fixes them: configuration, tag, base, URL, then the rest.
+  const session = await sessionP;
+  await tipP;
+  const chosen = await baseP;
+  const url = await urlP;
+  const [data, verdict, warnings] = await Promise.all([dataP, verdictP, pushP]);
+  if (verdict?.warning) io.stderr(`${verdict.warning}\n`);
   const style = (values.style ?? session?.config.pullRequest.style ?? "git") as RequestPullStyle;
-  const data = await createRequestPullSource(repo.dir, buildGitHooks(io)).collect({ base: chosen.name, tag, url });
   const body = renderRequestPull(data, style);
-  const warnings = values["no-verify-url"] ? [] : await verifyPushed(repo.dir, url, tag, tip, io);
   for (const warning of warnings) io.stderr(`${warning}\n`);
+  const wantsMail = values.mail || values.mbox || values.json;
   const mail =
-    values.mail || values.mbox || values.json
-      ? session &&
-        (await renderCliMail(runner, { config: session.config, tag, branch, window: chosen.window, body, now }))
+    wantsMail && session
+      ? await (
+          await import("./pull-mail.ts")
+        ).renderCliMail(runner, {
+          config: session.config,
+          tag,
+          branch: verdict?.branch ?? null,
+          window: chosen.window,
+          body,
+          now,
+        })
       : null;
-  if (values.mbox) writeMbox(values.mbox, mail!);
+  if (values.mbox) (await import("./pull-mail.ts")).writeMbox(values.mbox, mail!);
   if (values.json) {
     const report = { tag, base: chosen.name, url, style, pushed: warnings.length === 0, warnings, body, mail };
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -57,15 +96,34 @@ export async function runRequestPull(args: CommandArgs, io: CliIo): Promise<numb
   return warnings.length === 0 ? 0 : 1;
 }
 
+/** A promise awaited later: its rejection is handled there, not reported as unhandled meanwhile. */
+function later<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
 function isNoConfig(error: unknown): boolean {
   return error instanceof InputError && error.code === "no-config";
 }
 
 /** The tag's object and commit in the clone; InputError naming it when absent. */
 async function readTagTip(git: GitRunner, tag: string, dir: string): Promise<{ object: string; commit: string }> {
-  const read = async (rev: string) =>
-    (await git.tryRun(["rev-parse", "--verify", "--quiet", "--end-of-options", rev]))?.trim();
-  const [object, commit] = await Promise.all([read(`refs/tags/${tag}`), read(`refs/tags/${tag}^{commit}`)]);
+  // One process for both (for-each-ref also lists refs/tags/<tag>/…: the exact name is picked).
+  const ref = `refs/tags/${tag}`;
+  const format = "%(refname) %(objectname) %(objecttype) %(*objectname) %(*objecttype)";
+  const listed = await git.run(["for-each-ref", `--format=${format}`, "--end-of-options", ref]);
+  const fields =
+    listed
+      .split("\n")
+      .find((line) => line.startsWith(`${ref} `))
+      ?.split(" ") ?? [];
+  const [, object = "", type = "", peeled = "", peeledType = ""] = fields;
+  let commit = type === "commit" ? object : peeledType === "commit" ? peeled : "";
+  if (object && !commit && type === "tag") {
+    // A tag of a tag: peeled all the way by rev-parse.
+    const args = ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`];
+    commit = (await git.tryRun(args))?.trim() ?? "";
+  }
   if (!object || !commit) throw new InputError("unknown-tag", `tag ${tag} does not exist in ${dir}`);
   return { object, commit };
 }
@@ -85,8 +143,13 @@ async function verifyPushed(
   return check.pushed ? [] : [...offline, ...check.warnings];
 }
 
-/** Warns (stderr) when the tag would not pass check-tag; returns its stable branch. */
-async function warnIfInvalid(tag: string, session: Session, now: Date, io: CliIo): Promise<string | null> {
+/** The warning when the tag would not pass check-tag (null when it would), and its stable branch. */
+async function judgeTag(tag: string, session: Session, now: Date) {
+  const [{ checkTag }, { familyGlob }, { buildCliTagPolicy }] = await Promise.all([
+    import("../domain/tag-check.ts"),
+    import("../observe.ts"),
+    import("./trust.ts"),
+  ]);
   const { config } = session;
   const signers = session.allowedSignersFile ? { allowedSignersFile: session.allowedSignersFile } : {};
   const facts = await session.git.readTagFacts(tag, {
@@ -94,16 +157,19 @@ async function warnIfInvalid(tag: string, session: Session, now: Date, io: CliIo
     ...signers,
   });
   const verdict = checkTag(facts, buildCliTagPolicy(config), now);
-  if (!verdict.valid) {
-    const codes = verdict.problems.map((problem) => problem.code).join(", ");
-    io.stderr(`warning: ${tag} is not a valid pull-request tag (${codes}); see merge-window check-tag ${tag}\n`);
-  }
-  return verdict.stableBranch ?? facts.containingBranches[0] ?? null;
+  const codes = verdict.problems.map((problem) => problem.code).join(", ");
+  return {
+    warning: verdict.valid
+      ? null
+      : `warning: ${tag} is not a valid pull-request tag (${codes}); see merge-window check-tag ${tag}`,
+    branch: verdict.stableBranch ?? facts.containingBranches[0] ?? null,
+  };
 }
 
 /** The previous PR tag on the same line of history, else the upstream release it was built on. */
 async function chooseBase(git: GitRunner, tag: string, commit: string, session: Session) {
   const { config } = session;
+  const { familyGlob } = await import("../observe.ts");
   const { base } = await readPullBase(git, { tag, commit, familyGlob: familyGlob(config.tags.name, config.subsystem) });
   if (base.kind === "none")
     throw new InputError("no-base", `cannot choose a base for ${tag}: it contains no v* upstream tag; give --base`);

@@ -3,22 +3,17 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { createGitLayer, type GitLayer, type GitObservation, type UpstreamSource } from "../adapters/git/index.ts";
 import { assertRemoteName } from "../adapters/git/inputs.ts";
-import { createGitRunner, type GitRunner } from "../adapters/git/runner.ts";
+import type { GitRunner } from "../adapters/git/runner.ts";
+import { openCache } from "./cache.ts";
 import { findCommitGraphHint } from "./commit-graph-hint.ts";
 import { buildGitHooks, type CliIo } from "./io.ts";
 import { DEFAULT_CONFIG_PATH, defaultConfig, formatConfigErrors, parseConfig, type Config } from "../config/load.ts";
 import { InputError } from "../domain/errors.ts";
+import { locateRepo, type RepoLocation } from "./locate.ts";
 import type { RepoFacts } from "../domain/facts.ts";
 import { deriveSituation, type Situation } from "../domain/machine/situation.ts";
 import { isValidSubsystem } from "../domain/names.ts";
 import { observeFacts } from "../observe.ts";
-
-/** A located clone: `dir` as given (absolute), its git directory, its work tree (null when bare). */
-export interface RepoLocation {
-  readonly dir: string;
-  readonly gitDir: string;
-  readonly workTree: string | null;
-}
 
 export interface SessionOptions {
   readonly repo?: string;
@@ -27,6 +22,8 @@ export interface SessionOptions {
   readonly upstream?: string;
   /** The push remote (default origin). */
   readonly remote?: string;
+  /** A cache repository for what is fetched from upstream (src/cli/cache.ts); default: the clone itself. */
+  readonly cache?: string;
 }
 
 /** An opened clone with its configuration and git layer; nothing fetched yet. */
@@ -69,32 +66,24 @@ export async function observeCycle(session: Session, now: Date): Promise<CycleSn
   return { facts, observation, view: situation };
 }
 
-/** Checks --repo and asks git where the repository is (one process). */
-export async function locateRepo(
-  repoOption: string | undefined,
-  io: CliIo,
-): Promise<{ repo: RepoLocation; runner: GitRunner }> {
-  const dir = resolve(io.cwd, repoOption ?? ".");
-  if (!existsSync(dir)) throw new InputError("missing-repo", `--repo ${dir}: no such directory`);
-  if (!statSync(dir).isDirectory()) throw new InputError("missing-repo", `--repo ${dir}: not a directory`);
-  const runner = createGitRunner(dir, buildGitHooks(io));
-  const output = await runner.tryRun(["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--show-cdup"]);
-  if (output === null) throw new InputError("not-a-repo", `--repo ${dir}: not a git repository`);
-  const [bare = "", gitDir = "", cdup = ""] = output.split("\n");
-  return { repo: { dir, gitDir, workTree: bare === "true" ? null : resolve(dir, cdup) }, runner };
-}
-
 /** Locates the clone, loads the configuration, picks the upstream source and builds the git layer. */
 export async function openSession(
   options: SessionOptions,
   io: CliIo,
   located?: { repo: RepoLocation; runner: GitRunner },
+  needs: { upstream: boolean } = { upstream: true },
 ): Promise<Session> {
   const { repo, runner } = located ?? (await locateRepo(options.repo, io));
   const { config, source } = await loadCliConfig(options, repo, runner, io);
-  const upstream = await resolveUpstream(options.upstream, repo, runner, io, config.upstream.url);
+  // A command that never reads upstream (request-pull) does not look for its remote: one git process less.
+  const resolved = needs.upstream
+    ? await resolveUpstream(options.upstream, repo, runner, io, config.upstream.url)
+    : ({ kind: "url", url: repo.gitDir } as const);
+  // --cache: the layer works in the cache, which borrows the clone's objects and mirrors its branches and tags.
+  const cache = options.cache === undefined ? null : await openCache(options.cache, repo, runner, resolved, io);
+  const upstream = cache?.upstream ?? resolved;
   const git = createGitLayer({
-    repoDir: repo.dir,
+    repoDir: cache?.dir ?? repo.dir,
     refs: "local",
     ...(options.remote ? { remote: options.remote } : {}),
     upstream,

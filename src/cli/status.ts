@@ -8,7 +8,7 @@ import { InputError } from "../domain/errors.ts";
 import { currentStable } from "../domain/machine/queries.ts";
 import { deriveNextAction } from "../domain/next-action.ts";
 import { assertSafeRefName } from "../domain/names.ts";
-import type { StepState } from "../domain/steps.ts";
+import type { StepState, StepStatus } from "../domain/steps.ts";
 import { describeUpstream } from "../domain/tracking-issue.ts";
 import { formatVersionNumber } from "../domain/version.ts";
 import { renderAdvice } from "../domain/git-reports.ts";
@@ -68,18 +68,32 @@ export function buildStatusReport(
   const { upstream, cycle } = snapshot.view;
   const source = snapshot.facts.source;
   const noMaster = snapshot.observation.upstreamHead === null;
+  const branch = config.upstream.branch;
+  const where = context.upstreamSource.startsWith("the clone") ? "the clone" : context.upstreamSource || "upstream";
+  // Without upstream's master nothing says whether the pull was sent and merged: never "overdue", "unknown".
+  const unknowable = (step: StepStatus) =>
+    noMaster && (step.id === "merged" || (step.id === "request-pull" && step.state === "overdue"));
   const steps = snapshot.view.steps.map((step) =>
-    step.id === "merged" && noMaster && step.state !== "done"
+    unknowable(step) && step.state !== "done"
       ? {
           ...step,
           state: "unknown" as const,
-          detail: `no upstream ${config.upstream.branch} to look in; give --upstream`,
+          detail: `${where} has no ${branch} branch to look in; give --upstream`,
         }
       : step,
+  );
+  const forAction = snapshot.view.steps.map((step) =>
+    unknowable(step) && step.state === "overdue" ? { ...step, state: "due" as const } : step,
   );
   const stale = describeStaleUpstream(upstream.latest, now);
   const warnings = [
     ...(stale ? [stale] : []),
+    ...(noMaster
+      ? [
+          `${where} has tags but no ${branch} branch: whether a pull was merged is ` +
+            `unknown (give --upstream REMOTE|URL of a repository with Linus's ${branch})`,
+        ]
+      : []),
     ...(context.at === undefined
       ? []
       : [`--at ${context.at} places the calendar only: branches, tags and upstream are as the clone has them now`]),
@@ -115,7 +129,7 @@ export function buildStatusReport(
       foreignMerges: source.foreignMerges,
     },
     steps: steps.map((step) => ({ id: step.id, title: step.title, status: step.state, detail: step.detail })),
-    nextAction: toLocalCommands(deriveNextAction(cycle, snapshot.view.steps)),
+    nextAction: toLocalCommands(deriveNextAction(cycle, forAction)),
     upstreamSource: context.upstreamSource,
     warnings,
   };
@@ -158,11 +172,25 @@ export async function runStatus(args: CommandArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
-/** The app's comment commands, as the CLI's own: `/merge-window rebase` → `merge-window rebase`. */
+/**
+ * The app's comment commands as the CLI's own (`/merge-window rebase` → `merge-window rebase`); what the CLI does
+ * another way is said in words. Every `merge-window <word>` left names a CLI command (tests/cli/hints.test.ts).
+ */
+const LOCAL_COMMANDS: readonly (readonly [RegExp, string])[] = [
+  [
+    /`\/merge-window rebase` or `\/merge-window skip-rebase`/g,
+    "`merge-window rebase`, or skip the rebase and go on with `merge-window create-stable`",
+  ],
+  [/\/merge-window rebase or skip-rebase/g, "merge-window rebase; to skip it, go on with merge-window create-stable"],
+  [/\/merge-window tag shows the commands/g, "merge-window tag signs it; merge-window tag-name shows the commands"],
+  [/\/merge-window request-pull\b/g, "merge-window request-pull TAG --mail"],
+  [/comment `\/merge-window version X\.Y` first/g, "upstream's next -rc1 tag settles it (the CLI records no choice)"],
+  [/\/merge-window version X\.Y/g, "the CLI records no choice: upstream's next -rc1 tag settles it"],
+  [/\/merge-window (rebase|tag|create-stable)\b/g, "merge-window $1"],
+];
+
 export function toLocalCommands(text: string): string {
-  return text
-    .replaceAll("/merge-window skip-rebase", "nothing (to skip the rebase)")
-    .replace(/\/merge-window (rebase|tag|create-stable)\b/g, "merge-window $1");
+  return LOCAL_COMMANDS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
 }
 
 /** Refusals that mean the request itself was wrong (a bad --onto, no next branch): exit 2. */

@@ -180,7 +180,8 @@ const pullRequest = z
       .enum(["git", "wrapped"])
       .default("git")
       .describe(
-        "git: byte-identical to `git request-pull`; wrapped: URL and tag on separate lines (Paul Moore's style).",
+        "git: byte-identical to `git request-pull`; " +
+          "wrapped: URL and tag on separate lines, lines over 78 columns split (Paul Moore's style).",
       ),
     openUpstreamPr: openUpstreamPr
       .nullable()

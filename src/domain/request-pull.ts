@@ -39,11 +39,18 @@ export type RequestPullStyle = "git" | "wrapped";
 
 export interface ParsedRequestPull extends RequestPullData {
   readonly style: RequestPullStyle;
+  /** Present when a mail client took one leading space off every indented line (Gmail's web client did). */
+  readonly mangled?: "collapsed-indent";
 }
 
 export const REQUEST_PULL_DASHES = "-".repeat(64);
-/** Line width of the 'wrapped' style (Paul Moore's mails break lines longer than 80 columns). */
-export const WRAP_WIDTH = 80;
+/**
+ * Line width of the 'wrapped' style: a line longer than 78 columns is split. 78 is RFC 5322's recommended maximum
+ * line length; in Paul Moore's wrapped mails every line he split was longer (87 to 97 columns) and every line he
+ * left whole, diffstat aside (git's own --stat=80), fits in 78. No stored mail has a line of 79 or 80 columns
+ * that he wrapped or kept, so 78 rather than 80 rests on the RFC and the maintainer's report, not on a sample.
+ */
+export const WRAP_WIDTH = 78;
 
 const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const CI_DATE = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}";
@@ -144,14 +151,18 @@ export function parseRequestPull(text: string): ParsedRequestPull {
     return match;
   };
   const blank = (): void => void expect(/^$/, "an empty line");
+  // git indents by 2 (4 for a split date or ref, 6 in the shortlog, 1 in the diffstat); a mail client that took one
+  // space off every indented line (Gmail) is read with the same shape, one column to the left.
+  const collapsed = /^ \S/.test(lines[i + 2] ?? "");
+  const indent = (n: number): string => " ".repeat(collapsed ? n - 1 : n);
   const commit = (sha: string): RequestPullCommit & { split: boolean } => {
-    const one = new RegExp(`^  (.*) \\((${CI_DATE})\\)$`).exec(lines[i] ?? "");
+    const one = new RegExp(`^${indent(2)}(.*) \\((${CI_DATE})\\)$`).exec(lines[i] ?? "");
     if (one) {
       i++;
       return { sha, subject: one[1]!, date: one[2]!, split: false };
     }
-    const subject = expect(/^  (.*)$/, '"  <subject> (<date>)"')[1]!;
-    const date = expect(new RegExp(`^    \\((${CI_DATE})\\)$`), '"    (<date>)"')[1]!;
+    const subject = expect(new RegExp(`^${indent(2)}(.*)$`), `"${indent(2)}<subject> (<date>)"`)[1]!;
+    const date = expect(new RegExp(`^${indent(4)}\\((${CI_DATE})\\)$`), `"${indent(4)}(<date>)"`)[1]!;
     return { sha, subject, date, split: true };
   };
   const baseSha = expect(
@@ -165,11 +176,11 @@ export function parseRequestPull(text: string): ParsedRequestPull {
   blank();
   let url: string;
   let ref: string;
-  const urlSplit = /^  \S+$/.test(lines[i] ?? "");
+  const urlSplit = new RegExp(`^${indent(2)}\\S+$`).test(lines[i] ?? "");
   if (urlSplit) {
-    url = expect(/^  (\S+)$/, '"  <url>"')[1]!;
-    ref = expect(/^    (\S+)$/, '"    <ref>"')[1]!;
-  } else [, url = "", ref = ""] = expect(/^  (\S+) (\S*)$/, '"  <url> <ref>"');
+    url = expect(new RegExp(`^${indent(2)}(\\S+)$`), `"${indent(2)}<url>"`)[1]!;
+    ref = expect(new RegExp(`^${indent(4)}(\\S+)$`), `"${indent(4)}<ref>"`)[1]!;
+  } else [, url = "", ref = ""] = expect(new RegExp(`^${indent(2)}(\\S+) (\\S*)$`), `"${indent(2)}<url> <ref>"`);
   blank();
   const tipSha = expect(/^for you to fetch changes up to ([0-9a-f]{40}|[0-9a-f]{64}):$/i, "a full tip commit id")[1]!;
   blank();
@@ -179,11 +190,13 @@ export function parseRequestPull(text: string): ParsedRequestPull {
   const last = lines.lastIndexOf(REQUEST_PULL_DASHES);
   const { tagMessage, branchDescription } = parseBlocks(lines.slice(i, Math.max(i, last)));
   i = Math.max(i, last + 1);
-  const { shortlog, next, continued } = parseShortlog(lines, i);
+  const { shortlog, next, continued } = parseShortlog(lines, i, indent(6));
   if (shortlog === "") missingSection(lines, i, 'a shortlog line "<author> (<count>):"');
   i = next;
   let diffstat = "";
-  while (i < lines.length && lines[i]!.startsWith(" ")) diffstat += `${lines[i++]}\n`;
+  // Collapsed, the diffstat lost its only leading space: it runs to the first empty line.
+  const inDiffstat = (line: string) => (collapsed ? line !== "" : line.startsWith(" "));
+  while (i < lines.length && inDiffstat(lines[i]!)) diffstat += `${collapsed ? " " : ""}${lines[i++]}\n`;
   if (diffstat === "") missingSection(lines, i, 'a diffstat line " <path> | <changes>"');
   const style: RequestPullStyle = urlSplit || base.split || tip.split || continued ? "wrapped" : "git";
   return {
@@ -196,6 +209,7 @@ export function parseRequestPull(text: string): ParsedRequestPull {
     shortlog,
     diffstat,
     style,
+    ...(collapsed ? { mangled: "collapsed-indent" as const } : {}),
   };
 }
 
@@ -235,18 +249,20 @@ function parseBlocks(region: readonly string[]): Pick<RequestPullData, "tagMessa
 function parseShortlog(
   lines: readonly string[],
   start: number,
+  entryIndent: string,
 ): { shortlog: string; next: number; continued: boolean } {
   const out: string[] = [];
   let i = start;
   let continued = false;
   while (i < lines.length && /^\S.* \(\d+\):$/.test(lines[i]!)) {
     out.push(lines[i++]!);
-    while (i < lines.length && lines[i]!.startsWith(ENTRY_INDENT)) {
+    while (i < lines.length && lines[i]!.startsWith(entryIndent)) {
       const line = lines[i++]!;
-      if (line.startsWith(`${ENTRY_INDENT} `) && out.length > 0) {
-        out[out.length - 1] += ` ${line.slice(CONTINUATION_INDENT.length)}`;
+      // A continuation is indented deeper than an entry (9 columns as rendered; a mangled mail may differ).
+      if (line.startsWith(`${entryIndent} `) && out.length > 0) {
+        out[out.length - 1] += ` ${line.trimStart()}`;
         continued = true;
-      } else out.push(line);
+      } else out.push(ENTRY_INDENT + line.slice(entryIndent.length));
     }
     if (lines[i] !== "")
       throw new InputError(

@@ -269,3 +269,57 @@ describe("status without stable-X.Y, during rcs, and at an uncertain version bou
     assert.equal(git(subsystem.dir, ["branch", "--list", "stable-*"]), "");
   });
 });
+
+describe("status when upstream has tags but no master", () => {
+  let dir: string;
+  let scenario: KernelScenario;
+  before(() => {
+    dir = createTempDir("status-nomaster");
+    scenario = buildKernelScenario(dir, { stage: "window" });
+    // A tags-only mirror of Linus's tree as the clone's `upstream` remote.
+    git(dir, ["init", "-q", "--bare", "tags-only.git"]);
+    git(scenario.upstream.dir, ["push", "-q", `${dir}/tags-only.git`, "refs/tags/*:refs/tags/*"]);
+    git(scenario.subsystem.dir, ["remote", "set-url", "upstream", `${dir}/tags-only.git`]);
+    writeRepoFile(
+      scenario.subsystem.dir,
+      ".github/merge-window.yml",
+      `subsystem: selinux\nsigning:\n  allowedSigners: ["${scenario.gpgKey.fingerprint}"]\n`,
+    );
+  });
+  after(() => {
+    scenario.close();
+    removeDir(dir);
+  });
+
+  it("weeks after the window: exit 0, request-pull and merged unknown, the remote named, never overdue", async () => {
+    const repo = scenario.subsystem.dir;
+    const env = { GNUPGHOME: scenario.gpgKey.gnupgHome };
+    const argv = ["status", "--repo", repo, "--at", "2024-04-20T12:00:00Z"];
+    const result = await runCli([...argv, "--json"], { env });
+    assert.equal(result.code, 0, result.stderr);
+    const status = parseJson(result);
+    assert.equal(status.upstream.latest, "v6.8", "the tags still came from the tags-only upstream");
+    const state = (id: string) => status.steps.find((step: { id: string }) => step.id === id);
+    assert.equal(state("tag").status, "done");
+    assert.deepEqual(
+      [state("request-pull").status, state("merged").status],
+      ["unknown", "unknown"],
+      JSON.stringify(status.steps),
+    );
+    assert.equal(state("merged").detail, "remote upstream has no master branch to look in; give --upstream");
+    assert.ok(!JSON.stringify(status).includes("overdue"), status.nextAction);
+    assert.ok(status.warnings.some((line: string) => /^remote upstream has tags but no master branch/.test(line)));
+    assert.equal(git(repo, ["for-each-ref", "refs/merge-window/upstream/heads"]), "", "no stale mirrored master");
+    const text = await runCli(argv, { env });
+    assert.match(text.stdout, /^warning: remote upstream has tags but no master branch: whether a pull was merged/m);
+    assert.match(text.stdout, /^ {2}merged +unknown +remote upstream has no master branch/m);
+
+    // The same clone with Linus's master: the step is known again (overdue: no mail was seen, none merged).
+    git(repo, ["remote", "set-url", "upstream", scenario.upstream.dir]);
+    const known = parseJson(await runCli([...argv, "--json"], { env }));
+    assert.equal(known.steps.find((step: { id: string }) => step.id === "request-pull").status, "overdue");
+    git(repo, ["remote", "set-url", "upstream", `${dir}/tags-only.git`]);
+    const again = parseJson(await runCli([...argv, "--json"], { env }));
+    assert.equal(again.steps.find((step: { id: string }) => step.id === "merged").status, "unknown");
+  });
+});

@@ -62,21 +62,33 @@ export interface ObserveRequest {
   readonly fetch?: boolean;
 }
 
-/** Mirrors upstream's `v*` tags and its main branch into refs/merge-window/upstream/ (one process, or none). */
+/**
+ * Mirrors upstream's `v*` tags and its main branch into refs/merge-window/upstream/ (one process; none when the
+ * workspace's sync adopted them from the shared mirror). An upstream without that branch (a tags-only mirror, a
+ * clone without master) still gives its tags: the fetch is repeated for the tags alone and the mirrored branch
+ * removed, so observation reports no upstream head (merge "unknown").
+ */
 export async function fetchUpstream(context: GitContext): Promise<void> {
   if (context.upstreamFetchSource === null) return; // adopted from the shared mirror by the workspace's sync
   const branch = context.upstreamBranch;
-  const result = await runCapturing(context.git, [
-    "fetch",
-    "--no-tags",
-    "--prune",
-    "--no-write-fetch-head",
-    "--quiet",
-    "--end-of-options",
-    context.upstreamFetchSource,
-    `+refs/tags/v*:${UPSTREAM_TAGS}v*`,
-    `+refs/heads/${branch}:${UPSTREAM_HEADS}${branch}`,
-  ]);
+  const fetch = (refspecs: string[]) =>
+    runCapturing(context.git, [
+      "fetch",
+      "--no-tags",
+      "--prune",
+      "--no-write-fetch-head",
+      "--quiet",
+      "--end-of-options",
+      context.upstreamFetchSource,
+      ...refspecs,
+    ]);
+  const tags = `+refs/tags/v*:${UPSTREAM_TAGS}v*`;
+  let result = await fetch([tags, `+refs/heads/${branch}:${UPSTREAM_HEADS}${branch}`]);
+  // git: "couldn't find remote ref refs/heads/master" (translated under other locales; the ref name is not).
+  if (!result.ok && result.output.includes(`refs/heads/${branch}`)) {
+    result = await fetch([tags]);
+    if (result.ok) await context.git.run(["update-ref", "-d", "--end-of-options", `${UPSTREAM_HEADS}${branch}`]);
+  }
   if (!result.ok)
     throw new Error(
       `fetching upstream tags and ${branch} from ${context.upstreamFetchSource} failed: ${result.output.trim()}`,

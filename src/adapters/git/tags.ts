@@ -147,9 +147,12 @@ export async function readTagFacts(
   const seconds = Number(epoch);
   const offset = parseGitOffset(zone);
   const hasSignature = annotated && signatureBlock.trim() !== "";
-  const signature =
-    hasSignature && commit ? parseVerifyOutput(await readVerifyOutput(context, object, commit, signers)) : null;
-  const branches = commit ? await readRefsContaining(context.git, commit, [`${context.view.heads}${stableGlob}`]) : [];
+  // The signature and the branches holding the commit are independent: both git processes run at once.
+  const [verifyOutput, branches] = await Promise.all([
+    hasSignature && commit ? readVerifyOutput(context, object, commit, signers) : null,
+    commit ? readRefsContaining(context.git, commit, [`${context.view.heads}${stableGlob}`]) : [],
+  ]);
+  const signature = verifyOutput === null ? null : parseVerifyOutput(verifyOutput);
   return {
     ...empty,
     exists: true,
