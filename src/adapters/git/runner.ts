@@ -1,6 +1,6 @@
 // The one way merge-window runs git: simple-git with a filtered environment, an argv guard, a timeout on every
 // process (network operations longer than local ones) and one cap on concurrent git processes for the whole app.
-import { GitPluginError, simpleGit, type SimpleGit } from "simple-git";
+import { GitError, GitPluginError, simpleGit, type SimpleGit } from "simple-git";
 import { acquireGitSlot, GIT_LIMITS } from "./limits.ts";
 
 /** Environment variables git must never inherit from whoever started us (npm sets EDITOR). */
@@ -26,6 +26,18 @@ export class GitTimeoutError extends Error {
   override readonly name = "GitTimeoutError";
 }
 
+/** A git process that exited non-zero; carries its exit status and stdout for runWithExit. */
+export class GitExitError extends GitError {
+  override readonly name = "GitExitError";
+  constructor(
+    readonly exitCode: number,
+    readonly stdout: string,
+    message: string,
+  ) {
+    super(undefined, message);
+  }
+}
+
 /** `fetch` from `-c x=y fetch …`: the subcommand, skipping global options. */
 function subcommandOf(args: readonly string[]): string {
   for (let i = 0; i < args.length; i++) {
@@ -41,6 +53,8 @@ export interface GitRunner {
   run(args: readonly string[]): Promise<string>;
   /** Like run, but resolves with null when git exits non-zero, silently or not (a missing ref, an unverified tag). */
   tryRun(args: readonly string[]): Promise<string | null>;
+  /** Runs git and resolves with its exit status and stdout whatever the status (`merge-tree` exits 1 on conflicts). */
+  runWithExit(args: readonly string[]): Promise<{ readonly code: number; readonly stdout: string }>;
 }
 
 /** The environment a git child gets: ours minus GIT_*, editors and pagers, plus a no-prompt guard. */
@@ -115,6 +129,14 @@ export function createGitRunner(dir: string, options: GitRunnerOptions = {}): Gi
         return null;
       }
     },
+    async runWithExit(args) {
+      try {
+        return { code: 0, stdout: await raw(args) };
+      } catch (error) {
+        if (error instanceof GitExitError) return { code: error.exitCode, stdout: error.stdout };
+        throw error;
+      }
+    },
   };
 }
 
@@ -132,7 +154,15 @@ function createSimpleGit(dir: string, options: GitRunnerOptions, timeoutMs: numb
     errors: (error, result) =>
       error ??
       (result.exitCode !== 0
-        ? Buffer.concat([...result.stdOut, ...result.stdErr, Buffer.from(`(git exited ${result.exitCode})`)])
+        ? new GitExitError(
+            result.exitCode,
+            Buffer.concat(result.stdOut).toString("utf8"),
+            Buffer.concat([
+              ...result.stdOut,
+              ...result.stdErr,
+              Buffer.from(`(git exited ${result.exitCode})`),
+            ]).toString("utf8"),
+          )
         : undefined),
   }).env(buildGitEnv(options.env));
   if (options.onSpawn) {
