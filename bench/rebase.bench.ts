@@ -1,6 +1,7 @@
 // On a kernel-shaped tree (≥ 1M commits, ~80k files; built once, cached in $TMPDIR/merge-window-kernel-v1):
 // `merge-window status`, `advise-rebase` (trial) and `rebase` of 100 patches, each beside the raw-git way.
-// MW_BENCH_UPSTREAM=<bare repo> runs on another kernel-shaped upstream (e.g. a build in progress, checkpointed).
+// MW_BENCH_UPSTREAM=<bare repo>: another kernel-shaped upstream (e.g. a build in progress, checkpointed with
+// SIGUSR1 to its git fast-import); MW_BENCH_RUNS: runs per median (default 3).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +13,7 @@ import { openKernelTree } from "./kernel-tree.ts";
 
 const ROOT = join(tmpdir(), "merge-window-kernel-v1");
 const PATCHES = 100;
-const RUNS = 3;
+const RUNS = Number(process.env.MW_BENCH_RUNS ?? 3);
 const IDENTITY = ["-c", "user.name=Paul Moore", "-c", "user.email=paul@paul-moore.com"];
 
 const git = (dir: string, args: readonly string[]): string =>
@@ -197,7 +198,7 @@ console.log(
     `by hand:       git worktree add + git rebase + worktree remove ${seconds(hand.total)} ` +
       `(add ${seconds(hand.add)}, rebase ${seconds(hand.rebase)}, remove ${seconds(hand.remove)})`,
     `advise-rebase: ${seconds(a)} = ${ratio(a, hand.total)} of by hand (target ≤ 0.05×); git time: ${advise.top}`,
-    `rebase:        ${seconds(b)} = ${ratio(b, hand.total)} of by hand (observe + trial + replay + checks + 2 pushes); ` +
-      `git time: ${rebase.top}`,
+    `rebase:        ${seconds(b)} = ${ratio(b, hand.total)} of by hand ` +
+      `(observe + trial + replay + checks + 2 pushes); git time: ${rebase.top}`,
   ].join("\n"),
 );
