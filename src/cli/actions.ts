@@ -8,7 +8,7 @@ import { CliFailure, type CliIo } from "./io.ts";
 import { confirmPlan, localSha, readPushRemote, remoteSha } from "./plan.ts";
 import { observeCycle, openSession } from "./session.ts";
 
-/** What the git layer's rebase runs in its worktree (rebase-steps.ts), shown by --dry-run. */
+/** What the git layer's worktree fallback runs (rebase-steps.ts), shown by --dry-run. */
 const REBASE_ARGS = [
   "rebase",
   "--no-autostash",
@@ -17,6 +17,12 @@ const REBASE_ARGS = [
   "--no-verify",
   "--quiet",
   "--end-of-options",
+];
+
+/** What the git layer's replay runs for each commit of next (replay.ts), shown by --dry-run. */
+const REPLAY_ARGS = [
+  ["merge-tree", "--write-tree", "--name-only", "-z", "--no-messages", "--end-of-options", "<stand-in>", "<commit>"],
+  ["hash-object", "-t", "commit", "-w", "--no-filters", "--", "<the commit copied onto the result>"],
 ];
 
 export async function runRebase(args: CommandArgs, io: CliIo): Promise<number> {
@@ -46,14 +52,26 @@ export async function runRebase(args: CommandArgs, io: CliIo): Promise<number> {
     args,
     io,
     [
-      `rebase ${branch} (${old.slice(0, 12)}, ${advice.ownCommits} own commit(s)) onto ${onto}, in a ` +
-        `temporary worktree`,
+      `rebase ${branch} (${old.slice(0, 12)}, ${advice.ownCommits} own commit(s)) onto ${onto}: ` +
+        "each commit replayed " +
+        (advice.trial.worktreeReason
+          ? `by git rebase in a temporary worktree, because ${advice.trial.worktreeReason}`
+          : "with git merge-tree, no checkout"),
       `check every commit is still there (patch-id), then push the backup ${backupRef}`,
       `push ${branch} to ${session.remote} only if it is still ${old.slice(0, 12)} (lease)`,
     ],
     [
-      ["worktree", "add", "--detach", "--quiet", "--end-of-options", "<temporary directory>", old],
-      ["-C", "<temporary directory>", ...REBASE_ARGS, (await localSha(session, `${UPSTREAM_TAGS}${onto}^{commit}`))!],
+      ...(advice.trial.worktreeReason
+        ? [
+            ["worktree", "add", "--detach", "--quiet", "--end-of-options", "<temporary directory>", old],
+            [
+              "-C",
+              "<temporary directory>",
+              ...REBASE_ARGS,
+              (await localSha(session, `${UPSTREAM_TAGS}${onto}^{commit}`))!,
+            ],
+          ]
+        : REPLAY_ARGS),
       buildPushArgs(session.remote, [{ sha: old, lease: { ref: backupRef, expect: "" } }]),
       buildPushArgs(session.remote, [{ sha: newSha, lease: { ref, expect: old } }]),
     ],

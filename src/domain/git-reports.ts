@@ -1,11 +1,30 @@
 // Comment texts for what the git layer reported: rebase advice and results, stable branch and tag creation.
-import type { RebaseAdvice, RebaseResult, SignedTagResult, StableBranchResult } from "./git-results.ts";
+import type {
+  ConflictingCommit,
+  RebaseAdvice,
+  RebaseResult,
+  SignedTagResult,
+  StableBranchResult,
+} from "./git-results.ts";
 import { renderCode, renderCodeBlock, renderText } from "./markdown.ts";
 
 const list = (items: readonly string[], max = 20) =>
   [
     ...items.slice(0, max).map((item) => `- ${renderCode(item)}`),
     ...(items.length > max ? [`- … and ${items.length - max} more`] : []),
+  ].join("\n");
+
+/** Each conflicting commit (short id, subject) with its files beneath; at most 20 commits. */
+const listConflicts = (commits: readonly ConflictingCommit[]) =>
+  [
+    ...commits
+      .slice(0, 20)
+      .map(
+        (commit) =>
+          `- ${renderCode(commit.sha.slice(0, 12))} ${renderText(commit.subject)}: ` +
+          commit.files.map((file) => renderCode(file)).join(", "),
+      ),
+    ...(commits.length > 20 ? [`- … and ${commits.length - 20} more commits`] : []),
   ].join("\n");
 
 /** The advice as a comment; `branch` is the one asked about (a refused advice does not name it). */
@@ -26,7 +45,9 @@ export function renderAdvice(advice: RebaseAdvice, branch: string): string {
     lines.push(
       advice.trial.clean
         ? "- a trial rebase applies cleanly."
-        : `- a trial rebase conflicts in:\n${list(advice.trial.conflicts)}`,
+        : advice.trial.conflictingCommits.length > 0
+          ? `- a trial rebase conflicts in:\n${listConflicts(advice.trial.conflictingCommits)}`
+          : `- a trial rebase conflicts in:\n${list(advice.trial.conflicts)}`,
     );
   }
   lines.push("", "Decide with `/merge-window rebase` or `/merge-window skip-rebase`.");
@@ -52,12 +73,14 @@ export function renderRebaseResult(result: RebaseResult, branch: string): string
     case "unchanged":
       return `${renderCode(result.branch)} is already on ${renderCode(result.onto)}; nothing was pushed.`;
     case "refused": {
-      const extra = result.conflicts?.length
-        ? `\nConflicting files:\n${list(result.conflicts)}`
-        : result.missing?.length
-          ? `\nCommits missing after the rebase:\n` +
-            list(result.missing.map((commit) => `${commit.sha.slice(0, 12)} ${commit.subject}`))
-          : "";
+      const extra = result.conflictingCommits?.length
+        ? `\nConflicting commits and files:\n${listConflicts(result.conflictingCommits)}`
+        : result.conflicts?.length
+          ? `\nConflicting files:\n${list(result.conflicts)}`
+          : result.missing?.length
+            ? `\nCommits missing after the rebase:\n` +
+              list(result.missing.map((commit) => `${commit.sha.slice(0, 12)} ${commit.subject}`))
+            : "";
       return (
         `Rebase refused (${result.code}): ${renderText(result.message)}. ${renderCode(branch)} was not ` +
         `changed.${extra}`

@@ -42,18 +42,32 @@ export interface RebaseRefusal {
   readonly code: RebaseRefusalCode;
   readonly message: string;
   readonly conflicts?: readonly string[];
+  /** Each conflicting commit of next with its files, oldest first. */
+  readonly conflictingCommits?: readonly ConflictingCommit[];
   readonly missing?: readonly OwnCommit[];
   readonly foreignMerges?: readonly MergeFact[];
 }
 
-/** A rebase attempt in a worktree: clean with a new head, or stopped with the conflicting files. */
+/** A commit of next that conflicts when replayed, and its conflicting files. */
+export interface ConflictingCommit {
+  readonly sha: string;
+  readonly subject: string;
+  readonly files: readonly string[];
+}
+
+/** A rebase attempt: clean with a new head, or not, with every conflicting file of every commit. */
 export interface TrialRebase {
   readonly clean: boolean;
   readonly newHead: string | null;
+  /** Every conflicting file, in the order the commits meet them. */
   readonly conflicts: readonly string[];
-  /** The commit of next that did not apply. */
+  /** The conflicting commits (a rebase in a worktree stops at the first one, so it lists only that one). */
+  readonly conflictingCommits: readonly ConflictingCommit[];
+  /** The first commit of next that did not apply. */
   readonly stoppedAt: string | null;
   readonly output: string;
+  /** Why this rebase needed a worktree (`git rebase`), or absent when it was replayed with merge-tree. */
+  readonly worktreeReason?: string;
 }
 
 export interface RebaseAdvice {

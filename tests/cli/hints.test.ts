@@ -33,6 +33,8 @@ function cycleOf(variant: (typeof VARIANT_IDS)[number], certain = true): CycleVi
     target: v(6, 9),
     targetCertain: certain,
     targetAlternatives: certain ? [] : [v(7, 0)],
+    targetSettledBy: null,
+    versionConflict: null,
     where: { rc: null, windowDay: 3 },
     process: buildProcess(variant, defaultConfig("selinux").cycle),
     sourceBranch: "next",

@@ -69,7 +69,8 @@ export interface ObserveRequest {
  * removed, so observation reports no upstream head (merge "unknown").
  */
 export async function fetchUpstream(context: GitContext): Promise<void> {
-  if (context.upstreamFetchSource === null) return; // adopted from the shared mirror by the workspace's sync
+  const source = context.upstreamFetchSource;
+  if (source === null) return; // adopted from the shared mirror by the workspace's sync
   const branch = context.upstreamBranch;
   const fetch = (refspecs: string[]) =>
     runCapturing(context.git, [
@@ -79,7 +80,7 @@ export async function fetchUpstream(context: GitContext): Promise<void> {
       "--no-write-fetch-head",
       "--quiet",
       "--end-of-options",
-      context.upstreamFetchSource,
+      source,
       ...refspecs,
     ]);
   const tags = `+refs/tags/v*:${UPSTREAM_TAGS}v*`;
@@ -90,9 +91,7 @@ export async function fetchUpstream(context: GitContext): Promise<void> {
     if (result.ok) await context.git.run(["update-ref", "-d", "--end-of-options", `${UPSTREAM_HEADS}${branch}`]);
   }
   if (!result.ok)
-    throw new Error(
-      `fetching upstream tags and ${branch} from ${context.upstreamFetchSource} failed: ${result.output.trim()}`,
-    );
+    throw new Error(`fetching upstream tags and ${branch} from ${source} failed: ${result.output.trim()}`);
 }
 
 /** Mirrors the subsystem remote's branches and tags into the remote view (one process; no-op for the local view). */

@@ -102,7 +102,7 @@ export async function prepareRebase(context: GitContext, request: RebaseRequest)
   };
 }
 
-/** Rebases the worktree's detached HEAD onto `onto`; on failure aborts the rebase and reports what stopped it. */
+/** `git rebase` of the worktree's detached HEAD onto `onto` (the fallback when a replay needs a worktree). */
 export async function runRebase(
   worktree: GitRunner,
   onto: string,
@@ -131,14 +131,19 @@ export async function runRebase(
   const stopped = ["rebase-merge", "rebase-apply"].some((name) => existsSync(resolve(gitDir, name)));
   const head = (await worktree.run(["rev-parse", "--verify", "HEAD"])).trim();
   if (!stopped && (await countCommits(worktree, head, onto)) === 0) {
-    return { clean: true, newHead: head, conflicts: [], stoppedAt: null, output };
+    return { clean: true, newHead: head, conflicts: [], conflictingCommits: [], stoppedAt: null, output };
   }
   const conflicts = (await worktree.run(["diff", "--name-only", "--diff-filter=U"])).split("\n").filter(Boolean);
   const stoppedAt = stopped
     ? (await worktree.tryRun(["rev-parse", "--verify", "--quiet", "REBASE_HEAD"]))?.trim() || null
     : null;
+  // git rebase stops at the first conflicting commit: only that one's files are known.
+  const subject = stoppedAt
+    ? ((await worktree.tryRun(["log", "-1", "--format=%s", "--end-of-options", stoppedAt]))?.trim() ?? "")
+    : "";
+  const conflictingCommits = stoppedAt && conflicts.length > 0 ? [{ sha: stoppedAt, subject, files: conflicts }] : [];
   if (stopped) await worktree.tryRun(["rebase", "--abort"]);
-  return { clean: false, newHead: null, conflicts, stoppedAt, output };
+  return { clean: false, newHead: null, conflicts, conflictingCommits, stoppedAt, output };
 }
 
 /**

@@ -12,8 +12,10 @@ import {
   runRebase,
   type RebaseRequest,
 } from "./rebase-steps.ts";
+import { replayOnto } from "./replay.ts";
+import type { GitIdentity } from "./inputs.ts";
 import { withTemporaryWorktree } from "./worktree.ts";
-import type { RebaseAdvice, RebaseResult } from "../../domain/git-results.ts";
+import type { RebaseAdvice, RebaseResult, TrialRebase } from "../../domain/git-results.ts";
 
 export type { RebaseAdvice, RebaseResult };
 
@@ -22,7 +24,7 @@ export interface RebaseAdviceRequest extends RebaseRequest {
   readonly paths?: readonly string[];
 }
 
-/** Facts for the rebase decision, including a trial rebase in a temporary worktree; changes no ref anywhere. */
+/** Facts for the rebase decision, including a trial rebase (merge-tree, no checkout); changes no ref anywhere. */
 export async function adviseRebase(context: GitContext, request: RebaseAdviceRequest): Promise<RebaseAdvice> {
   const paths = (request.paths ?? []).map(assertRepoPath);
   const plan = await prepareRebase(context, request);
@@ -45,9 +47,7 @@ export async function adviseRebase(context: GitContext, request: RebaseAdviceReq
     ? await readChangedPaths(context.git, plan.base.commit, plan.onto.commit, paths)
     : [];
   // The trial's commits are thrown away: any identity will do when the clone has none configured.
-  const trial = await withTemporaryWorktree(context, plan.old, (worktree) =>
-    runRebase(worktree, plan.onto.commit, context.identity ?? TRIAL_IDENTITY),
-  );
+  const trial = await replayNext(context, plan.old, plan.onto.commit, context.identity ?? TRIAL_IDENTITY);
   return {
     branch: plan.branch,
     sha: plan.old,
@@ -65,6 +65,23 @@ export async function adviseRebase(context: GitContext, request: RebaseAdviceReq
 /** Commits of a trial rebase are never pushed; this stands in when no identity is configured. */
 const TRIAL_IDENTITY = { name: "merge-window trial rebase", email: "trial@merge-window.invalid" };
 
+/**
+ * next's commits replayed onto `onto` with merge-tree, no worktree (replay.ts); only commits merge-tree cannot copy
+ * byte for byte (signed, non-UTF-8 encoded, or commit.gpgSign set) make it `git rebase` in a temporary worktree,
+ * and the result says why. Writes objects, changes no ref.
+ */
+export async function replayNext(
+  context: GitContext,
+  old: string,
+  onto: string,
+  identity: GitIdentity | undefined,
+): Promise<TrialRebase> {
+  const replayed = await replayOnto(context.git, onto, old, identity);
+  if ("trial" in replayed) return replayed.trial;
+  const trial = await withTemporaryWorktree(context, old, (worktree) => runRebase(worktree, onto, identity));
+  return { ...trial, worktreeReason: replayed.needsWorktree };
+}
+
 export interface RealRebaseRequest extends RebaseRequest {
   /** When the rebase happens; names the backup ref. */
   readonly now: Date;
@@ -80,7 +97,7 @@ export function buildBackupRef(branch: string, sha: string, now: Date): string {
 }
 
 /**
- * Rebases next onto an upstream tag (README: Guarantees): static checks, rebase in a temporary worktree, every old
+ * Rebases next onto an upstream tag (README: Guarantees): static checks, replay onto the tag (replayNext), every old
  * commit present by patch-id (or already upstream), backup ref pushed, then `--atomic` push with
  * `--force-with-lease=refs/heads/<next>:<old>`. Every refusal leaves the remote's next untouched.
  */
@@ -88,60 +105,58 @@ export async function rebaseNext(context: GitContext, request: RealRebaseRequest
   const plan = await prepareRebase(context, request);
   if ("status" in plan) return plan;
   const { branch, old } = plan;
-  return withTemporaryWorktree(context, old, async (worktree): Promise<RebaseResult> => {
-    const trial = await runRebase(worktree, plan.onto.commit, context.identity);
-    if (!trial.clean || !trial.newHead) {
-      return trial.conflicts.length > 0
-        ? buildRefusal(
-            "conflict",
-            `rebasing ${branch} onto ${plan.onto.name} conflicts in ${trial.conflicts.join(", ")}`,
-            { conflicts: trial.conflicts },
-          )
-        : buildRefusal("rebase-failed", `rebasing ${branch} onto ${plan.onto.name} failed: ${trial.output.trim()}`);
-    }
-    const newSha = trial.newHead;
-    if (newSha === old) return { status: "unchanged", branch, sha: old, onto: plan.onto.name };
-    const missing = await findMissingCommits(context.git, old, newSha);
-    if (missing.length > 0) {
-      const listed = missing.map((commit) => `${commit.sha.slice(0, 12)} ("${commit.subject}")`).join(", ");
-      return buildRefusal(
-        "commits-missing",
-        `after rebasing onto ${plan.onto.name}, ${missing.length} commit(s) of ${branch} are neither in the ` +
-          `result nor upstream: ${listed}`,
-        { missing },
-      );
-    }
-    const rangeDiff = await readRangeDiff(context.git, plan.onto.commit, old, newSha);
-    const backupRef = buildBackupRef(branch, old, request.now);
-    const backup = await pushWithLeases(context.git, context.remote, [
-      { sha: old, lease: { ref: backupRef, expect: "" } },
-    ]);
-    if (!backup.ok)
-      return buildRefusal(
-        "backup-failed",
-        `pushing the backup ${backupRef} to ${context.remote} failed, so ${branch} was not ` +
-          `touched: ${backup.output.trim()}`,
-      );
-    const pushed = await pushWithLeases(context.git, context.remote, [
-      { sha: newSha, lease: { ref: `refs/heads/${branch}`, expect: old } },
-    ]);
-    if (!pushed.ok) {
-      const reason = pushed.updates.find((update) => update.flag === "!")?.summary ?? pushed.output.trim();
-      return buildRefusal(
-        "push-rejected",
-        `${context.remote} refused the update of ${branch} from ${old.slice(0, 12)} (it moved since it was ` +
-          `read, or the push failed): ${reason}`,
-      );
-    }
-    return {
-      status: "rebased",
-      branch,
-      oldSha: old,
-      newSha,
-      onto: plan.onto.name,
-      ontoCommit: plan.onto.commit,
-      backupRef,
-      rangeDiff,
-    };
-  });
+  const trial = await replayNext(context, old, plan.onto.commit, context.identity);
+  if (!trial.clean || !trial.newHead) {
+    return trial.conflicts.length > 0
+      ? buildRefusal(
+          "conflict",
+          `rebasing ${branch} onto ${plan.onto.name} conflicts in ${trial.conflicts.join(", ")}`,
+          { conflicts: trial.conflicts, conflictingCommits: trial.conflictingCommits },
+        )
+      : buildRefusal("rebase-failed", `rebasing ${branch} onto ${plan.onto.name} failed: ${trial.output.trim()}`);
+  }
+  const newSha = trial.newHead;
+  if (newSha === old) return { status: "unchanged", branch, sha: old, onto: plan.onto.name };
+  const missing = await findMissingCommits(context.git, old, newSha);
+  if (missing.length > 0) {
+    const listed = missing.map((commit) => `${commit.sha.slice(0, 12)} ("${commit.subject}")`).join(", ");
+    return buildRefusal(
+      "commits-missing",
+      `after rebasing onto ${plan.onto.name}, ${missing.length} commit(s) of ${branch} are neither in the ` +
+        `result nor upstream: ${listed}`,
+      { missing },
+    );
+  }
+  const rangeDiff = await readRangeDiff(context.git, plan.onto.commit, old, newSha);
+  const backupRef = buildBackupRef(branch, old, request.now);
+  const backup = await pushWithLeases(context.git, context.remote, [
+    { sha: old, lease: { ref: backupRef, expect: "" } },
+  ]);
+  if (!backup.ok)
+    return buildRefusal(
+      "backup-failed",
+      `pushing the backup ${backupRef} to ${context.remote} failed, so ${branch} was not ` +
+        `touched: ${backup.output.trim()}`,
+    );
+  const pushed = await pushWithLeases(context.git, context.remote, [
+    { sha: newSha, lease: { ref: `refs/heads/${branch}`, expect: old } },
+  ]);
+  if (!pushed.ok) {
+    const reason = pushed.updates.find((update) => update.flag === "!")?.summary ?? pushed.output.trim();
+    return buildRefusal(
+      "push-rejected",
+      `${context.remote} refused the update of ${branch} from ${old.slice(0, 12)} (it moved since it was ` +
+        `read, or the push failed): ${reason}`,
+    );
+  }
+  return {
+    status: "rebased",
+    branch,
+    oldSha: old,
+    newSha,
+    onto: plan.onto.name,
+    ontoCommit: plan.onto.commit,
+    backupRef,
+    rangeDiff,
+  };
 }

@@ -1,7 +1,7 @@
 // The one way merge-window runs git: simple-git with a filtered environment, an argv guard, a timeout on every
 // process (network operations longer than local ones) and one cap on concurrent git processes for the whole app.
 import { spawn } from "node:child_process";
-import { GitPluginError, simpleGit, type SimpleGit } from "simple-git";
+import { GitError, GitPluginError, simpleGit, type SimpleGit } from "simple-git";
 import { acquireGitSlot, GIT_LIMITS } from "./limits.ts";
 
 /** Environment variables git must never inherit from whoever started us (npm sets EDITOR). */
@@ -27,6 +27,18 @@ export class GitTimeoutError extends Error {
   override readonly name = "GitTimeoutError";
 }
 
+/** A git process that exited non-zero; carries its exit status and stdout for runWithExit. */
+export class GitExitError extends GitError {
+  override readonly name = "GitExitError";
+  constructor(
+    readonly exitCode: number,
+    readonly stdout: string,
+    message: string,
+  ) {
+    super(undefined, message);
+  }
+}
+
 /** `fetch` from `-c x=y fetch …`: the subcommand, skipping global options. */
 function subcommandOf(args: readonly string[]): string {
   for (let i = 0; i < args.length; i++) {
@@ -47,6 +59,11 @@ export interface GitRunner {
    * or objects in one process. Same environment, slot and local timeout as run(); rejects on a non-zero exit.
    */
   runWithInput(args: readonly string[], input: string): Promise<string>;
+  /**
+   * Runs git and resolves with its exit status and stdout whatever the status (`merge-tree` exits 1 on
+   * conflicts).
+   */
+  runWithExit(args: readonly string[]): Promise<{ readonly code: number; readonly stdout: string }>;
 }
 
 /** The environment a git child gets: ours minus GIT_*, editors and pagers, plus a no-prompt guard. */
@@ -132,6 +149,14 @@ export function createGitRunner(dir: string, options: GitRunnerOptions = {}): Gi
         return null;
       }
     },
+    async runWithExit(args) {
+      try {
+        return { code: 0, stdout: await raw(args) };
+      } catch (error) {
+        if (error instanceof GitExitError) return { code: error.exitCode, stdout: error.stdout };
+        throw error;
+      }
+    },
   };
 }
 
@@ -149,7 +174,15 @@ function createSimpleGit(dir: string, options: GitRunnerOptions, timeoutMs: numb
     errors: (error, result) =>
       error ??
       (result.exitCode !== 0
-        ? Buffer.concat([...result.stdOut, ...result.stdErr, Buffer.from(`(git exited ${result.exitCode})`)])
+        ? new GitExitError(
+            result.exitCode,
+            Buffer.concat(result.stdOut).toString("utf8"),
+            Buffer.concat([
+              ...result.stdOut,
+              ...result.stdErr,
+              Buffer.from(`(git exited ${result.exitCode})`),
+            ]).toString("utf8"),
+          )
         : undefined),
   }).env(buildGitEnv(options.env));
   if (options.onSpawn) {
