@@ -12,6 +12,7 @@ import {
   type RebaseRequest,
 } from "./rebase-steps.ts";
 import { withTemporaryWorktree } from "./worktree.ts";
+import { killPoint } from "../kill-point.ts";
 import type { RebaseAdvice, RebaseResult } from "../../domain/git-results.ts";
 
 export type { RebaseAdvice, RebaseResult };
@@ -99,6 +100,7 @@ export async function rebaseNext(context: GitContext, request: RealRebaseRequest
         : buildRefusal("rebase-failed", `rebasing ${branch} onto ${plan.onto.name} failed: ${trial.output.trim()}`);
     }
     const newSha = trial.newHead;
+    killPoint("rebase:after-local-rebase");
     if (newSha === old) return { status: "unchanged", branch, sha: old, onto: plan.onto.name };
     const missing = await findMissingCommits(context.git, old, newSha);
     if (missing.length > 0) {
@@ -119,9 +121,11 @@ export async function rebaseNext(context: GitContext, request: RealRebaseRequest
         "backup-failed",
         `pushing the backup ${backupRef} to ${context.remote} failed, so ${branch} was not touched: ${backup.output.trim()}`,
       );
+    killPoint("rebase:after-backup");
     const pushed = await pushWithLeases(context.git, context.remote, [
       { sha: newSha, lease: { ref: `refs/heads/${branch}`, expect: old } },
     ]);
+    killPoint("rebase:after-push");
     if (!pushed.ok) {
       const reason = pushed.updates.find((update) => update.flag === "!")?.summary ?? pushed.output.trim();
       return buildRefusal(
