@@ -1,6 +1,7 @@
 // Applies the machine's effects through the adapters, in order; on a dry run, only says what it would do.
 // No decisions here: every "whether" was settled by transition(); this file only knows "how".
 import type { SigningKey } from "./adapters/git/index.ts";
+import { killPoint } from "./adapters/kill-point.ts";
 import type { Config } from "./config/load.ts";
 import type { Effect } from "./domain/effects.ts";
 import { renderCode, renderCodeBlock, renderText } from "./domain/markdown.ts";
@@ -56,6 +57,7 @@ export async function applyEffects(
       if (opened !== undefined) issueNumber = opened;
       applied.push(effect);
       deps.log(`did ${describeEffect(effect)}`);
+      killPoint(`effect:${effect.type}`);
       return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -177,12 +179,16 @@ async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): 
         problems: effect.problems,
       });
     case "delete-tag": {
-      const result = await git.deleteTag(effect.tag, effect.object);
+      // Said before it is done: a crash between the two leaves the tag, so the next run deletes it (the note stays
+      // one); a crash after the deletion leaves the note, which no later run could write (the tag is gone).
       const note =
-        result.status === "deleted"
-          ? `Deleted the invalid tag ${renderCode(effect.tag)} (automation.deleteInvalidTags).`
-          : renderText(result.message);
-      return github.upsertComment(tracking(), effect.key, note);
+        `Deleting the invalid tag ${renderCode(effect.tag)} (object ${effect.object.slice(0, 12)}; ` +
+        "automation.deleteInvalidTags): fix it and push it again.";
+      await github.upsertComment(tracking(), effect.key, note);
+      const result = await git.deleteTag(effect.tag, effect.object);
+      if (result.status !== "deleted")
+        await github.upsertComment(tracking(), `${effect.key}:kept`, renderText(result.message));
+      return;
     }
     case "post-request-pull":
       return github.upsertComment(tracking(), effect.key, await renderMail(effect, deps));

@@ -65,7 +65,8 @@ export async function observeFacts(
   const upstreamTags: UpstreamTag[] = observation.upstreamTags.map((tag) => ({ name: tag.name, date: tag.date }));
   // Fail early and clearly, before any tag is checked, when upstream has no version tags at all (a wrong upstream URL).
   deriveCalendar(upstreamTags, now, { timeZone: config.timeZone, lateThreshold: config.cycle.lateThreshold });
-  const recent = observation.tags.filter((tag) => tag.commit !== null && isTagInPlay(tag.date, now));
+  // Tags of trees and blobs are kept: they are reported invalid (not-a-commit), never silently skipped.
+  const recent = observation.tags.filter((tag) => isTagInPlay(tag.date, now));
   const policy = buildTagPolicy(config);
   const tags: TagFacts[] = await Promise.all(
     recent.map(async (tag): Promise<TagFacts> => {
@@ -76,11 +77,12 @@ export async function observeFacts(
           stableGlob,
           ...(options.allowedSignersFile ? { allowedSignersFile: options.allowedSignersFile } : {}),
         }),
-        git.findUpstreamMerge(tag.commit!, observation.upstreamHead),
+        tag.commit ? git.findUpstreamMerge(tag.commit, observation.upstreamHead) : { reachable: false as const },
       ]);
       return {
         name: tag.name,
-        sha: tag.commit!,
+        sha: tag.target.sha,
+        ...(tag.target.type === "tree" || tag.target.type === "blob" ? { target: tag.target.type } : {}),
         object: tag.object,
         taggerDate: tag.date,
         stableBranch: verdict.stableBranch,

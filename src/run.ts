@@ -159,7 +159,9 @@ async function findPendingCommands(
   const own = trigger.kind === "comment" ? trigger.commentId : null;
   const events: MachineEvent[] = [];
   for (const comment of await deps.github.listThreadComments(issue.number)) {
-    if (comment.id === own || comment.actorIsBot || memory.done.includes(`command:${comment.id}`)) continue;
+    // Done and answered is settled; done without an answer lost its reply to a crash (the machine answers again).
+    const done = memory.done.includes(`command:${comment.id}`);
+    if (comment.id === own || comment.actorIsBot || (done && comment.answered)) continue;
     const command = findCommand(comment.body);
     if (command === null) continue;
     deps.log(

@@ -30,8 +30,10 @@ export type TagCheckCode = string;
 /** One tag of the configured family (`selinux-pr-*`) and, once checked, the verdict of the tag check. */
 export interface TagFacts {
   readonly name: string;
-  /** The commit the tag points at (peeled). */
+  /** The commit the tag points at (peeled, through tags of tags); the tree or blob when `target` says so. */
   readonly sha: string;
+  /** Set when the tag names a tree or a blob: invalid, and no check run can be attached (GitHub needs a commit). */
+  readonly target?: "tree" | "blob";
   /** The tag object (annotated) or the commit (lightweight): what a conditional delete compares against. */
   readonly object: string;
   readonly taggerDate: Date | null;

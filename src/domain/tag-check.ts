@@ -38,6 +38,8 @@ export interface TagCheckFacts {
   readonly signature: SignatureFacts | null;
   /** Short names of the branches (of the stable family) whose history contains the tag's commit. */
   readonly containingBranches: readonly string[];
+  /** Set when the tag (through any tags of tags) names a tree or a blob, not a commit. */
+  readonly target?: "tree" | "blob";
 }
 
 export interface TagPolicy {
@@ -73,7 +75,8 @@ export type TagProblemCode =
   | "signer-not-allowed"
   | "cannot-verify"
   | "not-on-stable"
-  | "message-mismatch";
+  | "message-mismatch"
+  | "not-a-commit";
 
 export interface TagProblem {
   readonly code: TagProblemCode;
@@ -113,6 +116,14 @@ export function checkTag(facts: TagCheckFacts, policy: TagPolicy, now: Date): Ta
     ...(facts.taggerOffsetMinutes === undefined ? {} : { taggerOffsetMinutes: facts.taggerOffsetMinutes }),
     ...(policy.maxDateSkewDays === undefined ? {} : { maxDateSkewDays: policy.maxDateSkewDays }),
   });
+  if (facts.target) {
+    // Nothing else can be judged (no commit: no branch, no pull); the name problems still help the maintainer.
+    problems.push({
+      code: "not-a-commit",
+      message: `tag ${name} points at a ${facts.target}, not a commit; a pull request needs a tag of a commit`,
+    });
+    return { valid: false, problems, stableBranch: null };
+  }
   if (!facts.annotated) {
     problems.push({
       code: "lightweight",

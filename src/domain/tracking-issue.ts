@@ -108,10 +108,13 @@ export function renderBody(input: {
             : `not valid: ${tag.check.problems.map((p) => p.message).join("; ")}`;
       const merged = tag.mergedUpstream ? `, merged upstream as ${tag.mergedUpstream.mergeCommit.slice(0, 12)}` : "";
       // Relative links: GitHub shows the body at …/OWNER/REPO/issues/N, so ../ is the repository.
-      const links = [
-        `[check](../commit/${tag.sha}/checks)`,
-        `[changes](../compare/${cycle.rebaseOnto}...${encodeURIComponent(tag.name)})`,
-      ].join(", ");
+      // A tag of a tree or blob has no check run and no changes to compare: the verdict line says it all.
+      const links = tag.target
+        ? "no check run: GitHub attaches them to commits"
+        : [
+            `[check](../commit/${tag.sha}/checks)`,
+            `[changes](../compare/${cycle.rebaseOnto}...${encodeURIComponent(tag.name)})`,
+          ].join(", ");
       lines.push(
         `- [${renderCode(tag.name)}](../tree/${encodeURIComponent(tag.name)}) ` +
           `→ ${tag.sha.slice(0, 12)}${tag.stableBranch ? ` on ${renderText(tag.stableBranch)}` : ""}: ${verdict}` +

@@ -3,6 +3,7 @@ import { assertSafeRefName } from "../../domain/names.ts";
 import type { GitContext } from "./context.ts";
 import { assertObjectId } from "./inputs.ts";
 import { pushWithLeases } from "./refs.ts";
+import { killPoint } from "../kill-point.ts";
 
 export type DeleteTagResult =
   | { readonly status: "deleted"; readonly name: string }
@@ -17,6 +18,7 @@ export async function deleteTag(context: GitContext, name: string, expectedObjec
   const object = assertObjectId(expectedObject, `object of tag ${tag}`);
   const ref = `refs/tags/${tag}`;
   const pushed = await pushWithLeases(context.git, context.remote, [{ sha: null, lease: { ref, expect: object } }]);
+  killPoint("delete-tag:after-delete");
   if (pushed.ok && pushed.updates.some((update) => update.flag === "-" && update.ref === ref))
     return { status: "deleted", name: tag };
   return {

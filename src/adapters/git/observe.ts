@@ -5,7 +5,15 @@ import { assertSafeRefName } from "../../domain/names.ts";
 import type { GitContext } from "./context.ts";
 import { assertObjectId, assertRefGlob, assertRepoPath } from "./inputs.ts";
 import { readStableBranchFacts, type StableBranchFact } from "./observe-stable.ts";
-import { NAMESPACE, readRefRecords, runCapturing, UPSTREAM_HEADS, UPSTREAM_TAGS, type RefRecord } from "./refs.ts";
+import {
+  NAMESPACE,
+  peelObject,
+  readRefRecords,
+  runCapturing,
+  UPSTREAM_HEADS,
+  UPSTREAM_TAGS,
+  type RefRecord,
+} from "./refs.ts";
 import type { GitRunner } from "./runner.ts";
 import type { MergeFact, OwnCommit, UpstreamVersionTag } from "../../domain/git-results.ts";
 
@@ -16,6 +24,8 @@ export interface TagRefFact {
   /** The tag object (annotated) or the commit (lightweight). */
   readonly object: string;
   readonly commit: string | null;
+  /** What the tag finally points at (through tags of tags): a commit, or a tree or blob (not a valid pull). */
+  readonly target: { readonly sha: string; readonly type: string };
   readonly annotated: boolean;
   readonly date: Date | null;
 }
@@ -142,15 +152,25 @@ export async function observeRepository(context: GitContext, request: ObserveReq
     : null;
   // for-each-ref matches a pattern without `*` as a prefix too (`next` → `next/x`): filter by the whole glob.
   const tagFamily = buildGlobRegExp(tagGlob);
-  const tags = records
-    .filter((record) => record.ref.startsWith(view.tags) && tagFamily.test(record.ref.slice(view.tags.length)))
-    .map((record) => ({
-      name: record.ref.slice(view.tags.length),
-      object: record.object,
-      commit: record.commit,
-      annotated: record.type === "tag",
-      date: record.date,
-    }));
+  const family = records.filter(
+    (record) => record.ref.startsWith(view.tags) && tagFamily.test(record.ref.slice(view.tags.length)),
+  );
+  const tags: TagRefFact[] = await Promise.all(
+    family.map(async (record) => {
+      // A tag of a tag is followed to its commit; a tree or a blob is kept, to be reported (two processes, rare).
+      const target = record.commit
+        ? { sha: record.commit, type: "commit" }
+        : await peelObject(context.git, record.object);
+      return {
+        name: record.ref.slice(view.tags.length),
+        object: record.object,
+        commit: target.type === "commit" ? target.sha : null,
+        target,
+        annotated: record.type === "tag",
+        date: record.date,
+      };
+    }),
+  );
   const stableFamily = buildGlobRegExp(stableGlob);
   const branches = records
     .filter(

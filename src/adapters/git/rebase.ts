@@ -15,6 +15,7 @@ import {
 import { replayOnto } from "./replay.ts";
 import type { GitIdentity } from "./inputs.ts";
 import { withTemporaryWorktree } from "./worktree.ts";
+import { killPoint } from "../kill-point.ts";
 import type { RebaseAdvice, RebaseResult, TrialRebase } from "../../domain/git-results.ts";
 
 export type { RebaseAdvice, RebaseResult };
@@ -116,6 +117,7 @@ export async function rebaseNext(context: GitContext, request: RealRebaseRequest
       : buildRefusal("rebase-failed", `rebasing ${branch} onto ${plan.onto.name} failed: ${trial.output.trim()}`);
   }
   const newSha = trial.newHead;
+  killPoint("rebase:after-local-rebase");
   if (newSha === old) return { status: "unchanged", branch, sha: old, onto: plan.onto.name };
   const missing = await findMissingCommits(context.git, old, newSha);
   if (missing.length > 0) {
@@ -138,9 +140,11 @@ export async function rebaseNext(context: GitContext, request: RealRebaseRequest
       `pushing the backup ${backupRef} to ${context.remote} failed, so ${branch} was not ` +
         `touched: ${backup.output.trim()}`,
     );
+  killPoint("rebase:after-backup");
   const pushed = await pushWithLeases(context.git, context.remote, [
     { sha: newSha, lease: { ref: `refs/heads/${branch}`, expect: old } },
   ]);
+  killPoint("rebase:after-push");
   if (!pushed.ok) {
     const reason = pushed.updates.find((update) => update.flag === "!")?.summary ?? pushed.output.trim();
     return buildRefusal(

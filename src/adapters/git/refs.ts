@@ -90,6 +90,15 @@ export function parseRefRecords(output: string): RefRecord[] {
     });
 }
 
+/** What a tag object finally points at, through any tags of tags: the object and its type (commit, tree, blob). */
+export async function peelObject(git: GitRunner, object: string): Promise<{ sha: string; type: string }> {
+  const sha = (
+    await git.run(["rev-parse", "--verify", "--end-of-options", `${assertObjectId(object, "tag")}^{}`])
+  ).trim();
+  const type = (await git.run(["cat-file", "-t", "--end-of-options", assertObjectId(sha, "peeled object")])).trim();
+  return { sha, type };
+}
+
 /** Full ref names of refs under `prefix` that contain `commit` (`for-each-ref --contains`), one process. */
 export async function readRefsContaining(
   git: GitRunner,

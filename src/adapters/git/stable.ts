@@ -4,6 +4,7 @@ import type { GitContext } from "./context.ts";
 import { assertObjectId } from "./inputs.ts";
 import { pushWithLeases, readRemoteRef } from "./refs.ts";
 import type { StableBranchResult } from "../../domain/git-results.ts";
+import { killPoint } from "../kill-point.ts";
 
 export type { StableBranchResult };
 
@@ -39,6 +40,7 @@ export async function createStableBranch(
   const before = await readRemoteRef(context.git, context.remote, ref);
   if (before !== null) return describeExisting(name, sha, before);
   const pushed = await pushWithLeases(context.git, context.remote, [{ sha, lease: { ref, expect: "" } }]);
+  killPoint("stable:after-push");
   if (pushed.ok) return { status: "created", name, sha };
   // Someone may have created it between the read and the push: report what is there now.
   const after = await readRemoteRef(context.git, context.remote, ref);

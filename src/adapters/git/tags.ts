@@ -10,7 +10,7 @@ import {
   assertRefGlob,
   buildIdentityConfig,
 } from "./inputs.ts";
-import { pushWithLeases, readRefRecords, readRefsContaining, readRemoteRef, runCapturing } from "./refs.ts";
+import { peelObject, pushWithLeases, readRefRecords, readRefsContaining, readRemoteRef, runCapturing } from "./refs.ts";
 import type { SignedTagResult } from "../../domain/git-results.ts";
 
 export type { SignedTagResult };
@@ -142,7 +142,14 @@ export async function readTagFacts(
   const [, type = "", object = "", peeledType = "", peeled = "", rawDate = "", subject = "", signatureBlock = ""] =
     line.split("\0");
   const annotated = type === "tag";
-  const commit = type === "commit" ? object : peeledType === "commit" ? peeled : null;
+  // A tag of a tag is followed to what it finally names; its own (outer) signature is the one verified below.
+  const target =
+    type !== "tag"
+      ? { sha: object, type }
+      : peeledType === "tag"
+        ? await peelObject(context.git, object)
+        : { sha: peeled, type: peeledType };
+  const commit = target.type === "commit" ? target.sha : null;
   const [epoch = "", zone = ""] = rawDate.split(" ");
   const seconds = Number(epoch);
   const offset = parseGitOffset(zone);
@@ -167,6 +174,7 @@ export async function readTagFacts(
     hasSignature,
     signature,
     containingBranches: branches.map((branch) => branch.slice(context.view.heads.length)),
+    ...(target.type === "tree" || target.type === "blob" ? { target: target.type } : {}),
   };
 }
 

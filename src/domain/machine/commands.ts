@@ -6,6 +6,7 @@ import { describePoint, hasPassed, hasReached } from "../process.ts";
 import { newestValidTagOn } from "../steps.ts";
 import { describeUpstream } from "../tracking-issue.ts";
 import { compareVersionNumbers, formatVersionNumber } from "../version.ts";
+import type { Effect } from "../effects.ts";
 import type { CommandEvent } from "./events.ts";
 import { proposeTag } from "./proposal.ts";
 import {
@@ -25,12 +26,19 @@ export function handleCommand(event: CommandEvent, situation: Situation, ledger:
   // Never react to bots, the app's own comments included: no reply, no action, no loop.
   if (event.actorIsBot) return;
   const handled = `command:${event.id}`;
-  if (ledger.has(handled)) return; // a duplicate delivery of the same comment
+  // Recorded as handled but never answered (the app died between the memory write and the reply): answer now.
+  // Its effects are done (their keys are), so running it again only brings back the reply.
+  const lostReply = ledger.has(handled) && event.answered === false;
+  if (ledger.has(handled) && !lostReply) return; // a duplicate delivery of the same comment
   ledger.mark(handled);
   // The reply says what is about to happen, so it goes before the effects that do it.
   const at = ledger.effects.length;
-  const reply = (body: string) =>
-    ledger.emit({ type: "reply", key: `reply:${event.id}`, issue: event.issue, body: `@${event.actor} ${body}` }, at);
+  const reply = (body: string) => {
+    const key = `reply:${event.id}`;
+    const effect: Effect = { type: "reply", key, issue: event.issue, body: `@${event.actor} ${body}` };
+    if (lostReply) ledger.effects.splice(at, 0, effect);
+    else ledger.emit({ ...effect, key }, at);
+  };
   if (!event.command.ok) {
     reply(`${renderCode(event.command.text)}: ${event.command.reason}. \`/merge-window help\` lists the commands.`);
     return;

@@ -41,14 +41,16 @@ function reportTagChecks({ facts, settings, upstream }: Situation, ledger: Effec
   for (const tag of facts.tags) {
     if (!tag.check || tag.mergedUpstream || (tag.taggerDate?.getTime() ?? since) < since) continue;
     const key = `tag-check:${tag.name}@${tag.object}`;
-    ledger.emit({
-      type: "report-tag-check",
-      key,
-      tag: tag.name,
-      sha: tag.sha,
-      valid: tag.check.valid,
-      problems: tag.check.problems,
-    });
+    // GitHub attaches check runs to commits only: a tag of a tree or blob is reported in the tracking issue.
+    if (!tag.target)
+      ledger.emit({
+        type: "report-tag-check",
+        key,
+        tag: tag.name,
+        sha: tag.sha,
+        valid: tag.check.valid,
+        problems: tag.check.problems,
+      });
     if (!tag.check.valid && settings.automation.deleteInvalidTags) {
       ledger.emit({
         type: "delete-tag",

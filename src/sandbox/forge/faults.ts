@@ -6,6 +6,8 @@ export interface FailOptions {
   readonly afterApplying?: boolean;
   /** How many matching requests fail (default 1). */
   readonly times?: number;
+  /** The error body's `message` (default "Server Error"): what a client may log or quote. */
+  readonly message?: string;
 }
 
 export interface RateLimitOptions {
@@ -54,7 +56,13 @@ export function createFaultPlan(): FaultPlan {
     },
     takeFailure(method, route) {
       const options = take(failures, method, route);
-      return options && { status: options.status ?? 502, afterApplying: options.afterApplying ?? true };
+      return (
+        options && {
+          status: options.status ?? 502,
+          afterApplying: options.afterApplying ?? true,
+          message: options.message ?? "Server Error",
+        }
+      );
     },
     takeRateLimit: (method, route) => take(limits, method, route),
   };

@@ -106,7 +106,7 @@ export function createRouter(ctx: ForgeContext, table: RouteTable, faults: Fault
         const limit = faults.takeRateLimit(method, found.route.template);
         if (limit) throw buildRateLimitError(ctx, actor, limit.kind ?? "primary", limit.resetInSeconds ?? 60);
         const failure = faults.takeFailure(method, found.route.template);
-        if (failure && !failure.afterApplying) throw new ForgeHttpError(failure.status, "Server Error");
+        if (failure && !failure.afterApplying) throw new ForgeHttpError(failure.status, failure.message);
         const result = await found.route.spec.handle(ctx, {
           method,
           url: url.toString(),
@@ -115,7 +115,7 @@ export function createRouter(ctx: ForgeContext, table: RouteTable, faults: Fault
           body,
           actor,
         });
-        if (failure) throw new ForgeHttpError(failure.status, "Server Error");
+        if (failure) throw new ForgeHttpError(failure.status, failure.message);
         status = result.status;
         sendJson(res, status, "data" in result ? result.data : undefined, {
           ...headers,
