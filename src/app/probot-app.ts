@@ -138,7 +138,11 @@ export function createProbotAccess(app: Probot, gitBaseUrl: string, metrics?: Me
       const octokit = await auth(installationId);
       const { token } = (await octokit.auth({ type: "installation" })) as { token: string };
       const name = await appSlug();
-      return { token, github: (owner, repo) => createGitHubAdapter({ octokit, owner, repo, appSlug: name }) };
+      return {
+        token,
+        github: (owner, repo, store) =>
+          createGitHubAdapter({ octokit, owner, repo, appSlug: name, ...(store ? { store } : {}) }),
+      };
     },
     async listRepositories() {
       const octokit = await auth();

@@ -4,6 +4,8 @@ import { isPermission } from "../../domain/commands.ts";
 import { assertSafeRefName } from "../../domain/names.ts";
 import { assertObjectId } from "../git/inputs.ts";
 import type { GitHubPort, TrackingIssue } from "../../ports.ts";
+import type { KeyValueStore } from "../store.ts";
+import { createConditionalGet } from "./conditional.ts";
 import {
   createRouteCaller,
   createRouteLister,
@@ -32,6 +34,12 @@ import { createRepoWrites } from "./writes.ts";
 
 export { ROUTES_USED, type Call, type RouteUsed };
 
+/** The part of a contents answer a config read needs (what a conditional read keeps). */
+type ConfigFileAnswer =
+  | { readonly kind: "file"; readonly content: string }
+  | { readonly kind: "not-a-file" }
+  | { readonly kind: "too-large"; readonly size: number };
+
 export interface GitHubAdapterOptions {
   readonly octokit: GitHubClient;
   readonly owner: string;
@@ -40,6 +48,8 @@ export interface GitHubAdapterOptions {
   readonly appSlug: string;
   /** Per-request timeout; a write that times out counts as "may have landed". Default 30 s. */
   readonly timeoutMs?: number;
+  /** Where ETags and the answers they validate are kept; without it every read is a full GET. */
+  readonly store?: KeyValueStore;
 }
 
 /** Builds the adapter for one repository; throws InputError for an owner or repo GitHub cannot have. */
@@ -50,6 +60,8 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
   const call: Call = createRedactingCaller(createRouteCaller<RouteUsed>(options.octokit, timeoutMs));
   const list: List = createRouteLister<RouteUsed>(options.octokit, timeoutMs);
   const at = { owner, repo };
+  const conditional = createConditionalGet<RouteUsed>(options.octokit, timeoutMs, options.store);
+  const keyOf = (what: string) => `etag:${owner}/${repo}:${what}`;
 
   const listComments = (issue: number) =>
     list("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...at, issue_number: issue });
@@ -87,25 +99,62 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
   return {
     async readConfigFile(path) {
       assertFilePath(path);
-      let data;
+      let file: ConfigFileAnswer;
       try {
-        ({ data } = await call("GET /repos/{owner}/{repo}/contents/{path}", { ...at, path }));
+        ({ value: file } = await conditional(
+          keyOf(`contents:${path}`),
+          "GET /repos/{owner}/{repo}/contents/{path}",
+          { ...at, path },
+          (data): ConfigFileAnswer =>
+            Array.isArray(data) || data.type !== "file" || !("content" in data)
+              ? { kind: "not-a-file" }
+              : data.encoding !== "base64"
+                ? { kind: "too-large", size: data.size }
+                : { kind: "file", content: data.content },
+        ));
       } catch (error) {
         if (statusOf(error) === 404) return null;
         throw error;
       }
-      if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
+      if (file.kind === "not-a-file")
         throw new InputError("config-not-a-file", `${path} in ${owner}/${repo} is not a file`);
-      }
-      if (data.encoding !== "base64")
+      if (file.kind === "too-large")
         throw new InputError(
           "config-too-large",
-          `${path} in ${owner}/${repo} is too large to read (${data.size} bytes)`,
+          `${path} in ${owner}/${repo} is too large to read (${file.size} bytes)`,
         );
       try {
-        return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(data.content, "base64"));
+        return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(file.content, "base64"));
       } catch {
         throw new InputError("config-not-utf8", `${path} in ${owner}/${repo} is not UTF-8 text`);
+      }
+    },
+
+    async readIssue(number) {
+      const issueNumber = assertNumber(number, "issue");
+      try {
+        const { value, changed } = await conditional(
+          keyOf(`issue:${issueNumber}`),
+          "GET /repos/{owner}/{repo}/issues/{issue_number}",
+          { ...at, issue_number: issueNumber },
+          (issue) => ({
+            // A transferred issue answers (through GitHub's redirect) from its new repository: not ours any more.
+            here: issue.repository_url.toLowerCase().endsWith(`/repos/${owner}/${repo}`.toLowerCase()),
+            issue: {
+              number: issue.number,
+              title: issue.title,
+              body: issue.body ?? "",
+              open: issue.state === "open",
+              trusted: isAppAuthored(issue.user, appSlug),
+            } satisfies TrackingIssue,
+            version: `${issue.updated_at} ${issue.comments}`,
+          }),
+        );
+        return value.here ? { issue: value.issue, version: value.version, changed } : null;
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === 404 || status === 410) return null;
+        throw error;
       }
     },
 

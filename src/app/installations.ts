@@ -1,0 +1,36 @@
+// The installed repositories, listed once and kept: scheduled jobs run every ten minutes, the list changes only
+// when an installation does (GitHub sends installation / installation_repositories), and a long TTL bounds a miss.
+import type { Clock } from "../adapters/clock.ts";
+import type { KeyValueStore } from "../adapters/store.ts";
+import type { RepositoryRef } from "./runtime.ts";
+
+/** How long a listing is trusted without an installation webhook (a lost delivery heals within this). */
+export const INSTALLATIONS_TTL_MS = 6 * 60 * 60_000;
+const KEY = "installations";
+
+export interface InstallationLister {
+  /** The repositories of every installation: the kept list while fresh, else a new listing. */
+  list(): Promise<RepositoryRef[]>;
+  /** Forgets the kept list (an installation webhook arrived): the next list() asks GitHub. */
+  invalidate(): Promise<void>;
+}
+
+export function createInstallationLister(
+  listRepositories: () => Promise<RepositoryRef[]>,
+  store: KeyValueStore,
+  clock: Clock,
+  ttlMs = INSTALLATIONS_TTL_MS,
+): InstallationLister {
+  return {
+    async list() {
+      const now = clock.now().getTime();
+      const kept = await store.get<{ at: number; repos: RepositoryRef[] }>(KEY);
+      // A clock that went backwards (the sandbox's, a corrected host) does not make a list fresh for ever.
+      if (kept && now >= kept.at && now - kept.at < ttlMs) return kept.repos;
+      const repos = await listRepositories();
+      await store.set(KEY, { at: now, repos });
+      return repos;
+    },
+    invalidate: () => store.delete(KEY),
+  };
+}
