@@ -1,10 +1,12 @@
 // The installed repositories, listed once and kept: scheduled jobs run every ten minutes, the list changes only
 // when an installation does (GitHub sends installation / installation_repositories), and a long TTL bounds a miss.
-import type { Clock } from "../adapters/clock.ts";
 import type { KeyValueStore } from "../adapters/store.ts";
 import type { RepositoryRef } from "./runtime.ts";
 
-/** How long a listing is trusted without an installation webhook (a lost delivery heals within this). */
+/**
+ * How long a listing is trusted without an installation webhook (a lost delivery heals within this), in real
+ * time: it is an operational cache, not part of the cycle (the sandbox's clock jumps days at a time).
+ */
 export const INSTALLATIONS_TTL_MS = 6 * 60 * 60_000;
 const KEY = "installations";
 
@@ -18,12 +20,13 @@ export interface InstallationLister {
 export function createInstallationLister(
   listRepositories: () => Promise<RepositoryRef[]>,
   store: KeyValueStore,
-  clock: Clock,
-  ttlMs = INSTALLATIONS_TTL_MS,
+  options: { readonly ttlMs?: number; readonly now?: () => number } = {},
 ): InstallationLister {
+  const ttlMs = options.ttlMs ?? INSTALLATIONS_TTL_MS;
+  const clock = options.now ?? Date.now;
   return {
     async list() {
-      const now = clock.now().getTime();
+      const now = clock();
       const kept = await store.get<{ at: number; repos: RepositoryRef[] }>(KEY);
       // A clock that went backwards (the sandbox's, a corrected host) does not make a list fresh for ever.
       if (kept && now >= kept.at && now - kept.at < ttlMs) return kept.repos;

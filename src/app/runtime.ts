@@ -109,7 +109,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const configs = new ConfigMemory();
   const store = options.store ?? createMemoryStore();
   const pushes = createPushCoalescer();
-  const installations = createInstallationLister(() => access.listRepositories(), store, options.clock);
+  const installations = createInstallationLister(() => access.listRepositories(), store);
   // A delivery is remembered as processed only once its runs completed; one in flight is not run twice.
   const deliveries = new Set<string>();
   const inFlight = new Set<string>();

@@ -34,6 +34,13 @@ import { createRepoWrites } from "./writes.ts";
 
 export { ROUTES_USED, type Call, type RouteUsed };
 
+/** The part of a comment the adapter reads (what a conditional read keeps). */
+interface IssueComment {
+  readonly id: number;
+  readonly body: string;
+  readonly user: { readonly login: string; readonly type: string } | null;
+}
+
 /** The part of a contents answer a config read needs (what a conditional read keeps). */
 type ConfigFileAnswer =
   | { readonly kind: "file"; readonly content: string }
@@ -63,11 +70,42 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
   const conditional = createConditionalGet<RouteUsed>(options.octokit, timeoutMs, options.store);
   const keyOf = (what: string) => `etag:${owner}/${repo}:${what}`;
 
-  const listComments = (issue: number) =>
-    list("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...at, issue_number: issue });
+  /**
+   * The comments this adapter (one run) read or posted, by issue: a run lists a thread once, however many
+   * comments it then posts there. A re-read after a failed post (did it land?) is always fresh.
+   */
+  const seen = new Map<number, IssueComment[]>();
+  /**
+   * An issue's comments, oldest first. The first page (up to 100) is read conditionally: unchanged, it is a 304
+   * and costs no rate limit. A longer thread's later pages follow one by one.
+   */
+  async function listComments(issue: number, fresh = false): Promise<IssueComment[]> {
+    const known = seen.get(issue);
+    if (known && !fresh) return known;
+    const shape = (c: { id: number | bigint; body?: string | undefined; user: IssueComment["user"] | null }) => ({
+      id: Number(c.id),
+      body: c.body ?? "",
+      user: c.user ? { login: c.user.login, type: c.user.type } : null,
+    });
+    const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
+    const { value } = await conditional(
+      keyOf(`comments:${issue}`),
+      route,
+      { ...at, issue_number: issue, per_page: 100, page: 1 },
+      (data) => ({ whole: data.length < 100, comments: data.map(shape) }),
+    );
+    const all = [...value.comments];
+    // A full first page: the later ones follow, unconditionally, until a page that is not full.
+    for (let page = 2; !value.whole && all.length === (page - 1) * 100 && page <= 100; page++) {
+      const { data } = await call(route, { ...at, issue_number: issue, per_page: 100, page });
+      all.push(...data.map(shape));
+    }
+    seen.set(issue, all);
+    return all;
+  }
 
-  async function findAppComment(issue: number, marker: string): Promise<true | undefined> {
-    const comments = await listComments(issue);
+  async function findAppComment(issue: number, marker: string, fresh = false): Promise<true | undefined> {
+    const comments = await listComments(issue, fresh);
     return comments.some((c) => isAppAuthored(c.user, appSlug) && endsWithMarker(c.body, marker)) ? true : undefined;
   }
 
@@ -209,14 +247,14 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
 
     async listThreadComments(issue) {
       const comments = await listComments(assertNumber(issue, "issue"));
-      const ours = comments.filter((c) => isAppAuthored(c.user, appSlug)).map((c) => c.body ?? "");
+      const ours = comments.filter((c) => isAppAuthored(c.user, appSlug)).map((c) => c.body);
       return comments
         .filter((c) => !isAppAuthored(c.user, appSlug))
         .map((c) => {
           const marker = renderCommentMarker(`reply:${c.id}`);
           return {
-            id: Number(c.id),
-            body: c.body ?? "",
+            id: c.id,
+            body: c.body,
             actor: c.user?.login ?? "",
             actorIsBot: c.user?.type === "Bot" || (c.user?.login ?? "").endsWith("[bot]"),
             answered: ours.some((body) => endsWithMarker(body, marker)),
@@ -232,15 +270,17 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
       await writeAtMostTwice(
         `commenting ${key} on issue #${issue} in ${owner}/${repo}`,
         async () => {
-          await call("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          const { data } = await call("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
             ...at,
             issue_number: issue,
             body: text,
             request: NO_RETRY,
           });
+          const user = data.user ? { login: data.user.login, type: data.user.type } : null;
+          seen.get(issue)?.push({ id: Number(data.id), body: data.body ?? text, user });
           return true as const;
         },
-        () => findAppComment(issue, marker),
+        () => findAppComment(issue, marker, true),
       );
     },
 
