@@ -3,6 +3,8 @@
 // `node --import tsx bench/github-budget.bench.ts [--checkout DIR]`: DIR is another checkout (main, to compare).
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import type * as ReplayModule from "../src/sandbox/replay.ts";
+import type * as CycleModule from "../src/sandbox/scenario-cycle.ts";
 
 const BUDGET = 100;
 
@@ -22,9 +24,10 @@ function parseArgs(argv: readonly string[]): { checkout: string } {
 
 async function main(): Promise<void> {
   const { checkout } = parseArgs(process.argv.slice(2));
-  const load = (file: string) => import(pathToFileURL(resolve(checkout, file)).href);
-  const { createReplay } = await load("src/sandbox/replay.ts");
-  const { buildCycleSteps, runSteps } = await load("src/sandbox/scenario-cycle.ts");
+  // The same modules from the checkout measured (their interface is the same on main).
+  const load = (file: string): Promise<unknown> => import(pathToFileURL(resolve(checkout, file)).href);
+  const { createReplay } = (await load("src/sandbox/replay.ts")) as typeof ReplayModule;
+  const { buildCycleSteps, runSteps } = (await load("src/sandbox/scenario-cycle.ts")) as typeof CycleModule;
   const variant = "rebase-at-window-open";
   const started = performance.now();
   const replay = await createReplay({ variant, signing: "ssh", interceptAppPushes: true });

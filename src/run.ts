@@ -218,7 +218,8 @@ async function locateCycleIssue(
   if (known !== undefined) {
     const read = await deps.github.readIssue(known);
     const ours = read?.issue.trusted && parseMeta(read.issue.body)?.openingRelease === openingRelease;
-    if (read && ours && (read.issue.open || !read.changed)) return { issue: read.issue, version: read.version, remember };
+    if (read && ours && (read.issue.open || !read.changed))
+      return { issue: read.issue, version: read.version, remember };
   }
   const issue = findCycleIssue(await deps.github.listTrackingIssues(label), openingRelease);
   if (issue) await remember(issue.number);

@@ -264,7 +264,10 @@ export class ApiWorld {
         if (!issue) return [404, { message: "Not Found" }];
         const comments = s.comments.get(issue.number) ?? [];
         // Stands in for updated_at: it changes with every edit and every comment, as GitHub's does.
-        const stamp = createHash("sha256").update(JSON.stringify([issue, comments])).digest("hex").slice(0, 12);
+        const stamp = createHash("sha256")
+          .update(JSON.stringify([issue, comments]))
+          .digest("hex")
+          .slice(0, 12);
         return [
           200,
           {

@@ -13,11 +13,7 @@ const REPOS: RepositoryRef[] = [{ installationId: 1, owner: "maintainers", repo:
 test("the installation list is asked once, then again only after an invalidation or the TTL", async () => {
   let asked = 0;
   let now = 1_000_000;
-  const lister = createInstallationLister(
-    async () => (asked++, REPOS),
-    createMemoryStore(),
-    { now: () => now },
-  );
+  const lister = createInstallationLister(async () => (asked++, REPOS), createMemoryStore(), { now: () => now });
   assert.deepEqual(await lister.list(), REPOS);
   assert.deepEqual(await lister.list(), REPOS);
   assert.equal(asked, 1, "the second job reuses the list");
@@ -41,7 +37,11 @@ test("a create (no commit) joins the waiting push run; the push's commit wins; e
   const create: Trigger = { kind: "push", ref: "refs/tags/selinux-pr-20240311", sha: "", deleted: false };
   const push: Trigger = { kind: "push", ref: "refs/tags/selinux-pr-20240311", sha: "a".repeat(40), deleted: false };
   const tick: Trigger = { kind: "tick", job: "reconcile" };
-  assert.equal(pushes.join("o/r", create, () => {}), false, "nothing waits yet");
+  assert.equal(
+    pushes.join("o/r", create, () => {}),
+    false,
+    "nothing waits yet",
+  );
   pushes.wait("o/r", create, (ok) => settled.push(`create ${ok}`));
   assert.equal(
     pushes.join("o/r", push, (ok) => settled.push(`push ${ok}`)),
@@ -61,5 +61,9 @@ test("a create (no commit) joins the waiting push run; the push's commit wins; e
   assert.deepEqual(run.trigger, push);
   run.settled(true);
   assert.deepEqual(settled, ["create true", "push true"]);
-  assert.equal(pushes.join("o/r", push, () => {}), false, "a started run takes no more");
+  assert.equal(
+    pushes.join("o/r", push, () => {}),
+    false,
+    "a started run takes no more",
+  );
 });

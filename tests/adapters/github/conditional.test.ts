@@ -66,10 +66,7 @@ describe("conditional reads", () => {
 
   it("without a store, every read is a plain GET", async () => {
     const h = createConditionalHarness(false);
-    nock(API)
-      .get(CONFIG)
-      .times(2)
-      .reply(200, file("subsystem: selinux\n"), { etag: 'W/"one"' });
+    nock(API).get(CONFIG).times(2).reply(200, file("subsystem: selinux\n"), { etag: 'W/"one"' });
     await h.adapter.readConfigFile(".github/merge-window.yml");
     await h.adapter.readConfigFile(".github/merge-window.yml");
     assert.deepEqual(
