@@ -33,7 +33,7 @@ export interface RunDeps {
   readonly defaultPublicUrl: string;
   readonly signingKey: SigningKey | null;
   readonly log: (line: string) => void;
-  /** What runs remember between them: the cycle issue's number, the issue version whose comments were scanned. */
+  /** What runs remember between them: the cycle issue's number, whether its thread was scanned clean. */
   readonly store?: KeyValueStore;
 }
 
@@ -105,14 +105,14 @@ export async function run(trigger: Trigger, deps: RunDeps): Promise<RunOutcome> 
     fetch: opened.fetched ?? true,
   });
   await opened.observed?.();
-  const { issue, version, remember } = await locateCycleIssue(
+  const { issue, threadChanged, remember } = await locateCycleIssue(
     deps,
     config.config.trackingIssue.label,
     deriveSituation({ facts, memory: null }, config.config, now).situation.cycle.openingRelease,
   );
 
   // GitHub is the durable log: commands in the tracking issue that no run completed are taken up first, once each.
-  const pending = await findPendingCommands(issue, trigger, deps, version);
+  const pending = await findPendingCommands(issue, trigger, deps, threadChanged);
   const events = [...pending, event];
   let current = issue;
   let last: { result: Transition; report: ApplyReport } | null = null;
@@ -167,13 +167,13 @@ async function findPendingCommands(
   issue: TrackingIssue | null,
   trigger: Trigger,
   deps: RunDeps,
-  version: string | null,
+  threadChanged: boolean,
 ): Promise<MachineEvent[]> {
   const memory = issue ? parseMeta(issue.body) : null;
   if (!issue || !memory) return [];
-  // The issue unchanged (no edit, no new comment) since a scan that found nothing pending: nothing to scan again.
-  const scanned = `comment-scan:${deps.owner}/${deps.repo}:${issue.number}`;
-  if (version !== null && deps.store && (await deps.store.get<string>(scanned)) === version) return [];
+  // No comment but the app's own since a scan that found nothing pending: nothing to scan again.
+  const clean = `comment-scan:${deps.owner}/${deps.repo}:${issue.number}`;
+  if (!threadChanged && deps.store && (await deps.store.get<boolean>(clean)) === true) return [];
   const own = trigger.kind === "comment" ? trigger.commentId : null;
   const events: MachineEvent[] = [];
   for (const comment of await deps.github.listThreadComments(issue.number)) {
@@ -194,14 +194,14 @@ async function findPendingCommands(
       answered: comment.answered,
     });
   }
-  if (events.length === 0 && version !== null) await deps.store?.set(scanned, version);
+  await deps.store?.set(clean, events.length === 0);
   return events;
 }
 
 /**
  * This cycle's tracking issue, found once and then remembered by number: later runs read that one issue
  * (conditionally: a 304 when unchanged) and list the label's issues again only when it is gone, moved, no longer
- * this cycle's, or came back changed and closed. `version` is null when the issue came from the listing.
+ * this cycle's, or came back changed and closed. `threadChanged` is true when the issue came from the listing.
  */
 async function locateCycleIssue(
   deps: RunDeps,
@@ -209,7 +209,7 @@ async function locateCycleIssue(
   openingRelease: string,
 ): Promise<{
   issue: TrackingIssue | null;
-  version: string | null;
+  threadChanged: boolean;
   remember: (number: number) => Promise<void>;
 }> {
   const key = `tracking-issue:${deps.owner}/${deps.repo}:${label}:${openingRelease}`;
@@ -219,12 +219,12 @@ async function locateCycleIssue(
     const read = await deps.github.readIssue(known);
     const ours = read?.issue.trusted && parseMeta(read.issue.body)?.openingRelease === openingRelease;
     if (read && ours && (read.issue.open || !read.changed))
-      return { issue: read.issue, version: read.version, remember };
+      return { issue: read.issue, threadChanged: read.threadChanged, remember };
   }
   const issue = findCycleIssue(await deps.github.listTrackingIssues(label), openingRelease);
   if (issue) await remember(issue.number);
   else await deps.store?.delete(key);
-  return { issue, version: null, remember };
+  return { issue, threadChanged: true, remember };
 }
 
 /** This cycle's tracking issue: authored by the app (trusted) and carrying this cycle's metadata. */

@@ -69,6 +69,8 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
   const at = { owner, repo };
   const conditional = createConditionalGet<RouteUsed>(options.octokit, timeoutMs, options.store);
   const keyOf = (what: string) => `etag:${owner}/${repo}:${what}`;
+  /** How many comments of an issue the app knows of: the last listing plus its own posts since. */
+  const threadKey = (issue: number) => `thread:${owner}/${repo}:${issue}`;
 
   /**
    * The comments this adapter (one run) read or posted, by issue: a run lists a thread once, however many
@@ -101,6 +103,7 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
       all.push(...data.map(shape));
     }
     seen.set(issue, all);
+    await options.store?.set(threadKey(issue), all.length);
     return all;
   }
 
@@ -185,10 +188,12 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
               open: issue.state === "open",
               trusted: isAppAuthored(issue.user, appSlug),
             } satisfies TrackingIssue,
-            version: `${issue.updated_at} ${issue.comments}`,
+            comments: issue.comments,
           }),
         );
-        return value.here ? { issue: value.issue, version: value.version, changed } : null;
+        if (!value.here) return null;
+        const known = await options.store?.get<number>(threadKey(issueNumber));
+        return { issue: value.issue, changed, threadChanged: known !== value.comments };
       } catch (error) {
         const status = statusOf(error);
         if (status === 404 || status === 410) return null;
@@ -277,7 +282,9 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
             request: NO_RETRY,
           });
           const user = data.user ? { login: data.user.login, type: data.user.type } : null;
-          seen.get(issue)?.push({ id: Number(data.id), body: data.body ?? text, user });
+          const thread = seen.get(issue);
+          thread?.push({ id: Number(data.id), body: data.body ?? text, user });
+          if (thread) await options.store?.set(threadKey(issue), thread.length);
           return true as const;
         },
         () => findAppComment(issue, marker, true),

@@ -97,8 +97,8 @@ describe("conditional reads", () => {
     const first = await h.adapter.readIssue(1);
     assert.deepEqual(first, {
       issue: { number: 1, title: "merge-window: v6.9 (selinux)", body: "body", open: true, trusted: true },
-      version: "2024-03-12T10:00:00Z 3",
       changed: true,
+      threadChanged: true,
     });
     assert.deepEqual(await h.adapter.readIssue(1), { ...first, changed: false });
     assert.equal(await h.adapter.readIssue(2), null);
