@@ -194,7 +194,8 @@ async function findPendingCommands(
       answered: comment.answered,
     });
   }
-  await deps.store?.set(clean, events.length === 0);
+  // A comment trigger's own command is settled later in this run (its reply may fail): not clean until rescanned.
+  await deps.store?.set(clean, events.length === 0 && own === null);
   return events;
 }
 

@@ -41,6 +41,12 @@ interface IssueComment {
   readonly user: { readonly login: string; readonly type: string } | null;
 }
 
+/** A thread's first page as a conditional read keeps it. */
+interface KeptThread {
+  readonly etag: string;
+  readonly value: { readonly whole: boolean; readonly comments: IssueComment[] };
+}
+
 /** The part of a contents answer a config read needs (what a conditional read keeps). */
 type ConfigFileAnswer =
   | { readonly kind: "file"; readonly content: string }
@@ -77,6 +83,8 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
    * comments it then posts there. A re-read after a failed post (did it land?) is always fresh.
    */
   const seen = new Map<number, IssueComment[]>();
+  /** Issues whose read said the thread holds nothing the app has not listed or posted. */
+  const quiet = new Set<number>();
   /**
    * An issue's comments, oldest first. The first page (up to 100) is read conditionally: unchanged, it is a 304
    * and costs no rate limit. A longer thread's later pages follow one by one.
@@ -84,6 +92,13 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
   async function listComments(issue: number, fresh = false): Promise<IssueComment[]> {
     const known = seen.get(issue);
     if (known && !fresh) return known;
+    // The issue said its thread holds only what the app listed or posted: the kept listing is the thread.
+    const kept =
+      quiet.has(issue) && !fresh ? await options.store?.get<KeptThread>(keyOf(`comments:${issue}`)) : undefined;
+    if (kept?.value.whole) {
+      seen.set(issue, kept.value.comments);
+      return kept.value.comments;
+    }
     const shape = (c: { id: number | bigint; body?: string | undefined; user: IssueComment["user"] | null }) => ({
       id: Number(c.id),
       body: c.body ?? "",
@@ -193,6 +208,7 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
         );
         if (!value.here) return null;
         const known = await options.store?.get<number>(threadKey(issueNumber));
+        if (known === value.comments) quiet.add(issueNumber);
         return { issue: value.issue, changed, threadChanged: known !== value.comments };
       } catch (error) {
         const status = statusOf(error);
@@ -285,6 +301,11 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
           const thread = seen.get(issue);
           thread?.push({ id: Number(data.id), body: data.body ?? text, user });
           if (thread) await options.store?.set(threadKey(issue), thread.length);
+          // The kept listing learns the post too (its ETag is now stale: the next conditional read is a 200).
+          const keptKey = keyOf(`comments:${issue}`);
+          const kept = await options.store?.get<KeptThread>(keptKey);
+          if (kept && thread)
+            await options.store?.set(keptKey, { ...kept, value: { ...kept.value, comments: thread } });
           return true as const;
         },
         () => findAppComment(issue, marker, true),
