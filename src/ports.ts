@@ -42,6 +42,12 @@ export interface GitHubPort {
   readConfigFile(path: string): Promise<string | null>;
   /** All issues carrying `label` (open and closed), newest first, with whether the app authored them. */
   listTrackingIssues(label: string): Promise<TrackingIssue[]>;
+  /**
+   * One issue by number, read conditionally (a 304 when unchanged); null when it is gone (404, 410) or was
+   * transferred to another repository. `threadChanged`: its comment count differs from what the app last
+   * listed plus what it posted since (someone else commented, or nothing is known).
+   */
+  readIssue(number: number): Promise<{ issue: TrackingIssue; changed: boolean; threadChanged: boolean } | null>;
   /** Creates the issue (and the label if missing); returns its number. */
   openIssue(input: { title: string; body: string; label: string; marker: string }): Promise<number>;
   updateIssue(number: number, input: { title?: string; body?: string; state?: "open" | "closed" }): Promise<void>;

@@ -20,6 +20,7 @@ import { transition, type Transition } from "./domain/machine/transition.ts";
 import { parseMeta, type TrackingIssue } from "./domain/tracking-issue.ts";
 import { observeFacts } from "./observe.ts";
 import type { GitHubPort, GitPort, RequestPullSource, Trigger } from "./ports.ts";
+import type { KeyValueStore } from "./adapters/store.ts";
 
 export interface RunDeps {
   readonly github: GitHubPort;
@@ -32,6 +33,8 @@ export interface RunDeps {
   readonly defaultPublicUrl: string;
   readonly signingKey: SigningKey | null;
   readonly log: (line: string) => void;
+  /** What runs remember between them: the cycle issue's number, whether its thread was scanned clean. */
+  readonly store?: KeyValueStore;
 }
 
 export interface OpenedGit {
@@ -39,6 +42,10 @@ export interface OpenedGit {
   readonly requestPull: RequestPullSource;
   /** The repository's SSH allowed_signers file written to disk, when the config names one. */
   readonly allowedSignersFile?: string;
+  /** False when GitHub's refs and upstream's mirror had not moved since the last observation: nothing to fetch. */
+  readonly fetched?: boolean;
+  /** Called once the observation succeeded: the ref state it saw needs no fetch next time. */
+  readonly observed?: () => Promise<void>;
 }
 
 export type RunOutcome =
@@ -91,15 +98,21 @@ export async function run(trigger: Trigger, deps: RunDeps): Promise<RunOutcome> 
   // The event first: a trigger that is nothing to us (another workflow's run) costs no git work.
   const event = await buildEvent(trigger, deps, config.config);
   if (!event) return { status: "ignored", reason: `nothing to do for ${trigger.kind}` };
-  const { git, requestPull, allowedSignersFile } = await deps.openGit(config.config);
-  const { facts } = await observeFacts(git, config.config, now, allowedSignersFile ? { allowedSignersFile } : {});
-  const issue = findCycleIssue(
-    await deps.github.listTrackingIssues(config.config.trackingIssue.label),
+  const opened = await deps.openGit(config.config);
+  const { git, requestPull, allowedSignersFile } = opened;
+  const { facts } = await observeFacts(git, config.config, now, {
+    ...(allowedSignersFile ? { allowedSignersFile } : {}),
+    fetch: opened.fetched ?? true,
+  });
+  await opened.observed?.();
+  const { issue, threadChanged, remember } = await locateCycleIssue(
+    deps,
+    config.config.trackingIssue.label,
     deriveSituation({ facts, memory: null }, config.config, now).situation.cycle.openingRelease,
   );
 
   // GitHub is the durable log: commands in the tracking issue that no run completed are taken up first, once each.
-  const pending = await findPendingCommands(issue, trigger, deps);
+  const pending = await findPendingCommands(issue, trigger, deps, threadChanged);
   const events = [...pending, event];
   let current = issue;
   let last: { result: Transition; report: ApplyReport } | null = null;
@@ -125,6 +138,7 @@ export async function run(trigger: Trigger, deps: RunDeps): Promise<RunOutcome> 
     ran.push(last);
     current = nextIssueState(current, result, report);
   }
+  if (current && current.number !== issue?.number) await remember(current.number);
   const { result } = last!;
   const reports = ran.map((entry) => entry.report);
   const report: ApplyReport = {
@@ -153,9 +167,13 @@ async function findPendingCommands(
   issue: TrackingIssue | null,
   trigger: Trigger,
   deps: RunDeps,
+  threadChanged: boolean,
 ): Promise<MachineEvent[]> {
   const memory = issue ? parseMeta(issue.body) : null;
   if (!issue || !memory) return [];
+  // No comment but the app's own since a scan that found nothing pending: nothing to scan again.
+  const clean = `comment-scan:${deps.owner}/${deps.repo}:${issue.number}`;
+  if (!threadChanged && deps.store && (await deps.store.get<boolean>(clean)) === true) return [];
   const own = trigger.kind === "comment" ? trigger.commentId : null;
   const events: MachineEvent[] = [];
   for (const comment of await deps.github.listThreadComments(issue.number)) {
@@ -178,7 +196,38 @@ async function findPendingCommands(
       answered: comment.answered,
     });
   }
+  // A comment trigger's own command is settled later in this run (its reply may fail): not clean until rescanned.
+  await deps.store?.set(clean, events.length === 0 && own === null);
   return events;
+}
+
+/**
+ * This cycle's tracking issue, found once and then remembered by number: later runs read that one issue
+ * (conditionally: a 304 when unchanged) and list the label's issues again only when it is gone, moved, no longer
+ * this cycle's, or came back changed and closed. `threadChanged` is true when the issue came from the listing.
+ */
+async function locateCycleIssue(
+  deps: RunDeps,
+  label: string,
+  openingRelease: string,
+): Promise<{
+  issue: TrackingIssue | null;
+  threadChanged: boolean;
+  remember: (number: number) => Promise<void>;
+}> {
+  const key = `tracking-issue:${deps.owner}/${deps.repo}:${label}:${openingRelease}`;
+  const remember = async (number: number) => deps.store?.set(key, number);
+  const known = deps.store ? await deps.store.get<number>(key) : undefined;
+  if (known !== undefined) {
+    const read = await deps.github.readIssue(known);
+    const ours = read?.issue.trusted && parseMeta(read.issue.body)?.openingRelease === openingRelease;
+    if (read && ours && (read.issue.open || !read.changed))
+      return { issue: read.issue, threadChanged: read.threadChanged, remember };
+  }
+  const issue = findCycleIssue(await deps.github.listTrackingIssues(label), openingRelease);
+  if (issue) await remember(issue.number);
+  else await deps.store?.delete(key);
+  return { issue, threadChanged: true, remember };
 }
 
 /** This cycle's tracking issue: authored by the app (trusted) and carrying this cycle's metadata. */

@@ -4,6 +4,7 @@ import { createSystemClock, type Clock } from "../adapters/clock.ts";
 import type { SigningKey } from "../adapters/git/index.ts";
 import { observeGit } from "../adapters/git/runner.ts";
 import { createGitHubAdapter } from "../adapters/github/index.ts";
+import type { KeyValueStore } from "../adapters/store.ts";
 import { redactSecrets } from "../domain/markdown.ts";
 import { describeCredentials, verifyCredentials } from "./credentials.ts";
 import { createHealthHandler, createHealthState, type HealthState } from "./health.ts";
@@ -42,6 +43,8 @@ export interface AppOptions {
   readonly metrics?: Metrics;
   /** Receives the readiness state (tests). */
   readonly onHealth?: (health: HealthState) => void;
+  /** What runs remember between them (ETags, issue numbers, ref states); default this process's memory. */
+  readonly store?: KeyValueStore;
 }
 
 /** How often refused credentials are asked again (an operator may fix the app's key without a restart). */
@@ -66,6 +69,7 @@ export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
         metrics.runs.inc({ trigger: trigger.kind, outcome: "failed" });
         metrics.runFailures.inc({ trigger: trigger.kind });
       },
+      ...(options.store ? { store: options.store } : {}),
       queueObserver: {
         depth: (pending) => metrics.queueDepth.set(pending),
         started: (waitedMs) => metrics.queueWait.observe(waitedMs / 1000),
@@ -138,7 +142,11 @@ export function createProbotAccess(app: Probot, gitBaseUrl: string, metrics?: Me
       const octokit = await auth(installationId);
       const { token } = (await octokit.auth({ type: "installation" })) as { token: string };
       const name = await appSlug();
-      return { token, github: (owner, repo) => createGitHubAdapter({ octokit, owner, repo, appSlug: name }) };
+      return {
+        token,
+        github: (owner, repo, store) =>
+          createGitHubAdapter({ octokit, owner, repo, appSlug: name, ...(store ? { store } : {}) }),
+      };
     },
     async listRepositories() {
       const octokit = await auth();

@@ -11,7 +11,11 @@ import {
   openRepoWorkspace,
   syncUpstreamMirror,
 } from "../adapters/git/workspace.ts";
+import { readLocalRefDigest, readRemoteRefState, type RemoteRefState } from "../adapters/git/ref-state.ts";
+import { createMemoryStore, type KeyValueStore } from "../adapters/store.ts";
 import type { Config } from "../config/load.ts";
+import { createInstallationLister } from "./installations.ts";
+import { createPushCoalescer } from "./coalesce.ts";
 import { createJobQueue, type QueueObserver } from "./queue.ts";
 import type { GitHubPort } from "../ports.ts";
 import { ConfigMemory, findIgnoreReason, run, type OpenedGit, type RunOutcome } from "../run.ts";
@@ -28,9 +32,11 @@ export interface RepositoryRef {
 
 /** How the runtime reaches GitHub as the app: per installation, a client and a git token; and the repositories. */
 export interface AppAccess {
-  installation(
-    installationId: number,
-  ): Promise<{ readonly github: (owner: string, repo: string) => GitHubPort; readonly token: string }>;
+  installation(installationId: number): Promise<{
+    /** The adapter for one repository; `store` keeps its ETags (conditional reads). */
+    readonly github: (owner: string, repo: string, store?: KeyValueStore) => GitHubPort;
+    readonly token: string;
+  }>;
   listRepositories(): Promise<RepositoryRef[]>;
   /** `https://github.com/OWNER/REPO.git` (or the sandbox's). */
   cloneUrl(owner: string, repo: string): string;
@@ -52,6 +58,11 @@ export interface RuntimeOptions {
   readonly onFailure?: (repo: RepositoryRef, trigger: Trigger, error: unknown) => void;
   /** Queue depth and waits (metrics). */
   readonly queueObserver?: QueueObserver;
+  /**
+   * What runs remember between them (ETags, the tracking issue's number, ref states, the installation list);
+   * default this process's memory. Everything in it can be read again from GitHub: losing it costs requests only.
+   */
+  readonly store?: KeyValueStore;
 }
 
 export interface Runtime {
@@ -68,6 +79,26 @@ export interface Runtime {
 
 const REMEMBERED_DELIVERIES = 10_000;
 
+/**
+ * `github` whose file reads (the config, the allowed signers) are answered from the store while the default
+ * branch (`head`: its name and commit, from ls-remote) has not moved since the file was read. A refused file
+ * (InputError) is never kept: it is read, and reported, again.
+ */
+function rememberFiles(github: GitHubPort, store: KeyValueStore, repo: string, head: string | null): GitHubPort {
+  if (head === null) return github;
+  return {
+    ...github,
+    async readConfigFile(path) {
+      const key = `file:${repo}:${path}`;
+      const kept = await store.get<{ head: string; text: string | null }>(key);
+      if (kept?.head === head) return kept.text;
+      const text = await github.readConfigFile(path);
+      await store.set(key, { head, text });
+      return text;
+    },
+  };
+}
+
 export function createRuntime(options: RuntimeOptions): Runtime {
   const { access, log } = options;
   const queue = createJobQueue(
@@ -76,6 +107,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     options.queueObserver,
   );
   const configs = new ConfigMemory();
+  const store = options.store ?? createMemoryStore();
+  const pushes = createPushCoalescer();
+  const installations = createInstallationLister(() => access.listRepositories(), store);
   // A delivery is remembered as processed only once its runs completed; one in flight is not run twice.
   const deliveries = new Set<string>();
   const inFlight = new Set<string>();
@@ -91,24 +125,50 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       return outcome;
     }
     const installation = await access.installation(ref.installationId);
-    const github = installation.github(ref.owner, ref.repo);
-    const openGit = async (config: Config): Promise<OpenedGit> => {
-      const upstream = {
-        dir: await ensureUpstreamMirror(config.upstream.url, config.upstream.branch, { cacheDir: options.cacheDir }),
-      };
+    const key = `${ref.owner}/${ref.repo}`;
+    const cloneUrl = access.cloneUrl(ref.owner, ref.repo);
+    const openWorkspace = async (config: Config) => {
+      const upstreamDir = await ensureUpstreamMirror(config.upstream.url, config.upstream.branch, {
+        cacheDir: options.cacheDir,
+      });
       const workspace = await openRepoWorkspace(
         {
           owner: ref.owner,
           repo: ref.repo,
-          cloneUrl: access.cloneUrl(ref.owner, ref.repo),
+          cloneUrl,
           token: installation.token,
-          upstreamDir: upstream.dir,
+          upstreamDir,
           upstreamUrl: config.upstream.url,
           upstreamBranch: config.upstream.branch,
         },
         { cacheDir: options.cacheDir },
       );
-      await workspace.sync();
+      return { upstreamDir, workspace };
+    };
+    // GitHub's refs, read once before anything else (git, not REST): a default branch that has not moved means
+    // an unchanged config file, and refs that have not moved mean nothing to fetch. No config yet: no mirror yet.
+    const lastConfig = configs.get(key);
+    const remote: RemoteRefState | null = lastConfig
+      ? await readRemoteRefState((await openWorkspace(lastConfig)).workspace.dir)
+      : null;
+    // The other webhook of a push a completed run already saw (`create` after `push`), or a redelivery: no run.
+    if (trigger.kind === "push" && remote && (await store.get<string>(`ran:${key}`)) === remote.digest) {
+      const outcome: RunOutcome = { status: "ignored", reason: "GitHub's refs are as the last completed run saw them" };
+      options.onOutcome?.(ref, trigger, outcome);
+      return outcome;
+    }
+    const github = rememberFiles(installation.github(ref.owner, ref.repo, store), store, key, remote?.head ?? null);
+    const openGit = async (config: Config): Promise<OpenedGit> => {
+      const { upstreamDir, workspace } = await openWorkspace(config);
+      const upstream = { dir: upstreamDir };
+      const state = {
+        remote: (remote ?? (await readRemoteRefState(workspace.dir))).digest,
+        upstream: await readLocalRefDigest(upstream.dir, ["refs/tags/", "refs/heads/"]),
+      };
+      const synced = await store.get<typeof state>(`synced:${key}`);
+      const unchanged = synced?.remote === state.remote && synced.upstream === state.upstream;
+      if (!unchanged) await workspace.sync();
+      const observed = () => store.set(`synced:${key}`, state);
       const env: Record<string, string> = options.gnupgHome ? { GNUPGHOME: options.gnupgHome } : {};
       const git = createGitLayer({
         repoDir: workspace.dir,
@@ -119,13 +179,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       });
       const requestPull = createRequestPullSource(workspace.dir);
       const signersPath = config.signing.allowedSignersFile;
-      if (!signersPath) return { git, requestPull };
+      const opened = { git, requestPull, fetched: !unchanged, observed };
+      if (!signersPath) return opened;
       const text = await github.readConfigFile(signersPath);
-      if (text === null) return { git, requestPull };
+      if (text === null) return opened;
       const file = join(options.cacheDir, "signers", `${ref.owner}__${ref.repo}`);
       mkdirSync(join(options.cacheDir, "signers"), { recursive: true });
       writeFileSync(file, text);
-      return { git, requestPull, allowedSignersFile: file };
+      return { ...opened, allowedSignersFile: file };
     };
     const outcome = await run(trigger, {
       github,
@@ -134,10 +195,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       configs,
       owner: ref.owner,
       repo: ref.repo,
-      defaultPublicUrl: access.cloneUrl(ref.owner, ref.repo),
+      defaultPublicUrl: cloneUrl,
       signingKey: options.signingKey,
       log,
+      store,
     });
+    if (remote && outcome.status === "done" && outcome.report.failed.length === 0)
+      await store.set(`ran:${key}`, remote.digest);
     options.onOutcome?.(ref, trigger, outcome);
     return outcome;
   };
@@ -148,11 +212,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
    */
   const enqueue = (
     ref: RepositoryRef,
-    trigger: Trigger,
-    settled: (ok: boolean) => void = () => {},
+    queued: Trigger,
+    queuedSettled: (ok: boolean) => void = () => {},
     attempt = 0,
   ): void => {
     const key = `${ref.owner}/${ref.repo}`;
+    // The `push` and `create` of one push: the second joins the first's run while that one still waits.
+    const coalesced = attempt === 0 && queued.kind === "push";
+    if (coalesced && pushes.join(key, queued, queuedSettled)) return;
+    if (coalesced) pushes.wait(key, queued, queuedSettled);
+    let trigger = queued;
+    let settled = queuedSettled;
     const retryLater = (cause: unknown): boolean => {
       const wait = rateLimitWait(cause, options.clock.now(), attempt);
       if (wait === null) return false;
@@ -166,6 +236,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       return true;
     };
     queue.enqueue(key, async () => {
+      if (coalesced) ({ trigger, settled } = pushes.take(key));
       let outcome: RunOutcome | undefined;
       try {
         outcome = await runOne(ref, trigger);
@@ -187,6 +258,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   return {
     enqueue,
     handleWebhook(event, payload, deliveryId) {
+      // Any change to an installation (added, removed, suspended; repositories added or removed) is listed anew.
+      if (event === "installation" || event === "installation_repositories") void installations.invalidate();
       // GitHub redelivers; a copy of a completed (or running) delivery changes nothing. A failed one runs again.
       if (deliveryId !== null && (deliveries.has(deliveryId) || inFlight.has(deliveryId))) return false;
       const mapped = mapWebhook(event, payload as Parameters<typeof mapWebhook>[1]);
@@ -209,7 +282,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       return mapped.repositories.length > 0;
     },
     async runJob(job) {
-      const repos = await access.listRepositories();
+      const repos = await installations.list();
       if (job !== "poll-upstream") {
         for (const ref of repos) enqueue(ref, { kind: "tick", job });
         return;

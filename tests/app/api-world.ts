@@ -2,6 +2,7 @@
 // runs, permissions, files) served through nock. Reads answer whenever asked; writes answer only when the test
 // allowed them (all of them while settling, or exactly the expected ones), and every request is recorded.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import type { Endpoints } from "@octokit/types";
 import nock from "nock";
 import { ROUTES_USED } from "../../src/adapters/github/index.ts";
@@ -37,6 +38,7 @@ const READS = [
   "GET /repos/{owner}/{repo}",
   "GET /repos/{owner}/{repo}/contents/{path}",
   "GET /repos/{owner}/{repo}/issues",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}",
   "GET /repos/{owner}/{repo}/labels/{name}",
   "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
   "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
@@ -260,6 +262,25 @@ export class ApiWorld {
           (i) => (!label || i.labels.includes(label)) && (state === "all" || i.state === state),
         );
         return [200, found.sort((a, b) => b.number - a.number).map(shape)];
+      }
+      case "GET /repos/{owner}/{repo}/issues/{issue_number}": {
+        const issue = issueOf(last);
+        if (!issue) return [404, { message: "Not Found" }];
+        const comments = s.comments.get(issue.number) ?? [];
+        // Stands in for updated_at: it changes with every edit and every comment, as GitHub's does.
+        const stamp = createHash("sha256")
+          .update(JSON.stringify([issue, comments]))
+          .digest("hex")
+          .slice(0, 12);
+        return [
+          200,
+          {
+            ...shape(issue),
+            comments: comments.length,
+            updated_at: stamp,
+            repository_url: `${API}/repos/${s.owner}/${s.repo}`,
+          },
+        ];
       }
       case "POST /repos/{owner}/{repo}/issues": {
         const issue: Issue = {

@@ -110,7 +110,7 @@ test("a poll that sees v6.8 appear runs the repository at once: the reminder in 
   world.assertDone();
   assert.deepEqual(
     world.api.requests.slice(again).map((request) => request.route),
-    ["GET /app/installations", "GET /installation/repositories"],
-    "no new tag: no run",
+    [],
+    "no new tag: no run (and the installation list is kept, not asked again)",
   );
 });

@@ -1,6 +1,7 @@
 // One bounded `git ls-remote` of a URL or remote: what a pull request's reader (or the push remote) would see.
 import { execFile } from "node:child_process";
 import { parseLsRemote, type RemoteRef } from "../../domain/push-check.ts";
+import { acquireGitSlot } from "./limits.ts";
 import { buildGitEnv } from "./runner.ts";
 
 export interface LsRemoteOptions {
@@ -21,21 +22,25 @@ export function lsRemote(dir: string, where: string, options: LsRemoteOptions = 
     return Promise.resolve({ ok: false, error: `${JSON.stringify(where)} is not a URL or remote name` });
   const timeout = options.timeoutMs ?? DEFAULT_LS_REMOTE_TIMEOUT_MS;
   const args = ["-c", "protocol.ext.allow=never", "ls-remote", "--end-of-options", where];
-  options.onSpawn?.(args);
-  return new Promise((resolve) => {
-    execFile(
-      "git",
-      args,
-      { cwd: dir, env: buildGitEnv(options.env), timeout, killSignal: "SIGKILL", maxBuffer: 256 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error === null) return resolve({ ok: true, refs: parseLsRemote(stdout) });
-        const reason = error.killed
-          ? `no answer within ${Math.round(timeout / 1000)} s`
-          : (stderr.split("\n").find((line) => line.startsWith("fatal:")) ??
-            stderr.trim().split("\n")[0] ??
-            error.message);
-        resolve({ ok: false, error: `git ls-remote ${where}: ${reason}` });
-      },
-    );
+  // One of the app's git processes like any other: it waits for a slot under MERGE_WINDOW_GIT_PROCESSES.
+  return acquireGitSlot().then((release) => {
+    options.onSpawn?.(args);
+    return new Promise<LsRemoteResult>((resolve) => {
+      execFile(
+        "git",
+        args,
+        { cwd: dir, env: buildGitEnv(options.env), timeout, killSignal: "SIGKILL", maxBuffer: 256 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          release();
+          if (error === null) return resolve({ ok: true, refs: parseLsRemote(stdout) });
+          const reason = error.killed
+            ? `no answer within ${Math.round(timeout / 1000)} s`
+            : (stderr.split("\n").find((line) => line.startsWith("fatal:")) ??
+              stderr.trim().split("\n")[0] ??
+              error.message);
+          resolve({ ok: false, error: `git ls-remote ${where}: ${reason}` });
+        },
+      );
+    });
   });
 }

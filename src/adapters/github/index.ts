@@ -4,6 +4,8 @@ import { isPermission } from "../../domain/commands.ts";
 import { assertSafeRefName } from "../../domain/names.ts";
 import { assertObjectId } from "../git/inputs.ts";
 import type { GitHubPort, TrackingIssue } from "../../ports.ts";
+import type { KeyValueStore } from "../store.ts";
+import { createConditionalGet } from "./conditional.ts";
 import {
   createRouteCaller,
   createRouteLister,
@@ -32,6 +34,25 @@ import { createRepoWrites } from "./writes.ts";
 
 export { ROUTES_USED, type Call, type RouteUsed };
 
+/** The part of a comment the adapter reads (what a conditional read keeps). */
+interface IssueComment {
+  readonly id: number;
+  readonly body: string;
+  readonly user: { readonly login: string; readonly type: string } | null;
+}
+
+/** A thread's first page as a conditional read keeps it. */
+interface KeptThread {
+  readonly etag: string;
+  readonly value: { readonly whole: boolean; readonly comments: IssueComment[] };
+}
+
+/** The part of a contents answer a config read needs (what a conditional read keeps). */
+type ConfigFileAnswer =
+  | { readonly kind: "file"; readonly content: string }
+  | { readonly kind: "not-a-file" }
+  | { readonly kind: "too-large"; readonly size: number };
+
 export interface GitHubAdapterOptions {
   readonly octokit: GitHubClient;
   readonly owner: string;
@@ -40,6 +61,8 @@ export interface GitHubAdapterOptions {
   readonly appSlug: string;
   /** Per-request timeout; a write that times out counts as "may have landed". Default 30 s. */
   readonly timeoutMs?: number;
+  /** Where ETags and the answers they validate are kept; without it every read is a full GET. */
+  readonly store?: KeyValueStore;
 }
 
 /** Builds the adapter for one repository; throws InputError for an owner or repo GitHub cannot have. */
@@ -50,12 +73,57 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
   const call: Call = createRedactingCaller(createRouteCaller<RouteUsed>(options.octokit, timeoutMs));
   const list: List = createRouteLister<RouteUsed>(options.octokit, timeoutMs);
   const at = { owner, repo };
+  const conditional = createConditionalGet<RouteUsed>(options.octokit, timeoutMs, options.store);
+  const keyOf = (what: string) => `etag:${owner}/${repo}:${what}`;
+  /** How many comments of an issue the app knows of: the last listing plus its own posts since. */
+  const threadKey = (issue: number) => `thread:${owner}/${repo}:${issue}`;
 
-  const listComments = (issue: number) =>
-    list("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...at, issue_number: issue });
+  /**
+   * The comments this adapter (one run) read or posted, by issue: a run lists a thread once, however many
+   * comments it then posts there. A re-read after a failed post (did it land?) is always fresh.
+   */
+  const seen = new Map<number, IssueComment[]>();
+  /** Issues whose read said the thread holds nothing the app has not listed or posted. */
+  const quiet = new Set<number>();
+  /**
+   * An issue's comments, oldest first. The first page (up to 100) is read conditionally: unchanged, it is a 304
+   * and costs no rate limit. A longer thread's later pages follow one by one.
+   */
+  async function listComments(issue: number, fresh = false): Promise<IssueComment[]> {
+    const known = seen.get(issue);
+    if (known && !fresh) return known;
+    // The issue said its thread holds only what the app listed or posted: the kept listing is the thread.
+    const kept =
+      quiet.has(issue) && !fresh ? await options.store?.get<KeptThread>(keyOf(`comments:${issue}`)) : undefined;
+    if (kept?.value.whole) {
+      seen.set(issue, kept.value.comments);
+      return kept.value.comments;
+    }
+    const shape = (c: { id: number | bigint; body?: string | undefined; user: IssueComment["user"] | null }) => ({
+      id: Number(c.id),
+      body: c.body ?? "",
+      user: c.user ? { login: c.user.login, type: c.user.type } : null,
+    });
+    const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
+    const { value } = await conditional(
+      keyOf(`comments:${issue}`),
+      route,
+      { ...at, issue_number: issue, per_page: 100, page: 1 },
+      (data) => ({ whole: data.length < 100, comments: data.map(shape) }),
+    );
+    const all = [...value.comments];
+    // A full first page: the later ones follow, unconditionally, until a page that is not full.
+    for (let page = 2; !value.whole && all.length === (page - 1) * 100 && page <= 100; page++) {
+      const { data } = await call(route, { ...at, issue_number: issue, per_page: 100, page });
+      all.push(...data.map(shape));
+    }
+    seen.set(issue, all);
+    await options.store?.set(threadKey(issue), all.length);
+    return all;
+  }
 
-  async function findAppComment(issue: number, marker: string): Promise<true | undefined> {
-    const comments = await listComments(issue);
+  async function findAppComment(issue: number, marker: string, fresh = false): Promise<true | undefined> {
+    const comments = await listComments(issue, fresh);
     return comments.some((c) => isAppAuthored(c.user, appSlug) && endsWithMarker(c.body, marker)) ? true : undefined;
   }
 
@@ -87,25 +155,65 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
   return {
     async readConfigFile(path) {
       assertFilePath(path);
-      let data;
+      let file: ConfigFileAnswer;
       try {
-        ({ data } = await call("GET /repos/{owner}/{repo}/contents/{path}", { ...at, path }));
+        ({ value: file } = await conditional(
+          keyOf(`contents:${path}`),
+          "GET /repos/{owner}/{repo}/contents/{path}",
+          { ...at, path },
+          (data): ConfigFileAnswer =>
+            Array.isArray(data) || data.type !== "file" || !("content" in data)
+              ? { kind: "not-a-file" }
+              : data.encoding !== "base64"
+                ? { kind: "too-large", size: data.size }
+                : { kind: "file", content: data.content },
+        ));
       } catch (error) {
         if (statusOf(error) === 404) return null;
         throw error;
       }
-      if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
+      if (file.kind === "not-a-file")
         throw new InputError("config-not-a-file", `${path} in ${owner}/${repo} is not a file`);
-      }
-      if (data.encoding !== "base64")
+      if (file.kind === "too-large")
         throw new InputError(
           "config-too-large",
-          `${path} in ${owner}/${repo} is too large to read (${data.size} bytes)`,
+          `${path} in ${owner}/${repo} is too large to read (${file.size} bytes)`,
         );
       try {
-        return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(data.content, "base64"));
+        return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(file.content, "base64"));
       } catch {
         throw new InputError("config-not-utf8", `${path} in ${owner}/${repo} is not UTF-8 text`);
+      }
+    },
+
+    async readIssue(number) {
+      const issueNumber = assertNumber(number, "issue");
+      try {
+        const { value, changed } = await conditional(
+          keyOf(`issue:${issueNumber}`),
+          "GET /repos/{owner}/{repo}/issues/{issue_number}",
+          { ...at, issue_number: issueNumber },
+          (issue) => ({
+            // A transferred issue answers (through GitHub's redirect) from its new repository: not ours any more.
+            here: issue.repository_url.toLowerCase().endsWith(`/repos/${owner}/${repo}`.toLowerCase()),
+            issue: {
+              number: issue.number,
+              title: issue.title,
+              body: issue.body ?? "",
+              open: issue.state === "open",
+              trusted: isAppAuthored(issue.user, appSlug),
+            } satisfies TrackingIssue,
+            comments: issue.comments,
+          }),
+        );
+        if (!value.here) return null;
+        const known = await options.store?.get<number>(threadKey(issueNumber));
+        if (known === value.comments) quiet.add(issueNumber);
+        return { issue: value.issue, changed, threadChanged: known !== value.comments };
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === 404 || status === 410) return null;
+        throw error;
       }
     },
 
@@ -160,14 +268,14 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
 
     async listThreadComments(issue) {
       const comments = await listComments(assertNumber(issue, "issue"));
-      const ours = comments.filter((c) => isAppAuthored(c.user, appSlug)).map((c) => c.body ?? "");
+      const ours = comments.filter((c) => isAppAuthored(c.user, appSlug)).map((c) => c.body);
       return comments
         .filter((c) => !isAppAuthored(c.user, appSlug))
         .map((c) => {
           const marker = renderCommentMarker(`reply:${c.id}`);
           return {
-            id: Number(c.id),
-            body: c.body ?? "",
+            id: c.id,
+            body: c.body,
             actor: c.user?.login ?? "",
             actorIsBot: c.user?.type === "Bot" || (c.user?.login ?? "").endsWith("[bot]"),
             answered: ours.some((body) => endsWithMarker(body, marker)),
@@ -183,15 +291,24 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
       await writeAtMostTwice(
         `commenting ${key} on issue #${issue} in ${owner}/${repo}`,
         async () => {
-          await call("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          const { data } = await call("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
             ...at,
             issue_number: issue,
             body: text,
             request: NO_RETRY,
           });
+          const user = data.user ? { login: data.user.login, type: data.user.type } : null;
+          const thread = seen.get(issue);
+          thread?.push({ id: Number(data.id), body: data.body ?? text, user });
+          if (thread) await options.store?.set(threadKey(issue), thread.length);
+          // The kept listing learns the post too (its ETag is now stale: the next conditional read is a 200).
+          const keptKey = keyOf(`comments:${issue}`);
+          const kept = await options.store?.get<KeptThread>(keptKey);
+          if (kept && thread)
+            await options.store?.set(keptKey, { ...kept, value: { ...kept.value, comments: thread } });
           return true as const;
         },
-        () => findAppComment(issue, marker),
+        () => findAppComment(issue, marker, true),
       );
     },
 

@@ -7,6 +7,7 @@ export const ROUTES_USED = [
   "GET /repos/{owner}/{repo}",
   "GET /repos/{owner}/{repo}/contents/{path}",
   "GET /repos/{owner}/{repo}/issues",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}",
   "POST /repos/{owner}/{repo}/issues",
   "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
   "GET /repos/{owner}/{repo}/labels/{name}",

@@ -1,5 +1,5 @@
 // REST dispatch: match a route of the table, authenticate, apply faults, answer GitHub's JSON, log it.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticateHeader } from "./auth.ts";
 import type { ForgeContext } from "./context.ts";
@@ -20,6 +20,8 @@ export interface RequestLogEntry {
   readonly at: Date;
   /** The acting login (`<slug>[bot]` for installation tokens, `app` for JWTs), null when anonymous. */
   readonly actor: string | null;
+  /** The request carried `If-None-Match` (a conditional read: a 304 answer costs no rate limit). */
+  readonly conditional?: boolean;
 }
 
 interface CompiledRoute {
@@ -117,10 +119,15 @@ export function createRouter(ctx: ForgeContext, table: RouteTable, faults: Fault
         });
         if (failure) throw new ForgeHttpError(failure.status, failure.message);
         status = result.status;
-        sendJson(res, status, "data" in result ? result.data : undefined, {
-          ...headers,
-          ...("headers" in result ? result.headers : {}),
-        });
+        const data = "data" in result ? result.data : undefined;
+        const extra = "headers" in result ? result.headers : {};
+        const etag = method === "GET" && status === 200 ? weakETag(data, req.headers.authorization) : null;
+        if (etag !== null && matchesETag(req.headers["if-none-match"], etag)) {
+          // GitHub: "a 304 Not Modified response does not count against your primary rate limit".
+          uncount(actor, used);
+          status = 304;
+          sendJson(res, status, undefined, { ...headers, ...extra, ...rateHeadersNow(ctx, actor, used), etag });
+        } else sendJson(res, status, data, { ...headers, ...extra, ...(etag === null ? {} : { etag }) });
       } catch (error) {
         if (!(error instanceof ForgeHttpError)) console.error("forge: route failed", error);
         const known =
@@ -137,6 +144,7 @@ export function createRouter(ctx: ForgeContext, table: RouteTable, faults: Fault
         status,
         at: ctx.clock(),
         actor: actorLogin(ctx, actor),
+        ...(req.headers["if-none-match"] ? { conditional: true } : {}),
       };
     },
   };
@@ -153,6 +161,40 @@ function actorKey(actor: Actor): string {
 function actorLogin(ctx: ForgeContext, actor: Actor | null): string | null {
   if (!actor) return null;
   return actor.kind === "user" ? actor.user.login : actor.kind === "installation" ? ctx.state.app.bot.login : "app";
+}
+
+/**
+ * GitHub's weak ETag for a GET answer: it changes with the body and, like GitHub's, with the credential
+ * (GitHub support: "it's currently expected for ETags to be auth token specific"), so a rotated installation
+ * token makes the next conditional request a full 200, as it does on GitHub.
+ */
+function weakETag(data: unknown, authorization: string | undefined): string {
+  const hash = createHash("sha256")
+    .update(JSON.stringify(data ?? null))
+    .update("\0")
+    .update(authorization ?? "");
+  return `W/"${hash.digest("hex").slice(0, 40)}"`;
+}
+
+/** `If-None-Match: W/"a", "b"` (or `*`) against the current ETag; weak comparison, as GitHub does. */
+function matchesETag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = (tag: string) => tag.trim().replace(/^W\//, "");
+  return header.split(",").some((tag) => tag.trim() === "*" || bare(tag) === bare(etag));
+}
+
+function uncount(actor: Actor, used: Map<string, number>): void {
+  const key = actorKey(actor);
+  used.set(key, Math.max((used.get(key) ?? 1) - 1, 0));
+}
+
+function rateHeadersNow(ctx: ForgeContext, actor: Actor, used: Map<string, number>): Record<string, string> {
+  const count = used.get(actorKey(actor)) ?? 0;
+  return {
+    "x-ratelimit-remaining": String(Math.max(RATE_LIMIT - count, 0)),
+    "x-ratelimit-used": String(count),
+    "x-ratelimit-reset": resetEpoch(ctx, 3600),
+  };
 }
 
 function resetEpoch(ctx: ForgeContext, seconds: number): string {
