@@ -80,6 +80,8 @@ export function createRedisWork(
     const startedAt = new Date();
     running.add(startedAt);
     options.onStarted?.(startedAt.getTime() - job.timestamp);
+    const run = `${job.id}.${job.attemptsMade}`;
+    log(`run ${run} started: ${name} (${request.trigger.kind})`);
     let deliveries = job.data.deliveries;
     try {
       if (job.data.coalesce) {
@@ -105,6 +107,7 @@ export function createRedisWork(
       }
       throw error;
     } finally {
+      log(`run ${run} ended: ${name}`);
       running.delete(startedAt);
       await lease.release();
     }
