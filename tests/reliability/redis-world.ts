@@ -219,7 +219,7 @@ export async function openFleet(count: number, options: { badConfig?: number } =
         await res.text();
         return { status: res.status, ms: performance.now() - started };
       },
-      async drained(limitMs = 600_000) {
+      async drained(limitMs = 900_000) {
         const queue = new Queue("runs", { connection: space.redis, prefix: space.prefix });
         const deadline = Date.now() + limitMs;
         try {
@@ -228,7 +228,8 @@ export async function openFleet(count: number, options: { badConfig?: number } =
             const busy = Object.values(counts).reduce((a, b) => a + b, 0);
             const leases = await space.redis.keys(`${space.prefix}:lease:repo:*`);
             if (busy === 0 && leases.length === 0) return;
-            if (Date.now() > deadline) assert.fail(`queue not drained: ${JSON.stringify(counts)}, ${leases.length} leases`);
+            if (Date.now() > deadline)
+              assert.fail(`queue not drained: ${JSON.stringify(counts)}, ${leases.length} leases`);
             await new Promise((done) => setTimeout(done, 250));
           }
         } finally {

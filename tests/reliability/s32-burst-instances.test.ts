@@ -99,7 +99,12 @@ describe("s32: a burst over three instances on one Redis, one killed mid-run", {
       if (i === 60) {
         const seen = b!.lines().length;
         killing = (async () => {
-          while (!b!.lines().slice(seen).some((line) => / started: /.test(line.msg)))
+          while (
+            !b!
+              .lines()
+              .slice(seen)
+              .some((line) => / started: /.test(line.msg))
+          )
             await new Promise((done) => setTimeout(done, 5));
           await b!.kill("SIGKILL");
           killedAt.set("b", Date.now());
@@ -147,7 +152,9 @@ describe("s32: a burst over three instances on one Redis, one killed mid-run", {
       const checks = fleet.forge.checkRuns(OWNER, repo).map((run) => `${run.name} @ ${run.headSha}`);
       assert.equal(new Set(checks).size, checks.length, `${repo}: a check run twice: ${checks.join(", ")}`);
     }
-    const configChecks = fleet.forge.checkRuns(OWNER, fleet.repos[0]!).filter((x) => x.name === "merge-window / config");
+    const configChecks = fleet.forge
+      .checkRuns(OWNER, fleet.repos[0]!)
+      .filter((x) => x.name === "merge-window / config");
     assert.equal(configChecks.length, 1, "the invalid config is reported on the pushed commit, once");
 
     // One run per repository at a time, across the three processes (b's cut short by the kill).
@@ -164,10 +171,13 @@ describe("s32: a burst over three instances on one Redis, one killed mid-run", {
     const pushRuns = runs.filter((run) => run.kind === "push").length;
     assert.ok(pushRuns < 180, `${pushRuns} push runs for 180 pushes: they coalesce`);
     // The run b died in was taken over once its lock expired.
-    const takeovers = await Promise.all([a!, c!].map(async (x) => /^merge_window_lock_takeovers_total (\d+)/m.exec(
-      await x.metrics(),
-    )?.[1]));
-    assert.ok(takeovers.some((n) => Number(n) >= 1), `lock takeovers on a and c: ${takeovers.join(", ")}`);
+    const takeovers = await Promise.all(
+      [a!, c!].map(async (x) => /^merge_window_lock_takeovers_total (\d+)/m.exec(await x.metrics())?.[1]),
+    );
+    assert.ok(
+      takeovers.some((n) => Number(n) >= 1),
+      `lock takeovers on a and c: ${takeovers.join(", ")}`,
+    );
 
     // GitHub redelivers: the same 200 again, to other instances, change nothing.
     const runsBefore = runs.length;
