@@ -105,7 +105,8 @@ async function main(): Promise<number> {
   probot.log.info(`merge-window listening on port ${port}, webhooks at ${probot.webhookPath}`);
   probot.log.info(
     redis
-      ? `shared state in Redis ${describeRedisUrl(redis.url)} (prefix ${redis.shared.prefix}), ${maxRuns} runs at once here`
+      ? `shared state in Redis ${describeRedisUrl(redis.url)} (prefix ${redis.shared.prefix}), ` +
+          `${maxRuns} runs at once here`
       : `one instance, state in memory (no REDIS_URL), ${maxRuns} runs at once`,
   );
   return 0;

@@ -61,7 +61,10 @@ export interface Lease {
 
 // Deletes or extends a key only when it still holds our token.
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+const RENEW = [
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then`,
+  `return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`,
+].join(" ");
 // A delivery: `open` runs still to complete; `state` done once they all did. Absent: never seen (or failed).
 const BEGIN = [
   `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end`,

@@ -35,7 +35,7 @@ export async function redisSkipReason(): Promise<string | null> {
     return null;
   } catch (error) {
     const reason = `no Redis at ${url} (${error instanceof Error ? error.message : String(error)})`;
-    if (process.env.REDIS_URL) throw new Error(`REDIS_URL is set but ${reason}`);
+    if (process.env.REDIS_URL) throw new Error(`REDIS_URL is set but ${reason}`, { cause: error });
     return `${reason}: start redis-server or set REDIS_URL to run the Redis tests`;
   } finally {
     client.disconnect();
@@ -270,8 +270,8 @@ export async function startInstance(root: string, name: string, env: Record<stri
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const base = `http://127.0.0.1:${port}`;
   const instance: Instance = {
     name,

@@ -48,8 +48,8 @@ describe("s34: each schedule slot runs once across three replicas", { skip }, ()
 
   it("one run per slot, whatever the skew or the start; the slot keys outlive the runs", async () => {
     const common = { REDIS_URL, PREFIX: space.prefix, CRON: "*/2 * * * * *", DURATION_MS: "14000" };
-    const late = new Promise<Line[]>((resolve, reject) =>
-      setTimeout(() => runReplica({ ...common, NAME: "late-start", DURATION_MS: "11000" }).then(resolve, reject), 3000),
+    const late = new Promise<void>((resolve) => setTimeout(resolve, 3000)).then(() =>
+      runReplica({ ...common, NAME: "late-start", DURATION_MS: "11000" }),
     );
     const replicas = await Promise.all([
       runReplica({ ...common, NAME: "on-time" }),
