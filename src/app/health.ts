@@ -1,4 +1,5 @@
-// /healthz (alive), /readyz (credentials verified, upstream fresh, queue moving) and /metrics, as Probot handlers.
+// /healthz (alive), /readyz (credentials verified, upstream fresh, queue moving, Redis answering) and /metrics,
+// as Probot handlers.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Metrics } from "./metrics.ts";
 
@@ -19,6 +20,8 @@ export interface HealthState {
   lastUpstreamPoll: Date | null;
   /** When the run that has been running longest started (null: nothing running). */
   oldestRunStart: () => Date | null;
+  /** With several instances: why the shared Redis is not usable, or null when it answers. */
+  redis?: () => string | null;
 }
 
 export function createHealthState(oldestRunStart: () => Date | null = () => null): HealthState {
@@ -34,6 +37,8 @@ export function findNotReadyReasons(state: HealthState, now: Date): string[] {
   if (state.lastUpstreamPoll === null) reasons.push("upstream not polled yet");
   else if (now.getTime() - state.lastUpstreamPoll.getTime() > UPSTREAM_STALE_MS)
     reasons.push(`upstream mirror stale: last successful poll ${state.lastUpstreamPoll.toISOString()}`);
+  const redis = state.redis?.();
+  if (redis) reasons.push(redis);
   const oldest = state.oldestRunStart();
   if (oldest && now.getTime() - oldest.getTime() > QUEUE_STUCK_MS)
     reasons.push(`queue stuck: a run has been going since ${oldest.toISOString()}`);

@@ -7,7 +7,9 @@ import type { SigningKey } from "../adapters/git/index.ts";
 import { assertFilePath, assertKeyId } from "../adapters/git/inputs.ts";
 import { configureGitLimits, readGitLimits } from "../adapters/git/limits.ts";
 import { createWebhookServer } from "./http-server.ts";
-import { createMergeWindowApp } from "./probot-app.ts";
+import { createMergeWindowApp, type SharedRedis } from "./probot-app.ts";
+import { readMaxRuns } from "./queue.ts";
+import { connectQueueRedis, connectSharedRedis, createShared, describeRedisUrl, readRedisSettings } from "./redis.ts";
 import { askWebhookUrl, loadDotEnv, normalizeWebhookUrl, readWebhookUrlArg, writeManifestWebhookUrl } from "./setup.ts";
 
 const REQUIRED = [
@@ -40,6 +42,8 @@ export function renderMissingCredentials(missing: readonly string[]): string {
     "     (maintainers' public keys for tag checks), MERGE_WINDOW_SIGNING_KEY (gpg:<key id> or ssh:<key file>,",
     "     only for signing.mode: app), MERGE_WINDOW_GIT_PROCESSES (concurrent git processes, default twice the CPUs),",
     "     MERGE_WINDOW_GIT_NETWORK_TIMEOUT / _LOCAL_TIMEOUT (seconds a git process may run: 180 / 60), GHE_HOST, PORT.",
+    "     Several instances: REDIS_URL (redis://host:6379, shared by all of them), MERGE_WINDOW_RUNS (runs at once",
+    "     per instance, default one per CPU), MERGE_WINDOW_LEASE_SECONDS (takeover of a dead instance's runs: 30 s).",
     "",
     "To see what merge-window does without any of this: npm run demo",
   ].join("\n");
@@ -84,6 +88,8 @@ async function main(): Promise<number> {
   if (!process.env.PRIVATE_KEY && process.env.PRIVATE_KEY_PATH)
     process.env.PRIVATE_KEY = readFileSync(process.env.PRIVATE_KEY_PATH, "utf8");
   configureGitLimits(readGitLimits(process.env));
+  const maxRuns = readMaxRuns(process.env);
+  const redis = await openSharedRedis(process.env);
   const host = process.env.GHE_HOST;
   const protocol = process.env.GHE_PROTOCOL ?? "https";
   const appFn = createMergeWindowApp({
@@ -91,6 +97,8 @@ async function main(): Promise<number> {
     gitBaseUrl: host ? `${protocol}://${host}` : "https://github.com",
     signingKey: parseSigningKey(process.env.MERGE_WINDOW_SIGNING_KEY),
     ...(process.env.MERGE_WINDOW_GNUPGHOME ? { gnupgHome: process.env.MERGE_WINDOW_GNUPGHOME } : {}),
+    maxRuns,
+    ...(redis ? { redis } : {}),
   });
   // Our own server around Probot's middleware (not probot's run()): the body cap and timeouts live there.
   // createProbot() alone logs at "warn" (probot run() says "info"): keep the operator's info lines.
@@ -99,7 +107,29 @@ async function main(): Promise<number> {
   const port = Number(process.env.PORT ?? 3000);
   await new Promise<void>((resolve) => server.listen(port, process.env.HOST, resolve));
   probot.log.info(`merge-window listening on port ${port}, webhooks at ${probot.webhookPath}`);
+  probot.log.info(
+    redis
+      ? `shared state in Redis ${describeRedisUrl(redis.url)} (prefix ${redis.shared.prefix}), ` +
+          `${maxRuns} runs at once here`
+      : `one instance, state in memory (no REDIS_URL), ${maxRuns} runs at once`,
+  );
   return 0;
+}
+
+/** REDIS_URL given: connects (an error naming the URL if Redis does not answer); null without it. */
+async function openSharedRedis(env: NodeJS.ProcessEnv): Promise<SharedRedis | null> {
+  const settings = readRedisSettings(env);
+  if (!settings) return null;
+  const lease = env.MERGE_WINDOW_LEASE_SECONDS;
+  if (lease !== undefined && lease !== "" && !/^[1-9][0-9]{0,4}$/.test(lease))
+    throw new Error(`MERGE_WINDOW_LEASE_SECONDS=${JSON.stringify(lease)}: expected a positive whole number`);
+  const shared = createShared(await connectSharedRedis(settings.url), settings.prefix);
+  return {
+    url: settings.url,
+    shared,
+    queueConnection: connectQueueRedis(settings.url),
+    leaseMs: (lease ? Number(lease) : 30) * 1000,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

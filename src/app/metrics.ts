@@ -14,6 +14,8 @@ export interface Metrics {
   readonly githubRequests: Counter<"route" | "status">;
   readonly rateLimitRemaining: Gauge;
   readonly lastUpstreamPoll: Gauge;
+  readonly lockTakeovers: Counter;
+  readonly slotsSkipped: Counter<"job" | "reason">;
 }
 
 /** A fresh registry with every metric merge-window exports (one per server; tests build their own). */
@@ -36,7 +38,7 @@ export function createMetrics(): Metrics {
     }),
     queueDepth: new Gauge({
       name: "merge_window_queue_depth",
-      help: "Runs queued or running, all repositories together.",
+      help: "Runs queued or running, all repositories together (with Redis: the shared queue, all instances).",
       registers,
     }),
     queueWait: new Histogram({
@@ -73,6 +75,17 @@ export function createMetrics(): Metrics {
     lastUpstreamPoll: new Gauge({
       name: "merge_window_last_upstream_poll_timestamp_seconds",
       help: "Unix time of the last upstream poll that succeeded (0: none yet).",
+      registers,
+    }),
+    lockTakeovers: new Counter({
+      name: "merge_window_lock_takeovers_total",
+      help: "Runs whose instance stopped renewing their lock (it died), put back by this instance (Redis only).",
+      registers,
+    }),
+    slotsSkipped: new Counter({
+      name: "merge_window_schedule_slots_skipped_total",
+      help: "Schedule slots not run here: not-elected (another instance ran it) or coordinator-error (Redis down).",
+      labelNames: ["job", "reason"],
       registers,
     }),
   };

@@ -10,6 +10,10 @@ import { describeCredentials, verifyCredentials } from "./credentials.ts";
 import { createHealthHandler, createHealthState, type HealthState } from "./health.ts";
 import { createMetrics, instrumentOctokit, type HookableOctokit, type Metrics } from "./metrics.ts";
 import { createRuntime, type AppAccess, type Runtime } from "./runtime.ts";
+import type { Redis } from "ioredis";
+import { DEFAULT_MAX_RUNS } from "./queue.ts";
+import { createRedisWork } from "./redis-work.ts";
+import { createRedisPolls, describeRedisUrl, type Shared } from "./redis.ts";
 import { startScheduler, type JobName } from "./schedule.ts";
 import { type HANDLED_EVENTS } from "./webhooks.ts";
 
@@ -45,6 +49,19 @@ export interface AppOptions {
   readonly onHealth?: (health: HealthState) => void;
   /** What runs remember between them (ETags, issue numbers, ref states); default this process's memory. */
   readonly store?: KeyValueStore;
+  /** Runs at once on this instance (MERGE_WINDOW_RUNS). */
+  readonly maxRuns?: number;
+  /** Several instances on one Redis (REDIS_URL): deliveries, the queue, leases and schedule slots live there. */
+  readonly redis?: SharedRedis;
+}
+
+export interface SharedRedis {
+  readonly url: string;
+  readonly shared: Shared;
+  /** BullMQ's connection (it waits through a Redis restart). */
+  readonly queueConnection: Redis;
+  /** A run's lock: a dead instance's runs are taken over after about this long. */
+  readonly leaseMs: number;
 }
 
 /** How often refused credentials are asked again (an operator may fix the app's key without a restart). */
@@ -55,6 +72,7 @@ export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
     // The one log sink of the app's own lines: git errors can quote a remote URL with its token.
     const log = (line: string) => app.log.info(redactSecrets(line));
     const metrics = options.metrics ?? createMetrics();
+    const { redis } = options;
     observeGit((command, ms, ok) => metrics.gitDuration.observe({ command, outcome: ok ? "ok" : "failed" }, ms / 1000));
     const runtime = createRuntime({
       access: createProbotAccess(app, options.gitBaseUrl, metrics),
@@ -74,9 +92,29 @@ export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
         depth: (pending) => metrics.queueDepth.set(pending),
         started: (waitedMs) => metrics.queueWait.observe(waitedMs / 1000),
       },
+      ...(options.maxRuns ? { maxRuns: options.maxRuns } : {}),
+      ...(redis
+        ? {
+            polls: createRedisPolls(redis.shared),
+            work: (perform) =>
+              createRedisWork(perform, redis.shared, redis.queueConnection, {
+                log,
+                maxRuns: options.maxRuns ?? DEFAULT_MAX_RUNS,
+                leaseMs: redis.leaseMs,
+                onDepth: (depth) => metrics.queueDepth.set(depth),
+                onTakeover: () => metrics.lockTakeovers.inc(),
+                onStarted: (waitedMs) => metrics.queueWait.observe(waitedMs / 1000),
+              }),
+          }
+        : {}),
     });
     options.onRuntime?.(runtime);
     const health = createHealthState(() => runtime.oldestRunStart());
+    if (redis) {
+      const where = describeRedisUrl(redis.url);
+      health.redis = () =>
+        redis.shared.redis.status === "ready" ? null : `Redis ${where} not answering (${redis.shared.redis.status})`;
+    }
     options.onHealth?.(health);
     try {
       appOptions?.addHandler(createHealthHandler(health, metrics));
@@ -84,15 +122,23 @@ export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
       // probot.load() outside a server (tests): there is no HTTP server to add the routes to
     }
     // Acknowledged at once: the handler only queues; git work runs off the request path.
+    // With Redis the delivery is recorded there first: if Redis is down the answer is a 5xx (GitHub shows the
+    // delivery as failed and it can be redelivered), never a 2xx for work nobody holds.
     app.on([...WEBHOOK_EVENTS], async (context) => {
-      runtime.handleWebhook(context.name, context.payload, context.id);
+      await runtime.handleWebhook(context.name, context.payload, context.id);
     });
-    if (options.schedule ?? true) void verifyThenSchedule(app, runtime, health, metrics);
+    if (options.schedule ?? true) void verifyThenSchedule(app, runtime, health, metrics, redis);
   };
 }
 
 /** Asks GET /app (one clear line either way); scheduled jobs start only once GitHub accepts the credentials. */
-async function verifyThenSchedule(app: Probot, runtime: Runtime, health: HealthState, metrics: Metrics) {
+async function verifyThenSchedule(
+  app: Probot,
+  runtime: Runtime,
+  health: HealthState,
+  metrics: Metrics,
+  redis: SharedRedis | undefined,
+) {
   const auth = async () => {
     const octokit = await app.auth();
     instrumentOctokit(octokit as unknown as HookableOctokit, metrics);
@@ -103,7 +149,7 @@ async function verifyThenSchedule(app: Probot, runtime: Runtime, health: HealthS
   if (health.credentials.status === "verified") app.log.info(line);
   else app.log.error(line);
   if (health.credentials.status !== "verified") {
-    setTimeout(() => void verifyThenSchedule(app, runtime, health, metrics), CREDENTIALS_RETRY_MS).unref();
+    setTimeout(() => void verifyThenSchedule(app, runtime, health, metrics, redis), CREDENTIALS_RETRY_MS).unref();
     return;
   }
   const runJob = async (job: JobName) => {
@@ -118,6 +164,18 @@ async function verifyThenSchedule(app: Probot, runtime: Runtime, health: HealthS
         redactSecrets(`scheduled job ${job} failed: ${error instanceof Error ? error.stack : String(error)}`),
       ),
     onSkip: (job) => app.log.warn(`scheduled job ${job} still running: this slot is skipped`),
+    onRun: (job, slot, catchUp) =>
+      app.log.info(
+        `scheduled job ${job}: running the ${slot.toISOString()} slot${catchUp ? " (catch-up at start)" : ""}`,
+      ),
+    onSlotSkipped: (job, slot, reason, error) => {
+      metrics.slotsSkipped.inc({ job, reason });
+      const line = `scheduled job ${job}: the ${slot.toISOString()} slot is skipped here (${reason})`;
+      if (reason === "not-elected") return app.log.info(`${line}: another instance runs it`);
+      // Fail closed: nobody runs this slot; the next one catches up from repository state.
+      app.log.error(`${line}: Redis did not answer${error ? ` (${error.message})` : ""}; the next slot catches up`);
+    },
+    ...(redis ? { coordinator: redis.shared.coordinator } : {}),
   });
 }
 

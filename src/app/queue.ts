@@ -1,4 +1,6 @@
-// One job at a time per repository, any number of repositories in parallel; webhooks enqueue and return.
+// One job at a time per repository, at most `maxRunning` jobs at once across repositories; webhooks enqueue and
+// return.
+import { availableParallelism } from "node:os";
 
 export interface JobQueue {
   /** Runs `job` after every earlier job of `key`; never rejects (errors go to `onError`). */
@@ -15,9 +17,35 @@ export interface QueueObserver {
   started?(waitedMs: number): void;
 }
 
-export function createJobQueue(onError: (key: string, error: unknown) => void, observer: QueueObserver = {}): JobQueue {
+/** Runs at once per process unless MERGE_WINDOW_RUNS says otherwise: one per CPU, at least two. */
+export const DEFAULT_MAX_RUNS = Math.max(2, availableParallelism());
+
+/** MERGE_WINDOW_RUNS: a positive whole number, else an error naming the variable; the default when unset. */
+export function readMaxRuns(env: NodeJS.ProcessEnv): number {
+  const text = env.MERGE_WINDOW_RUNS;
+  if (text === undefined || text === "") return DEFAULT_MAX_RUNS;
+  if (!/^[1-9][0-9]{0,3}$/.test(text))
+    throw new Error(`MERGE_WINDOW_RUNS=${JSON.stringify(text)}: expected a positive whole number (runs at once)`);
+  return Number(text);
+}
+
+export function createJobQueue(
+  onError: (key: string, error: unknown) => void,
+  observer: QueueObserver = {},
+  maxRunning: number = DEFAULT_MAX_RUNS,
+): JobQueue {
   const tails = new Map<string, Promise<void>>();
   const running = new Set<Date>();
+  // A job holds one slot from start to end; the next repository's job waits for a free one.
+  const slots: (() => void)[] = [];
+  let busy = 0;
+  const acquire = () =>
+    busy < maxRunning ? (busy++, Promise.resolve()) : new Promise<void>((resolve) => slots.push(resolve));
+  const release = () => {
+    const next = slots.shift();
+    if (next) next();
+    else busy--;
+  };
   let pending = 0;
   let waiters: Array<() => void> = [];
   const settle = () => {
@@ -35,6 +63,7 @@ export function createJobQueue(onError: (key: string, error: unknown) => void, o
       let startedAt: Date | null = null;
       const previous = tails.get(key) ?? Promise.resolve();
       const next = previous
+        .then(acquire)
         .then(() => {
           startedAt = new Date();
           running.add(startedAt);
@@ -43,6 +72,7 @@ export function createJobQueue(onError: (key: string, error: unknown) => void, o
         })
         .catch((error: unknown) => onError(key, error))
         .finally(() => {
+          if (startedAt) release();
           if (startedAt) running.delete(startedAt);
           pending--;
           observer.depth?.(pending);

@@ -15,20 +15,16 @@ import { readLocalRefDigest, readRemoteRefState, type RemoteRefState } from "../
 import { createMemoryStore, type KeyValueStore } from "../adapters/store.ts";
 import type { Config } from "../config/load.ts";
 import { createInstallationLister } from "./installations.ts";
-import { createPushCoalescer } from "./coalesce.ts";
-import { createJobQueue, type QueueObserver } from "./queue.ts";
+import { type QueueObserver } from "./queue.ts";
 import type { GitHubPort } from "../ports.ts";
 import { ConfigMemory, findIgnoreReason, run, type OpenedGit, type RunOutcome } from "../run.ts";
 import type { JobName } from "./schedule.ts";
 import type { Trigger } from "../ports.ts";
-import { MAX_RATE_LIMIT_ATTEMPTS, rateLimitWait } from "./rate-limit.ts";
+import { rateLimitWait } from "./rate-limit.ts";
 import { mapWebhook } from "./webhooks.ts";
+import { createMemoryWork, type Attempt, type Perform, type RepositoryRef, type WorkBackend } from "./work.ts";
 
-export interface RepositoryRef {
-  readonly installationId: number;
-  readonly owner: string;
-  readonly repo: string;
-}
+export type { RepositoryRef } from "./work.ts";
 
 /** How the runtime reaches GitHub as the app: per installation, a client and a git token; and the repositories. */
 export interface AppAccess {
@@ -63,21 +59,49 @@ export interface RuntimeOptions {
    * default this process's memory. Everything in it can be read again from GitHub: losing it costs requests only.
    */
   readonly store?: KeyValueStore;
+  /** Runs at once (MERGE_WINDOW_RUNS); the in-memory queue's cap. */
+  readonly maxRuns?: number;
+  /** Where runs wait and run (default: this process's memory); the Redis queue for several instances. */
+  readonly work?: (perform: Perform) => WorkBackend;
+  /** What upstream polls share (default: this process's memory); Redis for several instances. */
+  readonly polls?: UpstreamPolls;
+}
+
+/** What the instances polling upstream share: one poll at a time per upstream, and the tags it saw. */
+export interface UpstreamPolls {
+  /** Runs `poll` unless another instance polls this upstream right now (then resolves null). */
+  exclusive<T>(upstream: string, poll: () => Promise<T>): Promise<T | null>;
+  /** The tags the last poll of `upstream` saw, and when (ms); null before the first. */
+  last(upstream: string): Promise<{ readonly tags: readonly string[]; readonly at: number } | null>;
+  remember(upstream: string, tags: readonly string[], at: number): Promise<void>;
+}
+
+/** One process: polls are already one at a time per upstream, and the last tags are kept in memory. */
+export function createMemoryPolls(): UpstreamPolls {
+  const seen = new Map<string, { tags: readonly string[]; at: number }>();
+  return {
+    exclusive: (_upstream, poll) => poll(),
+    last: async (upstream) => seen.get(upstream) ?? null,
+    remember: async (upstream, tags, at) => void seen.set(upstream, { tags, at }),
+  };
 }
 
 export interface Runtime {
-  /** Accepts a webhook: true when it was queued (not a duplicate, allowlisted, for an installation). */
-  handleWebhook(event: string, payload: unknown, deliveryId: string | null): boolean;
+  /**
+   * Accepts a webhook: true when it was queued (not a duplicate, allowlisted, for an installation). Resolves once
+   * the delivery is recorded (in Redis with several instances), before the 2xx.
+   */
+  handleWebhook(event: string, payload: unknown, deliveryId: string | null): Promise<boolean>;
   /** Runs a scheduled job for every repository of every installation (queued per repository). */
   runJob(job: JobName): Promise<void>;
   /** Queues one trigger for one repository. */
-  enqueue(repo: RepositoryRef, trigger: Trigger): void;
+  enqueue(repo: RepositoryRef, trigger: Trigger): Promise<void>;
   idle(): Promise<void>;
   /** When the longest-running run started (readiness). */
   oldestRunStart(): Date | null;
+  /** Stops taking runs (the Redis queue's worker); runs in progress finish. */
+  close(): Promise<void>;
 }
-
-const REMEMBERED_DELIVERIES = 10_000;
 
 /**
  * `github` whose file reads (the config, the allowed signers) are answered from the store while the default
@@ -101,20 +125,32 @@ function rememberFiles(github: GitHubPort, store: KeyValueStore, repo: string, h
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const { access, log } = options;
-  const queue = createJobQueue(
-    (key, error) =>
-      log(`${key}: run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
-    options.queueObserver,
-  );
   const configs = new ConfigMemory();
   const store = options.store ?? createMemoryStore();
-  const pushes = createPushCoalescer();
   const installations = createInstallationLister(() => access.listRepositories(), store);
-  // A delivery is remembered as processed only once its runs completed; one in flight is not run twice.
-  const deliveries = new Set<string>();
-  const inFlight = new Set<string>();
   const defer = options.defer ?? ((ms: number, job: () => void) => void setTimeout(job, ms).unref());
-  const knownUpstreamTags = new Map<string, Set<string>>();
+  const polls = options.polls ?? createMemoryPolls();
+  // When this instance's upstream mirror last fetched, per upstream: behind another instance's poll, it fetches.
+  const mirrorSynced = new Map<string, number>();
+  const mirrorSyncs = new Map<string, Promise<void>>();
+  const upstreamKey = (config: Config) => `${config.upstream.url} ${config.upstream.branch}`;
+  const ensureFreshUpstream = async (config: Config): Promise<string> => {
+    const { url, branch } = config.upstream;
+    const key = upstreamKey(config);
+    const dir = await ensureUpstreamMirror(url, branch, { cacheDir: options.cacheDir });
+    if (!mirrorSynced.has(key)) mirrorSynced.set(key, Date.now());
+    const last = options.polls ? await polls.last(key) : null;
+    if (last && last.at > mirrorSynced.get(key)!) {
+      const syncing =
+        mirrorSyncs.get(key) ??
+        syncUpstreamMirror(url, branch, { cacheDir: options.cacheDir })
+          .then(() => void mirrorSynced.set(key, Date.now()))
+          .finally(() => mirrorSyncs.delete(key));
+      mirrorSyncs.set(key, syncing);
+      await syncing;
+    }
+    return dir;
+  };
 
   const runOne = async (ref: RepositoryRef, trigger: Trigger): Promise<RunOutcome | undefined> => {
     // The app's own comments come back as webhooks: they must cost nothing, not even an installation token.
@@ -128,9 +164,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const key = `${ref.owner}/${ref.repo}`;
     const cloneUrl = access.cloneUrl(ref.owner, ref.repo);
     const openWorkspace = async (config: Config) => {
-      const upstreamDir = await ensureUpstreamMirror(config.upstream.url, config.upstream.branch, {
-        cacheDir: options.cacheDir,
-      });
+      const upstreamDir = await ensureFreshUpstream(config);
       const workspace = await openRepoWorkspace(
         {
           owner: ref.owner,
@@ -206,85 +240,54 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return outcome;
   };
 
-  /**
-   * Queues one run; a run stopped by a rate limit (thrown, or an effect refused) is queued again after GitHub's
-   * reset, at most MAX_RATE_LIMIT_ATTEMPTS times. `settled(true)` once it completed, `settled(false)` if it failed.
-   */
-  const enqueue = (
-    ref: RepositoryRef,
-    queued: Trigger,
-    queuedSettled: (ok: boolean) => void = () => {},
-    attempt = 0,
-  ): void => {
-    const key = `${ref.owner}/${ref.repo}`;
-    // The `push` and `create` of one push: the second joins the first's run while that one still waits.
-    const coalesced = attempt === 0 && queued.kind === "push";
-    if (coalesced && pushes.join(key, queued, queuedSettled)) return;
-    if (coalesced) pushes.wait(key, queued, queuedSettled);
-    let trigger = queued;
-    let settled = queuedSettled;
-    const retryLater = (cause: unknown): boolean => {
-      const wait = rateLimitWait(cause, options.clock.now(), attempt);
-      if (wait === null) return false;
-      if (attempt + 1 >= MAX_RATE_LIMIT_ATTEMPTS) {
-        log(`${key}: rate limited ${attempt + 1} times; giving up on this ${trigger.kind} run (the next tick retries)`);
-        settled(false);
-        return true;
-      }
-      log(`${key}: rate limited; running the ${trigger.kind} again in ${Math.ceil(wait / 1000)} s`);
-      defer(wait, () => enqueue(ref, trigger, settled, attempt + 1));
-      return true;
-    };
-    queue.enqueue(key, async () => {
-      if (coalesced) ({ trigger, settled } = pushes.take(key));
-      let outcome: RunOutcome | undefined;
-      try {
-        outcome = await runOne(ref, trigger);
-      } catch (error) {
-        if (retryLater(error)) return;
-        settled(false);
-        options.onFailure?.(ref, trigger, error);
-        throw error;
-      }
-      const limited =
-        outcome?.status === "done"
-          ? outcome.report.failed.find((f) => rateLimitWait(f.cause, new Date(0), 0) !== null)
-          : undefined;
-      if (limited && retryLater(limited.cause)) return;
-      settled(true);
-    });
+  /** One attempt of a run: a rate limit (thrown, or an effect refused) asks for another after GitHub's reset. */
+  const perform: Perform = async ({ ref, trigger }, attempt): Promise<Attempt> => {
+    let outcome: RunOutcome | undefined;
+    try {
+      outcome = await runOne(ref, trigger);
+    } catch (error) {
+      const wait = rateLimitWait(error, options.clock.now(), attempt);
+      if (wait !== null) return { status: "rate-limited", waitMs: wait, cause: error };
+      options.onFailure?.(ref, trigger, error);
+      throw error;
+    }
+    const limited =
+      outcome?.status === "done"
+        ? outcome.report.failed.find((f) => rateLimitWait(f.cause, new Date(0), 0) !== null)
+        : undefined;
+    const wait = limited ? rateLimitWait(limited.cause, options.clock.now(), attempt) : null;
+    return wait === null ? { status: "done" } : { status: "rate-limited", waitMs: wait, cause: limited!.cause };
   };
+  const work =
+    options.work?.(perform) ??
+    createMemoryWork(perform, {
+      log,
+      defer,
+      ...(options.queueObserver ? { observer: options.queueObserver } : {}),
+      ...(options.maxRuns ? { maxRuns: options.maxRuns } : {}),
+    });
+  const enqueue = async (ref: RepositoryRef, trigger: Trigger) => void (await work.submit(null, [{ ref, trigger }]));
 
   return {
     enqueue,
-    handleWebhook(event, payload, deliveryId) {
+    async handleWebhook(event, payload, deliveryId) {
       // Any change to an installation (added, removed, suspended; repositories added or removed) is listed anew.
       if (event === "installation" || event === "installation_repositories") void installations.invalidate();
-      // GitHub redelivers; a copy of a completed (or running) delivery changes nothing. A failed one runs again.
-      if (deliveryId !== null && (deliveries.has(deliveryId) || inFlight.has(deliveryId))) return false;
       const mapped = mapWebhook(event, payload as Parameters<typeof mapWebhook>[1]);
-      if (!mapped) return false;
-      let open = mapped.repositories.length;
-      let allOk = true;
-      if (deliveryId !== null && open > 0) inFlight.add(deliveryId);
-      const settled = (ok: boolean) => {
-        allOk &&= ok;
-        if (--open > 0 || deliveryId === null) return;
-        inFlight.delete(deliveryId);
-        if (!allOk) return;
-        deliveries.add(deliveryId);
-        if (deliveries.size > REMEMBERED_DELIVERIES) deliveries.delete(deliveries.values().next().value!);
-      };
-      for (const fullName of mapped.repositories) {
+      if (!mapped || mapped.repositories.length === 0) return false;
+      const runs = mapped.repositories.map((fullName) => {
         const [owner = "", repo = ""] = fullName.split("/");
-        enqueue({ installationId: mapped.installationId, owner, repo }, mapped.trigger, settled);
-      }
-      return mapped.repositories.length > 0;
+        return { ref: { installationId: mapped.installationId, owner, repo }, trigger: mapped.trigger };
+      });
+      return work.submit(deliveryId, runs);
     },
     async runJob(job) {
       const repos = await installations.list();
       if (job !== "poll-upstream") {
-        for (const ref of repos) enqueue(ref, { kind: "tick", job });
+        await work.submit(
+          null,
+          repos.map((ref) => ({ ref, trigger: { kind: "tick", job } })),
+        );
         return;
       }
       // One fetch per upstream, shared by every repository that follows it; a new tag runs each of them.
@@ -292,35 +295,46 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       for (const ref of repos) {
         const config = configs.get(`${ref.owner}/${ref.repo}`);
         if (!config) {
-          enqueue(ref, { kind: "tick", job }); // no config seen yet: a plain run reads it
+          await enqueue(ref, { kind: "tick", job }); // no config seen yet: a plain run reads it
           continue;
         }
-        const key = `${config.upstream.url} ${config.upstream.branch}`;
+        const key = upstreamKey(config);
         const group = byUpstream.get(key) ?? { config, repos: [] };
         group.repos.push(ref);
         byUpstream.set(key, group);
       }
       // Every upstream at once: one that hangs (until the git timeout) or fails delays and stops no other.
-      const polls = [...byUpstream].map(async ([key, group]) => {
+      // With several instances, one of them polls each upstream; the tags it saw are shared.
+      const pollOne = async (key: string, group: { config: Config; repos: RepositoryRef[] }) => {
         const { url, branch } = group.config.upstream;
         // Nothing remembered (the first poll since start): the mirror's tags, as the runs so far saw them, are
         // the baseline; otherwise the first tag after every restart would go unnoticed until the hourly tick.
-        const known =
-          knownUpstreamTags.get(key) ??
-          new Set(await listUpstreamTags(await ensureUpstreamMirror(url, branch, { cacheDir: options.cacheDir })));
+        const remembered = await polls.last(key);
+        const known = new Set(
+          remembered?.tags ??
+            (await listUpstreamTags(await ensureUpstreamMirror(url, branch, { cacheDir: options.cacheDir }))),
+        );
         const tags = await listUpstreamTags(await syncUpstreamMirror(url, branch, { cacheDir: options.cacheDir }));
-        knownUpstreamTags.set(key, new Set(tags));
+        const at = Date.now();
+        mirrorSynced.set(key, at);
+        await polls.remember(key, tags, at);
         const fresh = tags.filter((tag) => !known.has(tag));
         if (fresh.length === 0) return;
-        for (const ref of group.repos) enqueue(ref, { kind: "tick", job, upstreamTag: fresh.at(-1)! });
-      });
-      const failed = (await Promise.allSettled(polls)).flatMap((result, i) =>
+        await work.submit(
+          null,
+          group.repos.map((ref) => ({ ref, trigger: { kind: "tick", job, upstreamTag: fresh.at(-1)! } })),
+        );
+      };
+      // Every upstream at once: one that hangs (until the git timeout) or fails delays and stops no other.
+      const polled = [...byUpstream].map(([key, group]) => polls.exclusive(key, () => pollOne(key, group)));
+      const failed = (await Promise.allSettled(polled)).flatMap((result, i) =>
         result.status === "rejected" ? [[[...byUpstream.keys()][i]!, result.reason] as const] : [],
       );
       for (const [key, error] of failed)
         log(`poll-upstream ${key}: ${error instanceof Error ? error.message : String(error)}`);
     },
-    idle: () => queue.idle(),
-    oldestRunStart: () => queue.oldestRunStart(),
+    idle: () => work.idle(),
+    oldestRunStart: () => work.oldestRunStart(),
+    close: () => work.close(),
   };
 }
