@@ -1,5 +1,6 @@
 // Scenario 3: duplicate and redelivered deliveries. A delivery is remembered only once its run completed: the
-// redelivery of one whose run failed (a 502 listing issues) completes the work; a copy of a completed one adds nothing.
+// redelivery of one whose run failed (a 502 reading the tracking issue) completes the work; a copy of a completed
+// one adds nothing.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openReliabilityWorld } from "./reliability-world.ts";
@@ -9,7 +10,8 @@ test("a redelivery after a failed run completes the command; a duplicate of a do
   t.after(() => world.close());
   const { replay } = world;
 
-  replay.forge.failNext("GET", "/repos/{owner}/{repo}/issues", { status: 502 });
+  // The run reads the tracking issue by the number it remembers (the issue list is read only when that fails).
+  replay.forge.failNext("GET", "/repos/{owner}/{repo}/issues/{issue_number}", { status: 502 });
   const [delivery] = await world.comment("/merge-window version 6.9");
   assert.ok(delivery, "the comment was delivered");
   assert.equal(world.memory()?.versionOverride, null, "the failed run recorded nothing");
