@@ -38,7 +38,11 @@ test("s07: unknown, unconfigured and malformed deliveries get 2xx/400 and change
   const post = async (event: string, body: string) => {
     const signature = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
     const headers = { "x-github-event": event, "x-github-delivery": `s07-${++n}`, "x-hub-signature-256": signature };
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body,
+    });
     await response.arrayBuffer();
     return response.status;
   };
@@ -72,7 +76,10 @@ test("s07: unknown, unconfigured and malformed deliveries get 2xx/400 and change
   }
   world.api.assertDone();
   const calls = world.api.requests.map((r) => `${r.method} ${r.route}`);
-  assert.ok(calls.every((call) => call.startsWith("GET ") || call.endsWith("/access_tokens")), calls.join("\n"));
+  assert.ok(
+    calls.every((call) => call.startsWith("GET ") || call.endsWith("/access_tokens")),
+    calls.join("\n"),
+  );
   const read = world.api.requests.filter((r) => r.route === "GET /repos/{owner}/{repo}/contents/{path}");
   assert.equal(read.length, 1, "one read: the unconfigured repository's missing configuration file");
   assert.ok(!existsSync(join(world.dir, "cache", "repos")), "nothing ran: no workspace was opened");

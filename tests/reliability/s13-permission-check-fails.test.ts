@@ -12,7 +12,7 @@ import { OWNER, REPO, openReliabilityWorld } from "./reliability-world.ts";
 
 const ROUTE = "/repos/{owner}/{repo}/collaborators/{username}/permission";
 
-test("s13: a permission endpoint that fails denies the command with 'could not be verified' and does nothing", async (t) => {
+test("s13: a permission endpoint that fails denies: 'could not be verified', nothing done", async (t) => {
   const world = await openReliabilityWorld();
   t.after(() => world.close());
   const replies = () =>
@@ -28,7 +28,8 @@ test("s13: a permission endpoint that fails denies the command with 'could not b
     assert.equal(world.memory()?.versionOverride, null, `HTTP ${status}: nothing recorded`);
     const added = replies().slice(before);
     assert.equal(added.length, 1, `HTTP ${status}: one reply`);
-    const expected = status === 404 ? /yours is none\. Nothing was done\./ : /could not be verified\. Nothing was done\./;
+    const expected =
+      status === 404 ? /yours is none\. Nothing was done\./ : /could not be verified\. Nothing was done\./;
     assert.match(added[0]!, expected, `HTTP ${status}`);
   }
 
