@@ -44,9 +44,12 @@ export function isHandled(event: string, action: string | undefined): event is H
 
 /** Maps an allowlisted webhook to a trigger; null when it is not ours to act on. */
 export function mapWebhook(event: string, payload: Payload): MappedWebhook | null {
-  if (!isHandled(event, payload.action) || !payload.installation) return null;
+  if (!isHandled(event, payload.action) || typeof payload.installation?.id !== "number") return null;
   const installationId = payload.installation.id;
-  const repository = payload.repository ? [`${payload.repository.owner.login}/${payload.repository.name}`] : [];
+  const owner: unknown = payload.repository?.owner?.login;
+  const name: unknown = payload.repository?.name;
+  // A payload of the wrong shape is not ours to act on (it never reaches a handler as a crash).
+  const repository = typeof owner === "string" && typeof name === "string" ? [`${owner}/${name}`] : [];
   const trigger = mapTrigger(event, payload);
   if (!trigger) return null;
   if (event === "installation" || event === "installation_repositories") {
