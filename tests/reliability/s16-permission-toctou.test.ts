@@ -27,7 +27,7 @@ test("s16: a role revoked while the command waits is seen when it runs: denied, 
     issue_number: world.issue,
     body: "/merge-window version 6.9",
   });
-  replay.forge.rateLimitNext("GET", "/repos/{owner}/{repo}/issues", { resetInSeconds: 600 });
+  replay.forge.rateLimitNext("GET", "/repos/{owner}/{repo}/issues/{issue_number}", { resetInSeconds: 600 });
   await replay.settle();
   assert.equal(world.deferred.length, 1, "the run waits for the rate limit's reset");
   assert.deepEqual(replies(), [], "nothing answered yet");

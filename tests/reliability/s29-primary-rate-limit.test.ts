@@ -9,7 +9,7 @@ test("a primary rate limit defers the command's run to the reset, then it runs o
   t.after(() => world.close());
 
   const [delivery] = await world.comment("/merge-window version 6.9", () =>
-    world.replay.forge.rateLimitNext("GET", "/repos/{owner}/{repo}/issues", { resetInSeconds: 2400 }),
+    world.replay.forge.rateLimitNext("GET", "/repos/{owner}/{repo}/issues/{issue_number}", { resetInSeconds: 2400 }),
   );
   assert.match(String(delivery?.status), /^2\d\d$/, "acknowledged at once");
   assert.equal(world.memory()?.versionOverride, null, "nothing done while limited");
