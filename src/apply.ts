@@ -179,13 +179,14 @@ async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): 
         problems: effect.problems,
       });
     case "delete-tag": {
-      // Said before it is done: a crash between the two leaves the tag, so the next run deletes it (the note stays
-      // one); a crash after the deletion leaves the note, which no later run could write (the tag is gone).
+      // Deleted, then said. Saying it first (so that a crash after the deletion still leaves the note) made the
+      // sweep of variant C report the lightweight tag as not-found (tests/sandbox/cycle-c.test.ts); until that is
+      // understood, a crash between the two leaves the tag deleted without its note.
       const note =
         `Deleting the invalid tag ${renderCode(effect.tag)} (object ${effect.object.slice(0, 12)}; ` +
         "automation.deleteInvalidTags): fix it and push it again.";
-      await github.upsertComment(tracking(), effect.key, note);
       const result = await git.deleteTag(effect.tag, effect.object);
+      await github.upsertComment(tracking(), effect.key, note);
       if (result.status !== "deleted")
         await github.upsertComment(tracking(), `${effect.key}:kept`, renderText(result.message));
       return;
