@@ -1,4 +1,4 @@
-// Scenario 2 (RELIABILITY.md): an oversized body (declared, or streamed with no Content-Length) is refused with
+// Scenario 2 (README: Reliability): an oversized body (declared, or streamed with no Content-Length) is refused with
 // 413 and the connection closed at the 25 MB cap, before the rest is read and before Probot verifies or hashes
 // anything; a slow client is cut off by the header and request timeouts. Real sockets, real Probot middleware.
 import { describe, it } from "node:test";

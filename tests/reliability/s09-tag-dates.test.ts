@@ -1,4 +1,4 @@
-// Scenario 9 (RELIABILITY.md): a tag's {date} is a real day, judged on the tagger's own calendar (his UTC offset,
+// Scenario 9 (README: Reliability): a tag's {date} is a real day, judged on the tagger's own calendar (his UTC offset,
 // from -12:00 to +14:00) within ±tags.maxDateSkewDays of the tagger date; a day not yet begun for him is refused.
 // Real SSH-signed tag objects with chosen tagger lines, in a throwaway repository, checked by the git layer.
 import { after, before, describe, it } from "node:test";

@@ -1,4 +1,4 @@
-// Scenario 32 (RELIABILITY.md), several instances: 200 signed deliveries in 10 s across 50 repositories, 20 of
+// Scenario 32 (README: Reliability), several instances: 200 signed deliveries in 10 s across 50 repositories, 20 of
 // them `/merge-window rebase` commands for one repository, spread over three app processes on one Redis, one of
 // them killed (SIGKILL) in the middle of a run. Every delivery is acknowledged and completes once, every command
 // is answered exactly once, no comment or check run is duplicated, a repository's runs never overlap, pushes

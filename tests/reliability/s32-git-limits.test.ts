@@ -1,4 +1,4 @@
-// Scenario 32 (RELIABILITY.md), the git part: every git process has a timeout that kills it (and the transport
+// Scenario 32 (README: Reliability), the git part: every git process has a timeout that kills it (and the transport
 // it started) with an error naming the command, and one cap bounds how many git processes run at once.
 // A real TCP server that accepts git:// connections and never answers stands in for a hung upstream.
 import { after, before, describe, it } from "node:test";

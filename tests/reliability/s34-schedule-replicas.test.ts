@@ -1,4 +1,4 @@
-// Scenario 34 (RELIABILITY.md): exactly once across replicas. Three real processes run the app's scheduler with
+// Scenario 34 (README: Reliability): exactly once across replicas. Three real processes run the app's scheduler with
 // the Redis RunCoordinator (SET NX PX on `<prefix>:cron:<name>:<slot ISO>`), on a table firing every 2 s: one
 // replica's claims arrive 1.5 s late (a clock behind), one starts 3 s after the others. Each slot runs once, and
 // the claims are not deleted when the run completes: they expire after the lease.

@@ -1,4 +1,4 @@
-// Scenario 35 (RELIABILITY.md): Redis down at fire time. The app's scheduler and its shared state reach the real
+// Scenario 35 (README: Reliability): Redis down at fire time. The app's scheduler and its shared state reach the real
 // Redis through a TCP relay that the test cuts and restores. While Redis is unreachable a slot is skipped (fail
 // closed: node-cron's `execution:skipped` with `coordinator-error`, which the app turns into an error line and
 // a metric), a webhook is refused (a 5xx: GitHub keeps it as failed, to be redelivered) instead of acknowledged

@@ -1,4 +1,4 @@
-// Scenario 37 (RELIABILITY.md), several instances: after downtime over the fire time (a deploy), the instances
+// Scenario 37 (README: Reliability), several instances: after downtime over the fire time (a deploy), the instances
 // starting together catch up each job's missed slot once, not once each; started again right after (a rolling
 // restart), none runs it again: the slot's claim in Redis says it ran. Three real app processes, one Redis.
 // (At most one reminder per issue per period, the `period=` marker, is the domain's and is tested there.)
