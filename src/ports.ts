@@ -17,6 +17,11 @@ export interface ThreadComment {
   readonly answered: boolean;
 }
 
+/** A comment in any thread of the repository (issues and pull requests), with the thread it is in. */
+export interface RepositoryComment extends ThreadComment {
+  readonly issue: number;
+}
+
 export interface CheckRunReport {
   readonly sha: string;
   /** e.g. `merge-window / tag selinux-pr-20240312` — one check run per (name, sha), updated in place. */
@@ -53,6 +58,11 @@ export interface GitHubPort {
   updateIssue(number: number, input: { title?: string; body?: string; state?: "open" | "closed" }): Promise<void>;
   /** Every comment on `issue` not authored by the app, oldest first: where unhandled commands are found. */
   listThreadComments(issue: number): Promise<ThreadComment[]>;
+  /**
+   * Every comment of every thread (issues and pull requests) updated since `since`, not authored by the app, oldest
+   * first, each with whether the app replied to it; at most `RECENT_COMMENTS_LIMIT`, the newest dropped beyond.
+   */
+  listRecentComments(since: Date): Promise<RepositoryComment[]>;
   /** Posts a comment carrying the hidden marker `key` unless an app-authored comment with it exists. */
   upsertComment(issue: number, key: string, body: string): Promise<void>;
   /** Creates or updates the check run `name` on `sha`. */

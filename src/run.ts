@@ -19,6 +19,8 @@ import { deriveSituation } from "./domain/machine/situation.ts";
 import { transition, type Transition } from "./domain/machine/transition.ts";
 import { parseMeta, type TrackingIssue } from "./domain/tracking-issue.ts";
 import { observeFacts } from "./observe.ts";
+import { findCommandsElsewhere, settleCommandsElsewhere } from "./commands-elsewhere.ts";
+import type { RepoFacts } from "./domain/facts.ts";
 import type { GitHubPort, GitPort, RequestPullSource, Trigger } from "./ports.ts";
 import type { KeyValueStore } from "./adapters/store.ts";
 
@@ -91,6 +93,18 @@ export function findIgnoreReason(trigger: Trigger): string | null {
 export async function run(trigger: Trigger, deps: RunDeps): Promise<RunOutcome> {
   const ignored = findIgnoreReason(trigger);
   if (ignored !== null) return { status: "ignored", reason: ignored };
+  // A run that throws or leaves an effect failed may have lost a command: the next one scans the threads again.
+  let completed = false;
+  try {
+    const outcome = await runTrigger(trigger, deps);
+    completed = outcome.status === "ignored" || (outcome.status === "done" && outcome.report.failed.length === 0);
+    return outcome;
+  } finally {
+    await settleCommandsElsewhere(deps, completed);
+  }
+}
+
+async function runTrigger(trigger: Trigger, deps: RunDeps): Promise<RunOutcome> {
   const now = deps.clock.now();
   const config = await loadConfig(trigger, deps);
   if ("errors" in config) return { status: "config-error", errors: config.errors };
@@ -99,7 +113,7 @@ export async function run(trigger: Trigger, deps: RunDeps): Promise<RunOutcome> 
   const event = await buildEvent(trigger, deps, config.config);
   if (!event) return { status: "ignored", reason: `nothing to do for ${trigger.kind}` };
   const opened = await deps.openGit(config.config);
-  const { git, requestPull, allowedSignersFile } = opened;
+  const { git, allowedSignersFile } = opened;
   const { facts } = await observeFacts(git, config.config, now, {
     ...(allowedSignersFile ? { allowedSignersFile } : {}),
     fetch: opened.fetched ?? true,
@@ -113,20 +127,41 @@ export async function run(trigger: Trigger, deps: RunDeps): Promise<RunOutcome> 
 
   // GitHub is the durable log: commands in the tracking issue that no run completed are taken up first, once each.
   const pending = await findPendingCommands(issue, trigger, deps, threadChanged);
-  const events = [...pending, event];
+  // And in the other threads the app answers in, once per process and after a run that did not complete.
+  const own = trigger.kind === "comment" ? trigger.commentId : null;
+  const elsewhere = await findCommandsElsewhere(issue, own, deps, now);
+  const cycle = { issue, remember, config: config.config, now, facts, git, requestPull: opened.requestPull };
+  return runEvents([...pending, ...elsewhere, event], cycle, deps);
+}
+
+/** Each event in turn through the machine and its effects, each seeing the tracking issue the previous one left. */
+async function runEvents(
+  events: readonly MachineEvent[],
+  cycle: {
+    readonly issue: TrackingIssue | null;
+    readonly remember: (number: number) => Promise<void>;
+    readonly config: Config;
+    readonly now: Date;
+    readonly facts: RepoFacts;
+    readonly git: GitPort;
+    readonly requestPull: RequestPullSource;
+  },
+  deps: RunDeps,
+): Promise<Extract<RunOutcome, { status: "done" }>> {
+  const { issue, remember, config, now, facts, git, requestPull } = cycle;
   let current = issue;
   let last: { result: Transition; report: ApplyReport } | null = null;
   const ran: { result: Transition; report: ApplyReport }[] = [];
   const effects: Effect[] = [];
   for (const next of events) {
     const memory = current ? parseMeta(current.body) : null;
-    const result = transition({ facts, memory, issue: current }, next, config.config, now);
+    const result = transition({ facts, memory, issue: current }, next, config, now);
     for (const effect of result.effects) deps.log(`${deps.owner}/${deps.repo}: ${describeEffect(effect)}`);
     const report = await applyEffects(result.effects, current?.number ?? null, {
       github: deps.github,
       git,
       requestPull,
-      config: config.config,
+      config,
       now,
       defaultPublicUrl: deps.defaultPublicUrl,
       signingKey: deps.signingKey,

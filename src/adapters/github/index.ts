@@ -41,6 +41,9 @@ interface IssueComment {
   readonly user: { readonly login: string; readonly type: string } | null;
 }
 
+/** Comments the repository-wide scan reads at most (ten pages): a subsystem tree sees far fewer in a week. */
+export const RECENT_COMMENTS_LIMIT = 1000;
+
 /** A thread's first page as a conditional read keeps it. */
 interface KeptThread {
   readonly etag: string;
@@ -281,6 +284,35 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
             answered: ours.some((body) => endsWithMarker(body, marker)),
           };
         });
+    },
+
+    async listRecentComments(since) {
+      const route = "GET /repos/{owner}/{repo}/issues/comments";
+      const comments: (IssueComment & { issue: number })[] = [];
+      // Oldest first, a page at a time, until a page that is not full (or the limit: the newest are dropped).
+      for (let page = 1; comments.length < RECENT_COMMENTS_LIMIT; page++) {
+        const order = { sort: "created", direction: "asc" } as const;
+        const { data } = await call(route, { ...at, ...order, since: since.toISOString(), per_page: 100, page });
+        for (const c of data) {
+          const issue = Number(/\/issues\/(\d+)$/.exec(c.issue_url)?.[1]);
+          if (!Number.isSafeInteger(issue)) continue;
+          const user = c.user ? { login: c.user.login, type: c.user.type } : null;
+          comments.push({ id: Number(c.id), body: c.body ?? "", user, issue });
+        }
+        if (data.length < 100) break;
+      }
+      const replies = comments.filter((c) => isAppAuthored(c.user, appSlug)).map((c) => c.body);
+      return comments
+        .slice(0, RECENT_COMMENTS_LIMIT)
+        .filter((c) => !isAppAuthored(c.user, appSlug))
+        .map((c) => ({
+          id: c.id,
+          issue: c.issue,
+          body: c.body,
+          actor: c.user?.login ?? "",
+          actorIsBot: c.user?.type === "Bot" || (c.user?.login ?? "").endsWith("[bot]"),
+          answered: replies.some((body) => endsWithMarker(body, renderCommentMarker(`reply:${c.id}`))),
+        }));
     },
 
     async upsertComment(issue, key, body) {

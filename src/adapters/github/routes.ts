@@ -14,6 +14,7 @@ export const ROUTES_USED = [
   "POST /repos/{owner}/{repo}/labels",
   "POST /repos/{owner}/{repo}/issues/{issue_number}/labels",
   "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "GET /repos/{owner}/{repo}/issues/comments",
   "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
   "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
   "POST /repos/{owner}/{repo}/check-runs",

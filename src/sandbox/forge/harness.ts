@@ -74,6 +74,8 @@ export interface ForgeHarness {
   deliver(options?: DeliverOptions): Promise<DeliveryRecord[]>;
   redeliver(deliveryId: string): Promise<DeliveryRecord>;
   pendingDeliveries(): readonly QueuedDelivery[];
+  /** Drops every queued delivery unsent (the events GitHub never sends); returns them. */
+  discardPendingDeliveries(): readonly QueuedDelivery[];
   readonly deliveries: readonly DeliveryRecord[];
   issues(owner: string, repo: string): IssueView[];
   checkRuns(owner: string, repo: string): CheckRunView[];
@@ -196,6 +198,7 @@ export function createHarness(
     deliver: (options) => ctx.webhooks.deliver(options),
     redeliver: (id) => ctx.webhooks.redeliver(id),
     pendingDeliveries: () => ctx.webhooks.pending(),
+    discardPendingDeliveries: () => ctx.webhooks.discardPending(),
     get deliveries() {
       return ctx.webhooks.log;
     },

@@ -9,7 +9,7 @@ import {
   listInstallations,
 } from "./routes/apps.ts";
 import { createCheckRun, listCheckRunsForRef, updateCheckRun } from "./routes/checks.ts";
-import { createComment, listComments, updateComment } from "./routes/comments.ts";
+import { createComment, listComments, listRepoComments, updateComment } from "./routes/comments.ts";
 import { createRef, deleteRef, getRef, getTag, listMatchingRefs, updateRef } from "./routes/git-refs.ts";
 import { createIssue, getIssue, listIssues, updateIssue } from "./routes/issues.ts";
 import { addLabels, createLabel, getLabel, removeLabel } from "./routes/labels.ts";
@@ -40,6 +40,7 @@ export const FORGE_ROUTES = {
   "GET /repos/{owner}/{repo}/issues/{issue_number}": { auth: "token", handle: getIssue },
   "PATCH /repos/{owner}/{repo}/issues/{issue_number}": { auth: "token", handle: updateIssue },
   "GET /repos/{owner}/{repo}/issues/{issue_number}/comments": { auth: "token", handle: listComments },
+  "GET /repos/{owner}/{repo}/issues/comments": { auth: "token", handle: listRepoComments },
   "POST /repos/{owner}/{repo}/issues/{issue_number}/comments": { auth: "token", handle: createComment },
   "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}": { auth: "token", handle: updateComment },
   "POST /repos/{owner}/{repo}/issues/{issue_number}/labels": { auth: "token", handle: addLabels },

@@ -34,6 +34,8 @@ export interface WebhookQueue {
   pending(): readonly QueuedDelivery[];
   /** Sends every queued delivery, one at a time, awaiting each response; returns what was sent. */
   deliver(options?: DeliverOptions): Promise<DeliveryRecord[]>;
+  /** Drops every queued delivery unsent (GitHub's outage: those events never arrive); returns them. */
+  discardPending(): QueuedDelivery[];
   /** Sends an already delivered delivery again, same id and body (GitHub's "Redeliver"). */
   redeliver(id: string): Promise<DeliveryRecord>;
   readonly log: readonly DeliveryRecord[];
@@ -94,6 +96,11 @@ export function createWebhookQueue(target: WebhookTarget): WebhookQueue {
       return delivery;
     },
     pending: () => [...queue],
+    discardPending() {
+      const dropped = queue;
+      queue = [];
+      return dropped;
+    },
     async deliver(options = {}) {
       const batch = orderDeliveries(queue, options.order ?? "queued", options.random ?? createSeededRandom(1));
       queue = [];

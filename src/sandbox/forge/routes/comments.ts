@@ -1,7 +1,7 @@
 // Issue comment routes: list (paginated), create, edit; each write sends GitHub's issue_comment webhook.
 import { z } from "zod";
 import { emitWebhook, stampNow } from "../context.ts";
-import { assertBodyLength, notFound, paginate } from "../http.ts";
+import { assertBodyLength, notFound, paginate, validationFailed } from "../http.ts";
 import type { RouteHandler } from "../route-types.ts";
 import { buildComment, buildIssue } from "../shapes-issues.ts";
 import {
@@ -25,6 +25,28 @@ export const listComments: RouteHandler<"GET /repos/{owner}/{repo}/issues/{issue
   const issue = findIssue(repo, req.params.issue_number);
   const since = req.query.get("since");
   const comments = issue.comments.filter((comment) => !since || comment.updatedAt >= since);
+  const page = paginate(comments, req.query, req.url);
+  return {
+    status: 200,
+    data: page.items.map((comment) => buildComment(ctx.urls, repo, comment)),
+    headers: page.headers,
+  };
+};
+
+/** Every comment of the repository's issues and pull requests, `since` on `updated_at`, by creation time. */
+export const listRepoComments: RouteHandler<"GET /repos/{owner}/{repo}/issues/comments"> = async (ctx, req) => {
+  const repo = findRepo(ctx.state, req.params.owner, req.params.repo);
+  assertCanRead(repo, req.actor);
+  const since = req.query.get("since");
+  const sort = req.query.get("sort") ?? "created";
+  if (sort !== "created" && sort !== "updated") throw validationFailed("IssueComment", "sort", "invalid");
+  // GitHub's default order for this listing is ascending.
+  const descending = req.query.get("direction") === "desc";
+  const field = sort === "created" ? "createdAt" : "updatedAt";
+  const comments = [...repo.issues.values()]
+    .flatMap((issue) => issue.comments)
+    .filter((comment) => !since || comment.updatedAt >= since)
+    .sort((a, b) => (a[field] === b[field] ? a.id - b.id : a[field] < b[field] ? -1 : 1) * (descending ? -1 : 1));
   const page = paginate(comments, req.query, req.url);
   return {
     status: 200,
