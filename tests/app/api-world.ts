@@ -38,6 +38,8 @@ const READS = [
   "GET /repos/{owner}/{repo}",
   "GET /repos/{owner}/{repo}/contents/{path}",
   "GET /repos/{owner}/{repo}/issues",
+  // Before `issues/{issue_number}`, which its path would match too.
+  "GET /repos/{owner}/{repo}/issues/comments",
   "GET /repos/{owner}/{repo}/issues/{issue_number}",
   "GET /repos/{owner}/{repo}/labels/{name}",
   "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
@@ -310,6 +312,13 @@ export class ApiWorld {
         return [201, { name: body.name }];
       case "GET /repos/{owner}/{repo}/issues/{issue_number}/comments":
         return [200, s.comments.get(Number(item)) ?? []];
+      case "GET /repos/{owner}/{repo}/issues/comments": {
+        // Every thread's comments, oldest first (ids grow with time here); one page is all this world holds.
+        const all = [...s.comments].flatMap(([number, comments]) =>
+          comments.map((comment) => ({ ...comment, issue_url: `${API}/repos/${s.owner}/${s.repo}/issues/${number}` })),
+        );
+        return [200, all.sort((a, b) => a.id - b.id)];
+      }
       case "POST /repos/{owner}/{repo}/issues/{issue_number}/comments": {
         const comment: Comment = { id: this.nextId++, body: body.body, user: BOT };
         s.comments.set(Number(item), [...(s.comments.get(Number(item)) ?? []), comment]);

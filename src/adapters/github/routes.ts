@@ -7,6 +7,8 @@ export const ROUTES_USED = [
   "GET /repos/{owner}/{repo}",
   "GET /repos/{owner}/{repo}/contents/{path}",
   "GET /repos/{owner}/{repo}/issues",
+  // Before `issues/{issue_number}`, whose template its path also fits (for those who match paths in order).
+  "GET /repos/{owner}/{repo}/issues/comments",
   "GET /repos/{owner}/{repo}/issues/{issue_number}",
   "POST /repos/{owner}/{repo}/issues",
   "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
@@ -14,7 +16,6 @@ export const ROUTES_USED = [
   "POST /repos/{owner}/{repo}/labels",
   "POST /repos/{owner}/{repo}/issues/{issue_number}/labels",
   "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
-  "GET /repos/{owner}/{repo}/issues/comments",
   "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
   "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
   "POST /repos/{owner}/{repo}/check-runs",
