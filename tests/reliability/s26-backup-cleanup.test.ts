@@ -27,10 +27,12 @@ function git(dir: string, args: readonly string[]): string {
   }).trim();
 }
 
+type BackupKey = "oldHeld" | "oldLost" | "young" | "oldHeldByBackup" | "youngSide" | "badStamp";
+
 interface BackupWorld {
   readonly origin: string;
   readonly app: string;
-  readonly refs: Record<string, string>;
+  readonly refs: Record<BackupKey, string>;
   /** `refname sha` of every ref in the origin. */
   snapshot(): string;
   commit(message: string): string;
@@ -66,7 +68,7 @@ function buildBackupWorld(t: { after: (fn: () => void) => void }): BackupWorld {
   const d = commit("d (dropped by a rebase)");
   const e = commit("e");
   const f = commit("f");
-  const refs = {
+  const refs: Record<BackupKey, string> = {
     oldHeld: buildBackupRef("next", b, new Date("2024-01-10T09:08:07Z")),
     oldLost: buildBackupRef("next", d, new Date("2024-01-11T09:08:07Z")),
     young: buildBackupRef("next", c, new Date("2024-05-30T00:00:00Z")),
@@ -74,8 +76,8 @@ function buildBackupWorld(t: { after: (fn: () => void) => void }): BackupWorld {
     youngSide: buildBackupRef("next", f, new Date("2024-05-31T00:00:00Z")),
     badStamp: `${B}next-20240230T000000Z-${b.slice(0, 12)}`,
   };
-  const shas = { oldHeld: b, oldLost: d, young: c, oldHeldByBackup: e, youngSide: f, badStamp: b };
-  for (const [key, ref] of Object.entries(refs)) pushTo(shas[key as keyof typeof shas], ref);
+  const shas: Record<BackupKey, string> = { oldHeld: b, oldLost: d, young: c, oldHeldByBackup: e, youngSide: f, badStamp: b };
+  for (const [key, ref] of Object.entries(refs)) pushTo(shas[key as BackupKey], ref);
   git(root, ["clone", "-q", "--bare", origin, app]);
   return {
     origin,
