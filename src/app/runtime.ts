@@ -13,6 +13,8 @@ import {
 } from "../adapters/git/workspace.ts";
 import { readLocalRefDigest, readRemoteRefState, type RemoteRefState } from "../adapters/git/ref-state.ts";
 import { createMemoryStore, type KeyValueStore } from "../adapters/store.ts";
+import { createBackupStore } from "../adapters/git/backups.ts";
+import { cleanupBackups } from "../cleanup-backups.ts";
 import type { Config } from "../config/load.ts";
 import { createInstallationLister } from "./installations.ts";
 import { type QueueObserver } from "./queue.ts";
@@ -233,6 +235,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       signingKey: options.signingKey,
       log,
       store,
+      cleanupBackups: async (config, now) => {
+        const { workspace } = await openWorkspace(config);
+        return cleanupBackups(createBackupStore({ repoDir: workspace.dir, blobless: true }), config.backups, now);
+      },
     });
     if (remote && outcome.status === "done" && outcome.report.failed.length === 0)
       await store.set(`ran:${key}`, remote.digest);

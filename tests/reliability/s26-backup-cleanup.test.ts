@@ -13,6 +13,9 @@ import { buildGitEnv } from "../../src/adapters/git/runner.ts";
 import { cleanupBackups } from "../../src/cleanup-backups.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import { judgeBackups, parseBackupStamp } from "../../src/domain/backup-cleanup.ts";
+import { runCli } from "../cli/cli-world.ts";
+import { JOBS } from "../../src/app/schedule.ts";
+import { createReplay, OWNER, REPO } from "../../src/sandbox/replay.ts";
 
 const NOW = new Date("2024-06-01T12:00:00Z");
 const POLICY = { deleteAfterDays: 90, cleanup: "delete" as const };
@@ -76,7 +79,14 @@ function buildBackupWorld(t: { after: (fn: () => void) => void }): BackupWorld {
     youngSide: buildBackupRef("next", f, new Date("2024-05-31T00:00:00Z")),
     badStamp: `${B}next-20240230T000000Z-${b.slice(0, 12)}`,
   };
-  const shas: Record<BackupKey, string> = { oldHeld: b, oldLost: d, young: c, oldHeldByBackup: e, youngSide: f, badStamp: b };
+  const shas: Record<BackupKey, string> = {
+    oldHeld: b,
+    oldLost: d,
+    young: c,
+    oldHeldByBackup: e,
+    youngSide: f,
+    badStamp: b,
+  };
   for (const [key, ref] of Object.entries(refs)) pushTo(shas[key as BackupKey], ref);
   git(root, ["clone", "-q", "--bare", origin, app]);
   return {
@@ -135,7 +145,7 @@ test("s26: dry-run deletes nothing and says what it would delete and why each ot
   assert.equal(report.lines.length, 6);
 });
 
-test("s26: delete mode deletes exactly the old backups a branch or tag holds; everything else is unchanged", async (t) => {
+test("s26: delete mode deletes exactly the old backups a branch or tag holds; nothing else changes", async (t) => {
   const world = buildBackupWorld(t);
   const before = world.snapshot();
   const report = await cleanupBackups(createBackupStore({ repoDir: world.app }), POLICY, NOW);
@@ -145,11 +155,59 @@ test("s26: delete mode deletes exactly the old backups a branch or tag holds; ev
     .filter((line) => !line.startsWith(`${world.refs.oldHeld} `))
     .join("\n");
   assert.equal(world.snapshot(), expected, "only the old, held backup is gone");
-  assert.match(report.lines.find((l) => l.includes(world.refs.oldHeld))!, /^deleted /);
+  assert.match(
+    report.lines.find((l) => l.includes(world.refs.oldHeld))!,
+    /^deleted /,
+  );
   // Once its child's backup is old too and next holds it, nothing changes: a backup never holds another.
   const again = await cleanupBackups(createBackupStore({ repoDir: world.app }), POLICY, NOW);
   assert.deepEqual(again.deleted, []);
   assert.equal(world.snapshot(), expected);
+});
+
+test("s26: merge-window cleanup-backups is a dry-run unless --delete (or backups.cleanup: delete)", async (t) => {
+  const world = buildBackupWorld(t);
+  const before = world.snapshot();
+  const argv = ["cleanup-backups", "--repo", world.app, "--subsystem", "selinux", "--at", NOW.toISOString()];
+  const dry = await runCli(argv);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, new RegExp(`^would delete ${world.refs.oldHeld}: `, "m"));
+  assert.match(dry.stdout, new RegExp(`^keep ${world.refs.badStamp}: `, "m"));
+  assert.equal(world.snapshot(), before, "the dry-run changed nothing");
+  const done = await runCli([...argv, "--delete", "--json"]);
+  assert.equal(done.code, 0, done.stderr);
+  assert.deepEqual((JSON.parse(done.stdout) as { deleted: string[] }).deleted, [world.refs.oldHeld]);
+  assert.ok(!world.snapshot().includes(world.refs.oldHeld));
+});
+
+test("s26: the app's daily job runs the cleanup for each repository under its policy: dry-run logs", async (t) => {
+  assert.ok(
+    JOBS.some((job) => job.name === "cleanup-backups"),
+    "a scheduled job",
+  );
+  const lines: string[] = [];
+  const replay = await createReplay({ variant: "rebase-at-window-open", onLog: (line) => lines.push(line.message) });
+  t.after(() => replay.close());
+  await replay.tick();
+  const refs = async () => [...(await replay.forge.refs(OWNER, REPO))].map(([ref, state]) => `${ref} ${state.sha}`);
+  const next = (await replay.forge.refs(OWNER, REPO)).get("refs/heads/next")!.sha;
+  const old = buildBackupRef("next", next, new Date("2023-10-01T00:00:00Z"));
+  const young = buildBackupRef("next", next, new Date("2024-01-20T00:00:00Z"));
+  for (const ref of [old, young]) await replay.maintainer.repo.git.run(["push", "origin", `${next}:${ref}`]);
+  const before = await refs();
+  assert.ok(before.includes(`${old} ${next}`));
+  await replay.app.runtime.runJob("cleanup-backups");
+  await replay.settle();
+  const said = lines.filter((line) => line.includes("backup cleanup"));
+  assert.ok(
+    said.some((line) => line.includes(`backup cleanup (dry-run): would delete ${old}: `)),
+    said.join("\n"),
+  );
+  assert.ok(
+    said.some((line) => line.includes(`keep ${young}: 2 days old; kept for 90 days`)),
+    said.join("\n"),
+  );
+  assert.deepEqual(await refs(), before, "dry-run: no ref changed");
 });
 
 test("s26: a backup moved between read and delete is refused by the lease; nothing else changes", async (t) => {
@@ -169,7 +227,10 @@ test("s26: a backup moved between read and delete is refused by the lease; nothi
   const report = await cleanupBackups(racing, POLICY, NOW);
   assert.deepEqual(report.deleted, []);
   assert.match(report.refused.get(world.refs.oldHeld) ?? "", /changed since it was read/);
-  assert.match(report.lines.find((l) => l.includes(world.refs.oldHeld))!, /^not deleted /);
+  assert.match(
+    report.lines.find((l) => l.includes(world.refs.oldHeld))!,
+    /^not deleted /,
+  );
   assert.equal(world.snapshot(), moved, "the moved backup keeps its new commit; no other ref changed");
   assert.ok(world.snapshot().includes(`${world.refs.oldHeld} ${elsewhere}`));
 });

@@ -26,23 +26,26 @@ export interface BackupStoreOptions {
   readonly remote?: string;
   /** Extra environment for git (no GIT_*). */
   readonly env?: Readonly<Record<string, string>>;
+  /** The app's blobless mirror: fetch commits and trees only (a maintainer's full clone fetches as it is). */
+  readonly blobless?: boolean;
 }
 
 export function createBackupStore(options: BackupStoreOptions): BackupStore {
   const remote = assertRemoteName(options.remote ?? "origin");
   const git = createGitRunner(options.repoDir, options.env ? { env: options.env } : {});
   return {
-    read: () => readBackupFacts(git, remote),
+    read: () => readBackupFacts(git, remote, options.blobless ?? false),
     delete: (ref, sha) => deleteBackupRef(git, remote, ref, sha),
   };
 }
 
-async function readBackupFacts(git: GitRunner, remote: string): Promise<BackupFact[]> {
+async function readBackupFacts(git: GitRunner, remote: string, blobless: boolean): Promise<BackupFact[]> {
   await git.run([
     "fetch",
     "--quiet",
     "--prune",
     "--no-tags",
+    ...(blobless ? ["--filter=blob:none"] : []),
     "--no-write-fetch-head",
     "--end-of-options",
     remote,
