@@ -16,7 +16,11 @@ export interface BackupCleanupReport {
   readonly lines: readonly string[];
 }
 
-export async function cleanupBackups(store: BackupStore, policy: BackupPolicy, now: Date): Promise<BackupCleanupReport> {
+export async function cleanupBackups(
+  store: BackupStore,
+  policy: BackupPolicy,
+  now: Date,
+): Promise<BackupCleanupReport> {
   const verdicts = judgeBackups(await store.read(), policy, now);
   const deleted: string[] = [];
   const refused = new Map<string, string>();

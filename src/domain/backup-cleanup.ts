@@ -23,7 +23,8 @@ export type BackupVerdict =
   | { readonly ref: string; readonly sha: string; readonly action: "delete"; readonly reason: string }
   | { readonly ref: string; readonly sha: string; readonly action: "keep"; readonly reason: string };
 
-const BACKUP_NAME = /^refs\/merge-window\/backup\/([A-Za-z0-9._/-]+)-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-([0-9a-f]{12})$/;
+const BACKUP_NAME =
+  /^refs\/merge-window\/backup\/([A-Za-z0-9._/-]+)-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-([0-9a-f]{12})$/;
 
 /** The UTC moment in a backup ref's name; null when the name is not `<branch>-<YYYYMMDDTHHMMSSZ>-<12 hex>`. */
 export function parseBackupStamp(ref: string): Date | null {
