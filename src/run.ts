@@ -23,6 +23,10 @@ import { findCommandsElsewhere, settleCommandsElsewhere } from "./commands-elsew
 import type { RepoFacts } from "./domain/facts.ts";
 import type { GitHubPort, GitPort, RequestPullSource, Trigger } from "./ports.ts";
 import type { KeyValueStore } from "./adapters/store.ts";
+import type { BackupCleanupReport } from "./cleanup-backups.ts";
+
+/** The scheduled job (src/app/schedule.ts) whose tick runs the backup cleanup instead of the cycle. */
+export const BACKUP_CLEANUP_JOB = "cleanup-backups";
 
 export interface RunDeps {
   readonly github: GitHubPort;
@@ -37,6 +41,8 @@ export interface RunDeps {
   readonly log: (line: string) => void;
   /** What runs remember between them: the cycle issue's number, whether its thread was scanned clean. */
   readonly store?: KeyValueStore;
+  /** The daily backup cleanup of this repository under its policy (the app's job `cleanup-backups`). */
+  readonly cleanupBackups?: (config: Config, now: Date) => Promise<BackupCleanupReport>;
 }
 
 export interface OpenedGit {
@@ -53,6 +59,7 @@ export interface OpenedGit {
 export type RunOutcome =
   | { readonly status: "ignored"; readonly reason: string }
   | { readonly status: "config-error"; readonly errors: readonly ConfigError[] }
+  | { readonly status: "backups"; readonly report: BackupCleanupReport }
   | {
       readonly status: "done";
       readonly effects: readonly Effect[];
@@ -108,6 +115,14 @@ async function runTrigger(trigger: Trigger, deps: RunDeps): Promise<RunOutcome> 
   const now = deps.clock.now();
   const config = await loadConfig(trigger, deps);
   if ("errors" in config) return { status: "config-error", errors: config.errors };
+  // Not the cycle's business: its own policy, its own log lines (what was deleted, what would be, what is kept).
+  if (trigger.kind === "tick" && trigger.job === BACKUP_CLEANUP_JOB) {
+    if (!deps.cleanupBackups) return { status: "ignored", reason: "no backup cleanup here" };
+    const report = await deps.cleanupBackups(config.config, now);
+    const mode = config.config.backups.cleanup;
+    for (const line of report.lines) deps.log(`${deps.owner}/${deps.repo}: backup cleanup (${mode}): ${line}`);
+    return { status: "backups", report };
+  }
 
   // The event first: a trigger that is nothing to us (another workflow's run) costs no git work.
   const event = await buildEvent(trigger, deps, config.config);

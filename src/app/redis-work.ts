@@ -67,10 +67,21 @@ export function createRedisWork(
   const queue = new Queue(QUEUE, { connection, prefix });
   const running = new Set<Date>();
   const coveredKey = (coalesce: string) => shared.key(`covered:${coalesce}`);
+  // Installations whose runs are dropped, shared by every instance: id → until (ms), 0 for "until restored".
+  const droppedKey = shared.key("dropped-installations");
+  const isDropped = async (installationId: number) => {
+    const until = await shared.redis.hget(droppedKey, String(installationId));
+    return until !== null && (Number(until) === 0 || Number(until) > Date.now());
+  };
 
   const processor = async (job: Job<JobData>, token?: string) => {
     const { request } = job.data;
     const name = `${request.ref.owner}/${request.ref.repo}`;
+    if (await isDropped(request.ref.installationId)) {
+      log(`${name}: installation ${request.ref.installationId} is gone; its ${request.trigger.kind} run is dropped`);
+      for (const delivery of job.data.deliveries) await shared.settleDelivery(delivery, true);
+      return;
+    }
     const lease = await shared.lease(`repo:${name}`, options.leaseMs);
     if (!lease) {
       // Another instance runs this repository: wait a little, without spending an attempt.
@@ -170,6 +181,13 @@ export function createRedisWork(
     async idle() {
       while ((await depth()) > 0 || running.size > 0) await new Promise((resolve) => setTimeout(resolve, 100));
     },
+    async dropInstallation(installationId, until) {
+      await shared.redis.hset(droppedKey, String(installationId), String(until ?? 0));
+    },
+    async restoreInstallation(installationId) {
+      await shared.redis.hdel(droppedKey, String(installationId));
+    },
+    isDropped,
     oldestRunStart() {
       let oldest: Date | null = null;
       for (const start of running) if (!oldest || start < oldest) oldest = start;

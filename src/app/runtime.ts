@@ -13,6 +13,8 @@ import {
 } from "../adapters/git/workspace.ts";
 import { readLocalRefDigest, readRemoteRefState, type RemoteRefState } from "../adapters/git/ref-state.ts";
 import { createMemoryStore, type KeyValueStore } from "../adapters/store.ts";
+import { createBackupStore } from "../adapters/git/backups.ts";
+import { cleanupBackups } from "../cleanup-backups.ts";
 import type { Config } from "../config/load.ts";
 import { createInstallationLister } from "./installations.ts";
 import { type QueueObserver } from "./queue.ts";
@@ -65,6 +67,39 @@ export interface RuntimeOptions {
   readonly work?: (perform: Perform) => WorkBackend;
   /** What upstream polls share (default: this process's memory); Redis for several instances. */
   readonly polls?: UpstreamPolls;
+}
+
+/** How long runs of an installation that answered 401/404 are dropped (real time; a webhook ends it earlier). */
+export const GONE_FOR_MS = 10 * 60_000;
+
+/** A run whose installation token GitHub refused (401, 404, or 403 for a suspended installation). */
+class InstallationGoneError extends Error {
+  constructor(
+    readonly installationId: number,
+    override readonly cause: unknown,
+  ) {
+    super(`installation ${installationId}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+/** 401 or 404 (or 403 naming a suspension) from GitHub: the installation's credentials are refused; else null. */
+function findInstallationRefusal(error: unknown): number | null {
+  const { status, message } = (error ?? {}) as { status?: unknown; message?: unknown };
+  if (status === 401 || status === 404) return status;
+  if (status === 403 && typeof message === "string" && /suspended/i.test(message)) return 403;
+  return null;
+}
+
+/** An `installation` webhook's id and action: `gone` for deleted or suspended; null for other events. */
+function readInstallationChange(
+  event: string,
+  payload: unknown,
+): { readonly id: number; readonly action: string; readonly gone: boolean } | null {
+  if (event !== "installation") return null;
+  const { action, installation } = (payload ?? {}) as { action?: unknown; installation?: { id?: unknown } };
+  if (typeof action !== "string" || typeof installation?.id !== "number") return null;
+  if (!["created", "new_permissions_accepted", "unsuspend", "deleted", "suspend"].includes(action)) return null;
+  return { id: installation.id, action, gone: action === "deleted" || action === "suspend" };
 }
 
 /** What the instances polling upstream share: one poll at a time per upstream, and the tags it saw. */
@@ -160,7 +195,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       options.onOutcome?.(ref, trigger, outcome);
       return outcome;
     }
-    const installation = await access.installation(ref.installationId);
+    const installation = await access.installation(ref.installationId).catch((error: unknown) => {
+      throw findInstallationRefusal(error) === null ? error : new InstallationGoneError(ref.installationId, error);
+    });
     const key = `${ref.owner}/${ref.repo}`;
     const cloneUrl = access.cloneUrl(ref.owner, ref.repo);
     const openWorkspace = async (config: Config) => {
@@ -233,6 +270,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       signingKey: options.signingKey,
       log,
       store,
+      cleanupBackups: async (config, now) => {
+        const { workspace } = await openWorkspace(config);
+        return cleanupBackups(createBackupStore({ repoDir: workspace.dir, blobless: true }), config.backups, now);
+      },
     });
     if (remote && outcome.status === "done" && outcome.report.failed.length === 0)
       await store.set(`ran:${key}`, remote.digest);
@@ -246,6 +287,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     try {
       outcome = await runOne(ref, trigger);
     } catch (error) {
+      // Uninstalled or suspended (its token refused), or a 401 mid-run: no retry; its other runs wait a while.
+      if (error instanceof InstallationGoneError || findInstallationRefusal(error) === 401) {
+        const status = findInstallationRefusal(error instanceof InstallationGoneError ? error.cause : error);
+        log(
+          `${ref.owner}/${ref.repo}: installation ${ref.installationId} answered ${status}; this ` +
+            `${trigger.kind} run stops (no retry) and its runs are dropped for ${GONE_FOR_MS / 60_000} minutes`,
+        );
+        await work.dropInstallation(ref.installationId, Date.now() + GONE_FOR_MS);
+        return { status: "dropped" };
+      }
       const wait = rateLimitWait(error, options.clock.now(), attempt);
       if (wait !== null) return { status: "rate-limited", waitMs: wait, cause: error };
       options.onFailure?.(ref, trigger, error);
@@ -273,6 +324,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     async handleWebhook(event, payload, deliveryId) {
       // Any change to an installation (added, removed, suspended; repositories added or removed) is listed anew.
       if (event === "installation" || event === "installation_repositories") void installations.invalidate();
+      const change = readInstallationChange(event, payload);
+      if (change?.gone) {
+        // Removed or suspended: what waits for it is dropped when its turn comes, with no request to GitHub.
+        log(`installation ${change.id} ${change.action}: its queued runs are dropped`);
+        await work.dropInstallation(change.id, null);
+        return false;
+      }
+      if (change) await work.restoreInstallation(change.id);
       const mapped = mapWebhook(event, payload as Parameters<typeof mapWebhook>[1]);
       if (!mapped || mapped.repositories.length === 0) return false;
       const runs = mapped.repositories.map((fullName) => {

@@ -1,7 +1,7 @@
 // The one table of scheduled jobs (UTC), and the scheduler that turns each slot into run()s for every repository.
 import cron, { type RunCoordinator, type ScheduledTask, type SkipReason } from "node-cron";
 
-export type JobName = "poll-upstream" | "reconcile" | "weekly-tests";
+export type JobName = "poll-upstream" | "reconcile" | "weekly-tests" | "cleanup-backups";
 
 export interface ScheduledJob {
   readonly name: JobName;
@@ -42,6 +42,14 @@ export const JOBS: readonly ScheduledJob[] = [
     why:
       "Daily: the machine dispatches the test workflow once per ISO week, on the configured weekday or the " +
       "first run after it.",
+    leaseMs: 24 * 60 * 60_000,
+  },
+  {
+    name: "cleanup-backups",
+    cron: "30 4 * * *",
+    why:
+      "Daily: the backup refs of past rebases, judged by each repository's backups policy (dry-run unless it " +
+      "says delete); what was deleted, or would be, is logged.",
     leaseMs: 24 * 60 * 60_000,
   },
 ];

@@ -10,7 +10,7 @@ export const HANDLED_EVENTS = {
   pull_request: ["opened", "synchronize", "reopened", "edited"],
   issue_comment: ["created"],
   workflow_run: ["completed"],
-  installation: ["created", "new_permissions_accepted", "unsuspend"],
+  installation: ["created", "new_permissions_accepted", "unsuspend", "deleted", "suspend"],
   installation_repositories: ["added"],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -17,9 +17,14 @@ export interface RunRequest {
   readonly trigger: Trigger;
 }
 
-/** A run's attempt: done, or stopped by a rate limit (run again after `waitMs`). A plain failure throws. */
+/**
+ * A run's attempt: done; dropped (its installation is gone: never retried); or stopped by a rate limit (run again
+ * after `waitMs`). A plain failure throws.
+ */
 export type Attempt =
-  { readonly status: "done" } | { readonly status: "rate-limited"; readonly waitMs: number; readonly cause: unknown };
+  | { readonly status: "done" }
+  | { readonly status: "dropped" }
+  | { readonly status: "rate-limited"; readonly waitMs: number; readonly cause: unknown };
 
 /** Runs one attempt (`attempt` counts from 0). */
 export type Perform = (request: RunRequest, attempt: number) => Promise<Attempt>;
@@ -34,6 +39,15 @@ export interface WorkBackend {
   idle(): Promise<void>;
   /** When this instance's longest-running run started (readiness). */
   oldestRunStart(): Date | null;
+  /**
+   * The installation was removed or suspended (`until` null: until `restoreInstallation`), or answered 401/404
+   * (until `until`, ms): its queued and deferred runs are dropped when their turn comes, with no request.
+   */
+  dropInstallation(installationId: number, until: number | null): Promise<void>;
+  /** Installed again, unsuspended or new permissions accepted: its runs run again. */
+  restoreInstallation(installationId: number): Promise<void>;
+  /** True while runs of `installationId` are dropped. */
+  isDropped(installationId: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -61,6 +75,7 @@ export function createMemoryWork(perform: Perform, options: MemoryWorkOptions): 
   const deliveries = new Set<string>();
   const inFlight = new Set<string>();
   const pushes = createPushCoalescer();
+  const dropped = createDroppedInstallations();
 
   /** Queues one run; a rate-limited one is queued again after the wait, at most MAX_RATE_LIMIT_ATTEMPTS times. */
   const enqueue = (queued: RunRequest, queuedSettled: (ok: boolean) => void, attempt = 0): void => {
@@ -77,6 +92,10 @@ export function createMemoryWork(perform: Perform, options: MemoryWorkOptions): 
         request = { ref: queued.ref, trigger: taken.trigger };
         settled = taken.settled;
       }
+      if (dropped.has(request.ref.installationId)) {
+        log(`${key}: installation ${request.ref.installationId} is gone; its ${request.trigger.kind} run is dropped`);
+        return settled(true);
+      }
       let result: Attempt;
       try {
         result = await perform(request, attempt);
@@ -84,7 +103,7 @@ export function createMemoryWork(perform: Perform, options: MemoryWorkOptions): 
         settled(false);
         throw error;
       }
-      if (result.status === "done") return settled(true);
+      if (result.status !== "rate-limited") return settled(true);
       if (attempt + 1 >= MAX_RATE_LIMIT_ATTEMPTS) {
         log(
           `${key}: rate limited ${attempt + 1} times; giving up on this ${request.trigger.kind} run` +
@@ -117,6 +136,19 @@ export function createMemoryWork(perform: Perform, options: MemoryWorkOptions): 
     },
     idle: () => queue.idle(),
     oldestRunStart: () => queue.oldestRunStart(),
+    dropInstallation: async (installationId, until) => dropped.drop(installationId, until),
+    restoreInstallation: async (installationId) => dropped.restore(installationId),
+    isDropped: async (installationId) => dropped.has(installationId),
     async close() {},
+  };
+}
+
+/** This process's installations whose runs are dropped: for good (removed, suspended) or until a moment (ms). */
+function createDroppedInstallations(now: () => number = Date.now) {
+  const until = new Map<number, number>();
+  return {
+    drop: (id: number, at: number | null) => void until.set(id, at ?? Infinity),
+    restore: (id: number) => void until.delete(id),
+    has: (id: number) => (until.get(id) ?? -Infinity) > now(),
   };
 }

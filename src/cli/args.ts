@@ -5,9 +5,18 @@ import { InputError } from "../domain/errors.ts";
 import { isRealDateStamp } from "../domain/time.ts";
 
 export type CommandName =
-  "status" | "advise-rebase" | "tag-name" | "check-tag" | "request-pull" | "rebase" | "create-stable" | "tag" | "demo";
+  | "status"
+  | "advise-rebase"
+  | "tag-name"
+  | "check-tag"
+  | "request-pull"
+  | "rebase"
+  | "create-stable"
+  | "tag"
+  | "cleanup-backups"
+  | "demo";
 
-type BooleanOption = "json" | "help" | "mail" | "no-verify-url" | "yes" | "dry-run";
+type BooleanOption = "json" | "help" | "mail" | "no-verify-url" | "yes" | "dry-run" | "delete";
 type OptionName =
   | BooleanOption
   | "repo"
@@ -86,6 +95,10 @@ const OPTIONS: Record<OptionName, OptionSpec> = {
   yes: { type: "boolean", help: "push without asking (default: show the plan and ask on the terminal)" },
   "dry-run": { type: "boolean", help: "print the plan and the exact git commands; change nothing" },
   remote: { type: "string", value: "REMOTE", help: "the remote to push to (default: origin)" },
+  delete: {
+    type: "boolean",
+    help: "delete what the policy allows (default: the configured backups.cleanup, dry-run unless set to delete)",
+  },
   key: {
     type: "string",
     value: "KEYID",
@@ -140,6 +153,12 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   tag: {
     summary: "signs (git tag -s) the next pull-request tag on the current stable branch and pushes it, only if absent",
     options: [...COMMON, "date", "key", "remote", "yes", "dry-run", "json"],
+  },
+  "cleanup-backups": {
+    summary:
+      "lists the remote's backup refs, which the policy (backups:) would delete and why each other is kept; " +
+      "--delete deletes them, each with a lease on the SHA read",
+    options: ["repo", "config", "subsystem", "at", "remote", "delete", "json"],
   },
   demo: { summary: "runs the sandbox demo (--json does not apply)", options: [] },
 };
@@ -246,7 +265,8 @@ export function renderUsage(): string {
     "                (a bare repository borrowing the clone's objects): the clone gets no ref and no object.",
     "  push remote:  only rebase, create-stable and tag push, after showing the plan and asking (--yes skips the",
     "                question): refs/merge-window/backup/<branch>-<time>-<sha> before a rebase, then the branch or",
-    "                tag with a lease on the SHA read; nothing is ever force-pushed.",
+    "                tag with a lease on the SHA read; nothing is ever force-pushed. cleanup-backups --delete deletes",
+    "                old backups a branch or tag still holds, each with a lease on the SHA it read.",
     "  upstream:     a remote whose URL is upstream.url, else one named upstream or torvalds, else the clone's own",
     "                v* tags; --upstream overrides.",
     "",

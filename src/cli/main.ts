@@ -29,6 +29,7 @@ const HANDLERS: Record<CommandName, () => Promise<Handler>> = {
   rebase: async () => (await import("./actions.ts")).runRebase,
   "create-stable": async () => (await import("./actions.ts")).runCreateStable,
   tag: async () => (await import("./tag-action.ts")).runTag,
+  "cleanup-backups": async () => (await import("./cleanup-backups.ts")).runCleanupBackups,
   demo: () => Promise.resolve(runDemoCommand),
 };
 

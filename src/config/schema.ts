@@ -241,6 +241,21 @@ const trackingIssue = z
   })
   .describe("The one tracking issue per cycle.");
 
+const backups = z
+  .strictObject({
+    deleteAfterDays: boundedInt(7, 3650)
+      .default(90)
+      .describe("A backup ref (refs/merge-window/backup/…) may be deleted this many days after its stamp."),
+    cleanup: z
+      .enum(["dry-run", "delete"])
+      .default("dry-run")
+      .describe(
+        "dry-run: the daily cleanup only logs what it would delete; delete: it deletes old backups whose commit " +
+          "a branch or tag still holds (never any other ref).",
+      ),
+  })
+  .describe("The backups pushed before every rebase, and their cleanup.");
+
 /** The fields of `.github/merge-window.yml` before the cross-field rules (load.ts adds them: configSchema). */
 export const configObjectSchema = z.strictObject({
   subsystem: subsystem.describe(
@@ -266,4 +281,5 @@ export const configObjectSchema = z.strictObject({
   automation: automation.prefault({}),
   permissions: permissions.prefault({}),
   trackingIssue: trackingIssue.prefault({}),
+  backups: backups.prefault({}),
 });

@@ -31,7 +31,12 @@ async function until(what: string, count: () => number, want: number, limitMs = 
 
 describe("the schedule table", () => {
   it("has unique names, node-cron expressions, and runs in UTC", () => {
-    assert.deepEqual(JOBS.map((job) => job.name).sort(), ["poll-upstream", "reconcile", "weekly-tests"]);
+    assert.deepEqual(JOBS.map((job) => job.name).sort(), [
+      "cleanup-backups",
+      "poll-upstream",
+      "reconcile",
+      "weekly-tests",
+    ]);
     for (const job of JOBS) assert.ok(cron.validate(job.cron), `${job.name}: ${job.cron}`);
     assert.equal(SCHEDULE_TIME_ZONE, "UTC");
   });
@@ -77,7 +82,7 @@ describe("startScheduler", () => {
     );
     try {
       await until("catch-up runs", () => ran.length, JOBS.length);
-      assert.deepEqual(ran, ["poll-upstream", "reconcile", "weekly-tests"]);
+      assert.deepEqual(ran, ["poll-upstream", "reconcile", "weekly-tests", "cleanup-backups"]);
       assert.deepEqual(failed, ["poll-upstream"]);
     } finally {
       await scheduler.stop();

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { openFleet, redisSkipReason, type Fleet, type Instance } from "./redis-world.ts";
 
 const skip = (await redisSkipReason()) ?? false;
-const JOBS = ["poll-upstream", "reconcile", "weekly-tests"];
+const JOBS = ["poll-upstream", "reconcile", "weekly-tests", "cleanup-backups"];
 
 /** Per job, the slots each instance caught up at start, and how many instances were told another one runs it. */
 async function catchUps(instances: readonly Instance[]) {
