@@ -4,14 +4,14 @@
 // SIGUSR1 to its git fast-import); MW_BENCH_RUNS: runs per median (default 3).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildGitEnv, observeGit } from "../src/adapters/git/runner.ts";
 import { main } from "../src/cli/main.ts";
 import { buildSubsystem } from "../tests/fixtures/kernel-repo.ts";
-import { openKernelTree } from "./kernel-tree.ts";
+import { KERNEL_SHAPE, openKernelTree } from "./kernel-tree.ts";
 
-const ROOT = join(tmpdir(), "merge-window-kernel-v1");
+// Outside any worktree, so every checkout of the project (and every helper) reuses one build.
+const ROOT = process.env.MW_BENCH_CACHE ?? "/work/bench-cache";
 const PATCHES = 100;
 const RUNS = Number(process.env.MW_BENCH_RUNS ?? 3);
 const IDENTITY = ["-c", "user.name=Paul Moore", "-c", "user.email=paul@paul-moore.com"];
@@ -34,7 +34,7 @@ async function openUpstream(): Promise<string> {
     return given;
   }
   const started = performance.now();
-  const tree = await openKernelTree(join(ROOT, "linux.git"));
+  const tree = await openKernelTree(join(ROOT, `linux-${KERNEL_SHAPE.commits}.git`));
   const built = performance.now() - started > 60_000 ? "built now" : "cached";
   console.log(
     `upstream ${tree.dir} (${built}; the build took ${tree.buildSeconds.toFixed(0)} s): ${tree.commits} commits, ` +
