@@ -46,6 +46,13 @@ export async function openKernelTree(dir: string, shape: KernelTreeShape = KERNE
     const cached = JSON.parse(readFileSync(marker, "utf8")) as KernelTree & { shape: KernelTreeShape };
     if (JSON.stringify(cached.shape) === JSON.stringify(shape)) return cached;
   }
+  // The cache is shared: never wipe a build another process is still running (its pid in `<dir>.building`).
+  const lock = `${dir}.building`;
+  const builder = existsSync(lock) ? Number(readFileSync(lock, "utf8").trim()) : 0;
+  if (builder > 0 && builder !== process.pid && isAlive(builder)) {
+    throw new Error(`${dir}: process ${builder} is still building it; wait, or pass MW_BENCH_UPSTREAM=${dir}`);
+  }
+  writeFileSync(lock, String(process.pid));
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const started = performance.now();
@@ -61,7 +68,17 @@ export async function openKernelTree(dir: string, shape: KernelTreeShape = KERNE
   if (graph.status !== 0) throw new Error(`git commit-graph write failed (${graph.status}) in ${dir}`);
   const tree: KernelTree = { dir, ...counts, buildSeconds: (performance.now() - started) / 1000 };
   writeFileSync(marker, JSON.stringify({ ...tree, shape }));
+  rmSync(lock, { force: true });
   return tree;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** mulberry32: a small deterministic PRNG, so every build is the same history. */
