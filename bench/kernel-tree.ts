@@ -1,5 +1,6 @@
 // A kernel-shaped upstream for benches: ≥ 1M commits, ~80k files in thousands of directories, merges of topic
 // branches, tags v3.0 … v6.9 at the real release cadence; streamed through one `git fast-import`, cached.
+// MW_BENCH_COMMITS: another size (e.g. 200000 for a quick build); the cache is keyed by the whole shape.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,7 +21,7 @@ export interface KernelTreeShape {
 }
 
 export const KERNEL_SHAPE: KernelTreeShape = {
-  commits: 1_000_000,
+  commits: Number(process.env.MW_BENCH_COMMITS ?? 1_000_000),
   files: 79_659,
   directories: 6_556,
   from: "v3.0",
@@ -45,14 +46,39 @@ export async function openKernelTree(dir: string, shape: KernelTreeShape = KERNE
     const cached = JSON.parse(readFileSync(marker, "utf8")) as KernelTree & { shape: KernelTreeShape };
     if (JSON.stringify(cached.shape) === JSON.stringify(shape)) return cached;
   }
+  // The cache is shared: never wipe a build another process is still running (its pid in `<dir>.building`).
+  const lock = `${dir}.building`;
+  const builder = existsSync(lock) ? Number(readFileSync(lock, "utf8").trim()) : 0;
+  if (builder > 0 && builder !== process.pid && isAlive(builder)) {
+    throw new Error(`${dir}: process ${builder} is still building it; wait, or pass MW_BENCH_UPSTREAM=${dir}`);
+  }
+  writeFileSync(lock, String(process.pid));
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const started = performance.now();
   spawnSync("git", ["init", "-q", "--bare", "--initial-branch=master", dir], { env: buildGitEnv() });
   const counts = await streamHistory(dir, shape);
+  const imported = (performance.now() - started) / 1000;
+  console.log(`  fast-import done after ${imported.toFixed(0)} s; writing the commit-graph (with changed paths)`);
+  const graph = spawnSync("git", ["commit-graph", "write", "--reachable", "--changed-paths"], {
+    cwd: dir,
+    env: buildGitEnv(),
+    stdio: "inherit",
+  });
+  if (graph.status !== 0) throw new Error(`git commit-graph write failed (${graph.status}) in ${dir}`);
   const tree: KernelTree = { dir, ...counts, buildSeconds: (performance.now() - started) / 1000 };
   writeFileSync(marker, JSON.stringify({ ...tree, shape }));
+  rmSync(lock, { force: true });
   return tree;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** mulberry32: a small deterministic PRNG, so every build is the same history. */

@@ -1,17 +1,21 @@
-// On a kernel-shaped tree (≥ 1M commits, ~80k files; built once, cached in $TMPDIR/merge-window-kernel-v1):
-// `merge-window status`, `advise-rebase` (trial) and `rebase` of 100 patches, each beside the raw-git way.
-// MW_BENCH_UPSTREAM=<bare repo>: another kernel-shaped upstream (e.g. a build in progress, checkpointed with
-// SIGUSR1 to its git fast-import); MW_BENCH_RUNS: runs per median (default 3).
+// On a kernel-shaped tree (≥ 1M commits, ~80k files; built once, cached in /work/bench-cache/linux-<commits>.git):
+// `merge-window status`, the trial rebase (`advise-rebase`) and `rebase` of 100 patches, each beside the raw-git
+// way (a full worktree + `git rebase` of the same 100 patches), in the same run, with the ratio.
+// MW_BENCH_COMMITS: tree size; MW_BENCH_CACHE: cache dir; MW_BENCH_UPSTREAM=<bare repo>: another kernel-shaped
+// upstream (e.g. a build in progress, checkpointed with SIGUSR1 to its git fast-import); MW_BENCH_RUNS: runs per
+// median (default 3); MW_BENCH_REBASE=0: skip the real rebase.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildGitEnv, observeGit } from "../src/adapters/git/runner.ts";
+import { availableParallelism, loadavg } from "node:os";
+import { replayOnto } from "../src/adapters/git/replay.ts";
+import { buildGitEnv, createGitRunner, observeGit } from "../src/adapters/git/runner.ts";
 import { main } from "../src/cli/main.ts";
 import { buildSubsystem } from "../tests/fixtures/kernel-repo.ts";
-import { openKernelTree } from "./kernel-tree.ts";
+import { KERNEL_SHAPE, openKernelTree } from "./kernel-tree.ts";
 
-const ROOT = join(tmpdir(), "merge-window-kernel-v1");
+// Outside any worktree, so every checkout of the project (and every helper) reuses one build.
+const ROOT = process.env.MW_BENCH_CACHE ?? "/work/bench-cache";
 const PATCHES = 100;
 const RUNS = Number(process.env.MW_BENCH_RUNS ?? 3);
 const IDENTITY = ["-c", "user.name=Paul Moore", "-c", "user.email=paul@paul-moore.com"];
@@ -34,7 +38,7 @@ async function openUpstream(): Promise<string> {
     return given;
   }
   const started = performance.now();
-  const tree = await openKernelTree(join(ROOT, "linux.git"));
+  const tree = await openKernelTree(join(ROOT, `linux-${KERNEL_SHAPE.commits}.git`));
   const built = performance.now() - started > 60_000 ? "built now" : "cached";
   console.log(
     `upstream ${tree.dir} (${built}; the build took ${tree.buildSeconds.toFixed(0)} s): ${tree.commits} commits, ` +
@@ -137,9 +141,9 @@ function replay(dir: string, commands: readonly string[][]): number {
   return performance.now() - started;
 }
 
-/** What a maintainer does by hand: a full worktree of next, `git rebase`, the worktree removed. */
-function byHand(sub: Subsystem): { total: number; add: number; rebase: number; remove: number } {
-  const dir = join(ROOT, "by-hand-worktree");
+/** What a maintainer does by hand: a full worktree of next, `git rebase`; the worktree removal timed apart. */
+function byHand(sub: Subsystem): { add: number; rebase: number; remove: number } {
+  const dir = join(ROOT, `by-hand-worktree-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   const t0 = performance.now();
   git(sub.dir, ["worktree", "add", "-q", "--detach", dir, sub.old]);
@@ -147,14 +151,60 @@ function byHand(sub: Subsystem): { total: number; add: number; rebase: number; r
   git(dir, ["rebase", "-q", `refs/tags/${sub.onto}`]);
   const t2 = performance.now();
   git(sub.dir, ["worktree", "remove", "--force", dir]);
-  const t3 = performance.now();
-  return { total: t3 - t0, add: t1 - t0, rebase: t2 - t1, remove: t3 - t2 };
+  return { add: t1 - t0, rebase: t2 - t1, remove: performance.now() - t2 };
+}
+
+/**
+ * The floor on git 2.39 (no merge-tree --merge-base): per commit, `commit-tree` a stand-in (the replayed tree on
+ * the original parent), `merge-tree --write-tree` it with the commit, `commit-tree` the copy. Scripted bare.
+ */
+function floor(sub: Subsystem): number {
+  const env = buildGitEnv();
+  const run = (args: readonly string[]) =>
+    execFileSync("git", [...IDENTITY, ...args], { cwd: sub.dir, env, encoding: "utf8" }).trim();
+  const started = performance.now();
+  const commits = run(["rev-list", "--reverse", "--no-merges", `refs/tags/${sub.onto}..${sub.old}`]).split("\n");
+  let head = run(["rev-parse", `refs/tags/${sub.onto}^{commit}`]);
+  let tree = run(["rev-parse", `${head}^{tree}`]);
+  for (const commit of commits) {
+    const standIn = run(["commit-tree", tree, "-p", `${commit}^`, "-m", "stand-in"]);
+    tree = run(["merge-tree", "--write-tree", standIn, commit]).split("\n")[0]!;
+    head = run(["commit-tree", tree, "-p", head, "-m", commit]);
+  }
+  return performance.now() - started;
+}
+
+/** The trial alone, as advise-rebase runs it: replayOnto with the app's runner. */
+async function trialAlone(sub: Subsystem): Promise<{ ms: number; processes: number }> {
+  const spawned: string[][] = [];
+  const runner = createGitRunner(sub.dir, { onSpawn: (argv) => void spawned.push([...argv]) });
+  const onto = git(sub.dir, ["rev-parse", `refs/tags/${sub.onto}^{commit}`]).trim();
+  const started = performance.now();
+  const outcome = await replayOnto(runner, onto, sub.old, { name: "Paul Moore", email: "paul@paul-moore.com" });
+  const ms = performance.now() - started;
+  if (!("trial" in outcome) || !outcome.trial.clean) throw new Error(`trial: ${JSON.stringify(outcome)}`);
+  return { ms, processes: spawned.length };
+}
+
+const TARGET = 0.05;
+/** One comparable line, the same shape in every bench (bench/run-all.mjs collects them). */
+function result(name: string, ours: number, rawName: string, raw: number, target: number): string {
+  const ratio = ours / raw;
+  return (
+    `result: ${name}: ours ${seconds(ours)} vs ${rawName} ${seconds(raw)}: ${ratio.toFixed(3)}× ` +
+    `(target ≤ ${target}×): ${ratio <= target ? "met" : "not met"}`
+  );
 }
 
 const upstream = await openUpstream();
 const sub = openSubsystem(upstream);
 reset(sub);
 console.log(`next: ${PATCHES} patches at ${sub.old.slice(0, 12)}, onto ${sub.onto}, --at ${sub.at}; median of ${RUNS}`);
+console.log(
+  `load average at start: ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" ")} (${availableParallelism()} cores)`,
+);
 
 await cli(sub, ["status", "--json"]); // warm-up: page cache, upstream fetch
 const status = { cli: [] as number[], raw: [] as number[], processes: 0 };
@@ -165,18 +215,31 @@ for (let i = 0; i < RUNS; i++) {
   status.processes = run.spawns.length;
 }
 
+// Interleaved, so the other load on the machine falls on each the same way.
+const hand = { add: [] as number[], rebase: [] as number[], remove: [] as number[], total: [] as number[] };
+const trial = { ms: [] as number[], processes: 0 };
+const floors: number[] = [];
 const advise = { cli: [] as number[], top: "" };
 for (let i = 0; i < RUNS; i++) {
-  const run = await cli(sub, ["advise-rebase", "--onto", sub.onto, "--json"]);
-  const trial = (JSON.parse(run.stdout) as { trial: { clean: boolean; worktreeReason?: string } | null }).trial;
-  if (!trial?.clean || trial.worktreeReason)
-    throw new Error(`advise-rebase: unexpected trial ${JSON.stringify(trial)}`);
-  advise.cli.push(run.ms);
-  advise.top = top(run.gitMs);
+  const run = byHand(sub);
+  hand.add.push(run.add);
+  hand.rebase.push(run.rebase);
+  hand.remove.push(run.remove);
+  hand.total.push(run.add + run.rebase);
+  const alone = await trialAlone(sub);
+  trial.ms.push(alone.ms);
+  trial.processes = alone.processes;
+  floors.push(floor(sub));
+  const cliRun = await cli(sub, ["advise-rebase", "--onto", sub.onto, "--json"]);
+  const advised = (JSON.parse(cliRun.stdout) as { trial: { clean: boolean; worktreeReason?: string } | null }).trial;
+  if (!advised?.clean || advised.worktreeReason)
+    throw new Error(`advise-rebase: unexpected trial ${JSON.stringify(advised)}`);
+  advise.cli.push(cliRun.ms);
+  advise.top = top(cliRun.gitMs);
 }
 
 const rebase = { cli: [] as number[], top: "" };
-for (let i = 0; i < RUNS; i++) {
+for (let i = 0; i < (process.env.MW_BENCH_REBASE === "0" ? 0 : RUNS); i++) {
   reset(sub);
   const run = await cli(sub, ["rebase", "--onto", sub.onto, "--yes", "--json"]);
   if ((JSON.parse(run.stdout) as { status: string }).status !== "rebased") throw new Error(`rebase: ${run.stdout}`);
@@ -185,20 +248,31 @@ for (let i = 0; i < RUNS; i++) {
 }
 reset(sub);
 
-const hand = byHand(sub);
-const ratio = (ms: number, floor: number) => `${(ms / floor).toFixed(3)}×`;
+const ratio = (ms: number, base: number) => `${(ms / base).toFixed(3)}×`;
 const s = median(status.cli);
 const r = median(status.raw);
+const h = median(hand.total);
+const t = median(trial.ms);
+const f = median(floors);
 const a = median(advise.cli);
-const b = median(rebase.cli);
 console.log(
   [
     `status:        merge-window ${seconds(s)} vs the same ${status.processes} git commands run bare ${seconds(r)}: ` +
       `${ratio(s, r)} (target ≤ 1.2×)`,
-    `by hand:       git worktree add + git rebase + worktree remove ${seconds(hand.total)} ` +
-      `(add ${seconds(hand.add)}, rebase ${seconds(hand.rebase)}, remove ${seconds(hand.remove)})`,
-    `advise-rebase: ${seconds(a)} = ${ratio(a, hand.total)} of by hand (target ≤ 0.05×); git time: ${advise.top}`,
-    `rebase:        ${seconds(b)} = ${ratio(b, hand.total)} of by hand ` +
-      `(observe + trial + replay + checks + 2 pushes); git time: ${rebase.top}`,
+    `by hand:       git worktree add + git rebase ${seconds(h)} (add ${seconds(median(hand.add))}, ` +
+      `rebase ${seconds(median(hand.rebase))}; worktree remove, not counted, ${seconds(median(hand.remove))})`,
+    `floor:         commit-tree + merge-tree + commit-tree per commit, scripted: ${seconds(f)} = ${ratio(f, h)}`,
+    `trial:         replayOnto alone ${seconds(t)} = ${ratio(t, h)} (${trial.processes} git processes)`,
+    `advise-rebase: ${seconds(a)} = ${ratio(a, h)} (observe + trial); git time: ${advise.top}`,
+    rebase.cli.length === 0
+      ? "rebase:        skipped (MW_BENCH_REBASE=0)"
+      : `rebase:        ${seconds(median(rebase.cli))} = ${ratio(median(rebase.cli), h)} ` +
+        `(observe + trial + replay + checks + 2 pushes); git time: ${rebase.top}`,
+    result("status", s, "the same git commands bare", r, 1.2),
+    result("trial rebase", t, "worktree add + git rebase", h, TARGET),
+    result("advise-rebase", a, "worktree add + git rebase", h, TARGET),
+    `load average at end: ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(" ")}`,
   ].join("\n"),
 );

@@ -1,11 +1,11 @@
 // Replays next's commits onto a tag without a checkout: `git merge-tree --write-tree` per commit, commit objects
-// written byte for byte (author line and message copied, as git's own sequencer does) by `git hash-object`.
+// written byte for byte (author line and message copied, as git's own sequencer does) by one `git hash-object`.
 import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assertObjectId, buildIdentityConfig, type GitIdentity } from "./inputs.ts";
-import type { GitRunner } from "./runner.ts";
+import type { GitLinePipe, GitRunner } from "./runner.ts";
 import type { ConflictingCommit, TrialRebase } from "../../domain/git-results.ts";
 
 /** One commit of next to replay, with what it takes to write its copy exactly. */
@@ -80,7 +80,12 @@ function renderCommit(tree: string, parent: string, author: string, committer: s
 
 /** The object id git gives a commit with these fields (SHA-1 or SHA-256, as long as `like`). */
 function hashCommit(tree: string, parent: string, author: string, committer: string, message: string, like: string) {
-  const body = Buffer.from(renderCommit(tree, parent, author, committer, message), "utf8");
+  return hashObject(renderCommit(tree, parent, author, committer, message), like);
+}
+
+/** The id of a commit object with this text (SHA-1 or SHA-256, as long as `like`). */
+function hashObject(text: string, like: string): string {
+  const body = Buffer.from(text, "utf8");
   return createHash(like.length === 64 ? "sha256" : "sha1")
     .update(`commit ${body.length}\0`)
     .update(body)
@@ -124,13 +129,16 @@ export async function replayOnto(
   trees.slice(1).forEach((tree, i) => known.set(outside[i]!, tree));
   const scratch = await mkdtemp(join(tmpdir(), "merge-window-replay-"));
   try {
-    return { trial: await replayCommits(git, scratch, { onto, ontoTree: trees[0]!, committer, listed, known }) };
+    return {
+      trial: await replayCommits(git, scratch, { git, onto, ontoTree: trees[0]!, committer, listed, known }),
+    };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
 interface ReplayInput {
+  readonly git: GitRunner;
   readonly onto: string;
   readonly ontoTree: string;
   readonly committer: string;
@@ -140,27 +148,43 @@ interface ReplayInput {
 }
 
 /**
- * The replay loop: per commit one `merge-tree` and one `hash-object` (the copy, plus the stand-in commit for the
- * next merge). merge-tree (git 2.39) merges two commits over their merge base, so a stand-in commit (the replayed
- * tree on the original parent) makes that base the original parent: a cherry-pick.
+ * The replay loop: per commit one `merge-tree`; every commit object (the copies, and the stand-in commit for each
+ * merge) written by one long-running `hash-object --stdin-paths`. merge-tree (git 2.39, no --merge-base) merges
+ * two commits over their merge base, so a stand-in commit (the replayed tree on the original parent) makes that
+ * base the original parent: a cherry-pick.
  */
 async function replayCommits(git: GitRunner, scratch: string, input: ReplayInput): Promise<TrialRebase> {
+  const writer = git.openLinePipe(["hash-object", "-t", "commit", "-w", "--no-filters", "--stdin-paths"]);
+  try {
+    const trial = await replayWith(writer, scratch, input);
+    await writer.close();
+    return trial;
+  } catch (error) {
+    await writer.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function replayWith(writer: GitLinePipe, scratch: string, input: ReplayInput): Promise<TrialRebase> {
+  const git = input.git;
   let head = input.onto;
   let headTree = input.ontoTree;
   const conflicting: ConflictingCommit[] = [];
   const output: string[] = [];
+  let written = 0;
+  // Each object goes to a scratch file whose path the one hash-object process reads; its id is checked against
+  // the id computed here, so a copy that git would store differently is an error, never a silent difference.
   const write = async (objects: readonly string[]): Promise<string[]> => {
-    const files = await Promise.all(
-      objects.map(async (object, i) => {
-        const file = join(scratch, `commit-${i}`);
-        await writeFile(file, object, "utf8");
-        return file;
-      }),
-    );
-    const ids = (await git.run(["hash-object", "-t", "commit", "-w", "--no-filters", "--", ...files]))
-      .split("\n")
-      .filter(Boolean);
-    return ids.map((id) => assertObjectId(id, "written commit"));
+    const ids: string[] = [];
+    for (const object of objects) {
+      const file = join(scratch, `commit-${written++}`);
+      await writeFile(file, object, "utf8");
+      const id = assertObjectId((await writer.request(file)).trim(), "written commit");
+      const expected = hashObject(object, input.onto);
+      if (id !== expected) throw new Error(`git hash-object wrote ${id} where ${expected} was expected`);
+      ids.push(id);
+    }
+    return ids;
   };
   const first = input.listed[0];
   let standIn = first

@@ -155,7 +155,7 @@ describe("merge-tree replay", () => {
     assert.deepEqual(checkouts(w.spawns), []);
   });
 
-  it("creates no worktree and runs one merge-tree per commit, for the trial and the real rebase", async () => {
+  it("creates no worktree, runs one merge-tree per commit and one hash-object per replay (trial, real)", async () => {
     world = createWorld({ filler: 6, subsystemTouchEvery: 7 });
     const w = world;
     for (let i = 1; i <= 5; i++) w.commit(`selinux: patch ${i}`, { [`security/selinux/p${i}.c`]: `int p${i};\n` });
@@ -169,6 +169,8 @@ describe("merge-tree replay", () => {
     assert.equal(result.status, "rebased", JSON.stringify(result));
     assert.deepEqual(checkouts(w.spawns), []);
     assert.equal(w.spawns.filter((argv) => argv.includes("merge-tree")).length, 10);
+    // Every commit object of a replay (copies and stand-ins) is written by one long-running process.
+    assert.equal(w.spawns.filter((argv) => argv.includes("hash-object")).length, 2);
     assert.equal(worktreeCount(w.app), 1);
     const rc2 = w.sha("refs/tags/v6.8-rc2^{commit}", w.upstream.dir);
     assert.equal(git(w.origin, ["rev-list", "--count", `${rc2}..refs/heads/next`]), "5");

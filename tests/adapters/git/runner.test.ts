@@ -1,7 +1,7 @@
 // The git runner: a silent non-zero exit is a failure, and the environment git sees is filtered.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildGitEnv, createGitRunner } from "../../../src/adapters/git/runner.ts";
@@ -84,5 +84,32 @@ test("upstream URLs: https, git, file (file:/// and file://localhost/), absolute
     "//server/share",
   ]) {
     assert.throws(() => assertUpstreamUrl(bad), /upstream/, bad);
+  }
+});
+
+test("a line pipe answers requests in order from one process, and a dying git rejects what is pending", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mw-runner-"));
+  try {
+    const spawned: string[][] = [];
+    const git = createGitRunner(dir, { onSpawn: (argv) => void spawned.push([...argv]) });
+    await git.run(["init", "--quiet"]);
+    const files = ["a", "b", "c"].map((name) => {
+      writeFileSync(join(dir, name), `${name}\n`);
+      return join(dir, name);
+    });
+    spawned.length = 0;
+    const pipe = git.openLinePipe(["hash-object", "-w", "--no-filters", "--stdin-paths"]);
+    const ids = await Promise.all(files.map((file) => pipe.request(file)));
+    await pipe.close();
+    const expected = await Promise.all(files.map(async (file) => (await git.run(["hash-object", file])).trim()));
+    assert.deepEqual(ids, expected);
+    assert.equal(spawned.filter((argv) => argv.includes("hash-object")).length, 1 + files.length);
+    // A path that does not exist: git dies, the request is rejected with its message, close() says so too.
+    const broken = git.openLinePipe(["hash-object", "-w", "--no-filters", "--stdin-paths"]);
+    await assert.rejects(broken.request(join(dir, "missing")), /hash-object.*(missing|No such file)/s);
+    await assert.rejects(broken.close(), /hash-object/);
+    await assert.rejects(broken.request(files[0]!), /hash-object/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
