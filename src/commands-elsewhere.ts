@@ -2,6 +2,7 @@
 // durable log, by one repository-wide listing when a process first meets the repository and after a failed run.
 import { findCommand } from "./domain/commands.ts";
 import type { MachineEvent } from "./domain/machine/events.ts";
+import { quietKey } from "./domain/machine/commands.ts";
 import { parseMeta, type TrackingIssue } from "./domain/tracking-issue.ts";
 import type { GitHubPort } from "./ports.ts";
 import type { KeyValueStore } from "./adapters/store.ts";
@@ -41,7 +42,7 @@ export async function findCommandsElsewhere(
   const events: MachineEvent[] = [];
   for (const comment of await deps.github.listRecentComments(since)) {
     if (comment.issue === issue.number || comment.id === ownComment) continue;
-    if (comment.actorIsBot || comment.answered) continue;
+    if (comment.actorIsBot || comment.answered || memory.done.includes(quietKey(comment.id))) continue;
     const command = findCommand(comment.body);
     if (command === null) continue;
     deps.log(
@@ -56,6 +57,7 @@ export async function findCommandsElsewhere(
       permission: await deps.github.getPermission(comment.actor),
       command,
       answered: false,
+      threadReplies: await deps.github.listAppReplies(comment.issue),
     });
   }
   // Marked now; a run that does not complete takes the mark back (settleCommandsElsewhere).

@@ -2,7 +2,7 @@
 import type { Permission } from "./domain/commands.ts";
 import type { TagProblem } from "./domain/effects.ts";
 import type { TrackingIssue } from "./domain/tracking-issue.ts";
-import type { PullRequest } from "./domain/machine/events.ts";
+import type { PullRequest, ThreadReply } from "./domain/machine/events.ts";
 import type { GitLayer } from "./adapters/git/index.ts";
 import type { RequestPullSource } from "./adapters/git/request-pull-source.ts";
 
@@ -63,6 +63,8 @@ export interface GitHubPort {
    * first, each with whether the app replied to it; at most `RECENT_COMMENTS_LIMIT`, the newest dropped beyond.
    */
   listRecentComments(since: Date): Promise<RepositoryComment[]>;
+  /** The app's replies in a thread (comments keyed `reply:…`), oldest first, with when each was posted. */
+  listAppReplies(issue: number): Promise<ThreadReply[]>;
   /** Posts a comment carrying the hidden marker `key` unless an app-authored comment with it exists. */
   upsertComment(issue: number, key: string, body: string): Promise<void>;
   /** Creates or updates the check run `name` on `sha`. */

@@ -16,6 +16,7 @@ import { InputError } from "./domain/errors.ts";
 import type { Effect } from "./domain/effects.ts";
 import { isTestsWorkflow, type MachineEvent } from "./domain/machine/events.ts";
 import { deriveSituation } from "./domain/machine/situation.ts";
+import { quietKey } from "./domain/machine/commands.ts";
 import { transition, type Transition } from "./domain/machine/transition.ts";
 import { parseMeta, type TrackingIssue } from "./domain/tracking-issue.ts";
 import { observeFacts } from "./observe.ts";
@@ -230,6 +231,7 @@ async function findPendingCommands(
     // Done and answered is settled; done without an answer lost its reply to a crash (the machine answers again).
     const done = memory.done.includes(`command:${comment.id}`);
     if (comment.id === own || comment.actorIsBot || (done && comment.answered)) continue;
+    if (memory.done.includes(quietKey(comment.id))) continue; // held back by the reply budget: settled
     const command = findCommand(comment.body);
     if (command === null) continue;
     deps.log(
@@ -244,6 +246,7 @@ async function findPendingCommands(
       permission: await deps.github.getPermission(comment.actor),
       command,
       answered: comment.answered,
+      threadReplies: await deps.github.listAppReplies(issue.number),
     });
   }
   // A comment trigger's own command is settled later in this run (its reply may fail): not clean until rescanned.
@@ -384,6 +387,8 @@ async function buildEvent(trigger: Trigger, deps: RunDeps, config: Config): Prom
         actorIsBot: trigger.actorIsBot,
         permission,
         command: findCommand(trigger.body)!,
+        // The thread is listed anyway (the reply is posted once, by its marker): its replies cost no request.
+        threadReplies: await deps.github.listAppReplies(trigger.issue),
       };
     }
     case "pull-request": {

@@ -70,7 +70,10 @@ export function extractRequestPull(commentBody: string): string | null {
 
 /** A comment key with its commit ids and comment ids replaced (`reply:200013` → `reply:#`, `@5d63…` → `@sha`). */
 export function normalizeKey(key: string): string {
-  return key.replace(/@[0-9a-f]{40}$/, "@sha").replace(/:\d+$/, ":#");
+  return key
+    .replace(/@[0-9a-f]{40}$/, "@sha")
+    .replace(/:\d+$/, ":#")
+    .replace(/^reply:\d+:/, "reply:#:");
 }
 
 /** The whole mail of a [GIT PULL] comment (the fenced text), or null. */

@@ -88,8 +88,8 @@ describe("variant A: a whole cycle against the forge", () => {
       "remind:window-soon",
       "advise-rebase:v6.8",
       "remind:window-open",
-      "reply:#", // the contributor's create-stable: denied
-      "reply:#", // the reader's status: denied
+      "reply:#:denied:omosnace", // the contributor's create-stable: denied
+      "reply:#:denied:lurker", // the reader's status: denied
       "reply:#", // the reply says what is about to happen, before the result
       "rebase:#", // refused: the maintainer's push raced it
       "reply:#",

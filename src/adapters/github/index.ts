@@ -26,6 +26,7 @@ import {
   isAppAuthored,
   isLogin,
   parseRepoName,
+  readCommentKey,
   renderCommentMarker,
 } from "./inputs.ts";
 import { createRedactingCaller } from "./redact.ts";
@@ -39,6 +40,14 @@ interface IssueComment {
   readonly id: number;
   readonly body: string;
   readonly user: { readonly login: string; readonly type: string } | null;
+  /** `created_at`; absent in listings kept by an older version (such a comment counts as old). */
+  readonly at?: string;
+}
+
+/** Whether an app comment is its reply to comment `id`: an answer, `reply:<id>`, or a denial, `reply:<id>:denied:…`. */
+function isReplyTo(body: string, id: number): boolean {
+  const key = readCommentKey(body);
+  return key === `reply:${id}` || (key?.startsWith(`reply:${id}:denied:`) ?? false);
 }
 
 /** Comments the repository-wide scan reads at most (ten pages): a subsystem tree sees far fewer in a week. */
@@ -102,10 +111,12 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
       seen.set(issue, kept.value.comments);
       return kept.value.comments;
     }
-    const shape = (c: { id: number | bigint; body?: string | undefined; user: IssueComment["user"] | null }) => ({
+    type Listed = { id: number | bigint; body?: string | undefined; created_at: string };
+    const shape = (c: Listed & { user: IssueComment["user"] | null }) => ({
       id: Number(c.id),
       body: c.body ?? "",
       user: c.user ? { login: c.user.login, type: c.user.type } : null,
+      at: c.created_at,
     });
     const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
     const { value } = await conditional(
@@ -275,15 +286,22 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
       return comments
         .filter((c) => !isAppAuthored(c.user, appSlug))
         .map((c) => {
-          const marker = renderCommentMarker(`reply:${c.id}`);
           return {
             id: c.id,
             body: c.body,
             actor: c.user?.login ?? "",
             actorIsBot: c.user?.type === "Bot" || (c.user?.login ?? "").endsWith("[bot]"),
-            answered: ours.some((body) => endsWithMarker(body, marker)),
+            answered: ours.some((body) => isReplyTo(body, c.id)),
           };
         });
+    },
+
+    async listAppReplies(issue) {
+      const comments = await listComments(assertNumber(issue, "issue"));
+      return comments.flatMap((c) => {
+        const key = isAppAuthored(c.user, appSlug) ? readCommentKey(c.body) : null;
+        return key?.startsWith("reply:") ? [{ key, at: c.at ?? new Date(0).toISOString() }] : [];
+      });
     },
 
     async listRecentComments(since) {
@@ -311,7 +329,7 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
           body: c.body,
           actor: c.user?.login ?? "",
           actorIsBot: c.user?.type === "Bot" || (c.user?.login ?? "").endsWith("[bot]"),
-          answered: replies.some((body) => endsWithMarker(body, renderCommentMarker(`reply:${c.id}`))),
+          answered: replies.some((body) => isReplyTo(body, c.id)),
         }));
     },
 
@@ -331,7 +349,7 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubPort {
           });
           const user = data.user ? { login: data.user.login, type: data.user.type } : null;
           const thread = seen.get(issue);
-          thread?.push({ id: Number(data.id), body: data.body ?? text, user });
+          thread?.push({ id: Number(data.id), body: data.body ?? text, user, at: data.created_at });
           if (thread) await options.store?.set(threadKey(issue), thread.length);
           // The kept listing learns the post too (its ETag is now stale: the next conditional read is a 200).
           const keptKey = keyOf(`comments:${issue}`);

@@ -44,6 +44,13 @@ export function isAppAuthored(user: { login: string; type: string } | null | und
   return user?.login === `${appSlug}[bot]` && user.type === "Bot";
 }
 
+const TRAILING_MARKER = /<!-- merge-window:([A-Za-z0-9:@#._/-]{1,200}) -->$/;
+
+/** The key of the marker `body` ends with (trailing whitespace aside); null when it ends with none. */
+export function readCommentKey(body: string | null | undefined): string | null {
+  return TRAILING_MARKER.exec((body ?? "").trimEnd())?.[1] ?? null;
+}
+
 /** True when `body` ends with `marker` (trailing whitespace aside). */
 export function endsWithMarker(body: string | null | undefined, marker: string): boolean {
   return (body ?? "").trimEnd().endsWith(marker);

@@ -19,6 +19,7 @@ import {
 } from "./queries.ts";
 import type { EffectLedger, Situation } from "./situation.ts";
 import { decideVersion } from "./version-settle.ts";
+import { replyBudgetExceeded, replyKey, type ReplyKind } from "../reply-budget.ts";
 
 const DESTRUCTIVE = new Set(["rebase", "create-stable"]);
 
@@ -29,17 +30,26 @@ export function handleCommand(event: CommandEvent, situation: Situation, ledger:
   // Recorded as handled but never answered (the app died between the memory write and the reply): answer now.
   // Its effects are done (their keys are), so running it again only brings back the reply.
   const lostReply = ledger.has(handled) && event.answered === false;
+  // Held back by the thread's reply budget: settled, neither run nor answered, never taken up again.
+  if (ledger.has(quietKey(event.id))) return;
   if (ledger.has(handled) && !lostReply) return; // a duplicate delivery of the same comment
   ledger.mark(handled);
   // The reply says what is about to happen, so it goes before the effects that do it.
   const at = ledger.effects.length;
-  const reply = (body: string) => {
-    const key = `reply:${event.id}`;
+  const reply = (body: string, kind: ReplyKind = "answer") => {
+    const key = replyKey(event.id, kind, event.actor);
     const effect: Effect = { type: "reply", key, issue: event.issue, body: `@${event.actor} ${body}` };
     if (lostReply) ledger.effects.splice(at, 0, effect);
     else ledger.emit({ ...effect, key }, at);
   };
+  // A thread that had its replies this hour (a loop, a flood, repeated denials) gets none, and nothing runs.
+  const overBudget = (kind: ReplyKind) => {
+    if (replyBudgetExceeded(event.threadReplies ?? [], kind, event.actor, situation.now) === null) return false;
+    ledger.mark(quietKey(event.id));
+    return true;
+  };
   if (!event.command.ok) {
+    if (overBudget("answer")) return;
     reply(`${renderCode(event.command.text)}: ${event.command.reason}. \`/merge-window help\` lists the commands.`);
     return;
   }
@@ -48,13 +58,21 @@ export function handleCommand(event: CommandEvent, situation: Situation, ledger:
     ? situation.settings.permissions.destructive
     : situation.settings.permissions.commands;
   if (!permits(event.permission, needs)) {
+    if (overBudget("denial")) return;
     const has = event.permission === null ? "could not be verified" : `is ${event.permission}`;
     reply(
       `\`/merge-window ${command.name}\` needs ${needs} permission on this repository; yours ${has}. Nothing was done.`,
+      "denial",
     );
     return;
   }
+  if (overBudget("answer")) return;
   reply(runCommand(command, event, situation, ledger));
+}
+
+/** The memory key of a command held back by its thread's reply budget (pending-command scans skip it). */
+export function quietKey(commentId: string | number): string {
+  return `quiet:${commentId}`;
 }
 
 /** Carries out an allowed command and returns the reply's text. */

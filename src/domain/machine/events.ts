@@ -13,6 +13,13 @@ export interface PullRequest {
   readonly labels: readonly string[];
 }
 
+/** One of the app's replies in a thread: its key (`reply:<comment id>`, `…:denied:<login>` for a denial), time. */
+export interface ThreadReply {
+  readonly key: string;
+  /** ISO 8601, as GitHub gives `created_at`. */
+  readonly at: string;
+}
+
 export type CommandEvent = {
   readonly type: "command";
   /** The comment id: a duplicate delivery of the same comment does nothing. */
@@ -25,6 +32,8 @@ export type CommandEvent = {
   readonly command: ParsedCommand;
   /** Taken up again by a later run (found unhandled in the thread), and the app's reply is already there. */
   readonly answered?: boolean;
+  /** The app's replies in the command's thread when the command runs (its reply budget); absent: none known. */
+  readonly threadReplies?: readonly ThreadReply[];
 };
 
 export type PullRequestEvent = {

@@ -192,7 +192,7 @@ test("variant C (dev model): dev is the source, stable-6.9 copied from dev on co
       [
         "2024-03-11T10:10:00Z",
         command("31", "/merge-window create-stable", "write", "contributor"),
-        ["reply:31", "update-tracking-issue"],
+        ["reply:31:denied:contributor", "update-tracking-issue"],
       ],
       [
         "2024-03-11T10:20:00Z",
@@ -205,7 +205,7 @@ test("variant C (dev model): dev is the source, stable-6.9 copied from dev on co
     startFacts("dev", "v6.8-rc1"),
   );
   const effects = world.log.flatMap((entry) => entry.effects);
-  const denial = effects.find((e) => e.type === "reply" && e.key === "reply:31") as { body: string };
+  const denial = effects.find((e) => e.type === "reply" && e.key === "reply:31:denied:contributor") as { body: string };
   assert.match(denial.body, /needs maintain permission on this repository; yours is write\. Nothing was done\./);
   assert.deepEqual(
     effects.filter((e) => e.type === "create-branch"),
