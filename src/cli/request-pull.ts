@@ -5,9 +5,13 @@ import { join } from "node:path";
 import { InputError } from "../domain/errors.ts";
 import { assertSafeRefName } from "../domain/names.ts";
 import { checkPushed } from "../domain/push-check.ts";
+import { checkTag } from "../domain/tag-check.ts";
+import { familyGlob } from "../observe.ts";
 import { renderRequestPull, type RequestPullStyle } from "../domain/request-pull.ts";
 import { isObjectId } from "../adapters/git/inputs.ts";
 import { lsRemote } from "../adapters/git/ls-remote.ts";
+import { buildRefView } from "../adapters/git/refs.ts";
+import { readTagFacts } from "../adapters/git/tags.ts";
 import { readPullBase } from "../adapters/git/pull-base.ts";
 import { collectRequestPull } from "../adapters/git/request-pull-facts.ts";
 import type { GitRunner } from "../adapters/git/runner.ts";
@@ -18,6 +22,7 @@ import { loadCliConfig } from "./cli-config.ts";
 import { findCommitGraphHint } from "./commit-graph-hint.ts";
 import { buildGitHooks, type CliIo } from "./io.ts";
 import { locateRepo, type RepoLocation } from "./locate.ts";
+import { buildCliTagPolicy } from "./trust.ts";
 
 /** What request-pull needs of the configuration: the file's Config and an SSH allowed_signers file in the tree. */
 interface Setup {
@@ -172,13 +177,6 @@ async function verifyPushed(
 
 /** The warning when the tag would not pass check-tag (null when it would), and its stable branch. */
 async function judgeTag(runner: GitRunner, tag: string, setup: Setup, now: Date) {
-  const [{ checkTag }, { familyGlob }, { buildCliTagPolicy }, { readTagFacts }, { buildRefView }] = await Promise.all([
-    import("../domain/tag-check.ts"),
-    import("../observe.ts"),
-    import("./trust.ts"),
-    import("../adapters/git/tags.ts"),
-    import("../adapters/git/refs.ts"),
-  ]);
   const { config } = setup;
   const signers = setup.allowedSignersFile ? { allowedSignersFile: setup.allowedSignersFile } : {};
   const facts = await readTagFacts({ git: runner, view: buildRefView("local") }, tag, {
@@ -198,7 +196,6 @@ async function judgeTag(runner: GitRunner, tag: string, setup: Setup, now: Date)
 /** The previous PR tag on the same line of history, else the upstream release it was built on. */
 async function chooseBase(git: GitRunner, tag: string, commit: string, setup: Setup) {
   const { config } = setup;
-  const { familyGlob } = await import("../observe.ts");
   const { base } = await readPullBase(git, { tag, commit, familyGlob: familyGlob(config.tags.name, config.subsystem) });
   if (base.kind === "none")
     throw new InputError("no-base", `cannot choose a base for ${tag}: it contains no v* upstream tag; give --base`);
