@@ -1,7 +1,8 @@
 // `npm run build`: empties dist/ (so a moved or deleted source leaves no stale .js behind), then compiles src/ to
 // dist/ with tsconfig.build.json, and bundles the CLI (src/cli/main.ts) with esbuild into dist/cli-bundle/: one
 // minified entry plus chunks that load lazily per command, so `merge-window` starts by reading a few files
-// instead of ~60 modules (bench/request-pull.bench.ts). Packages stay in node_modules except yaml and zod. `npm install`, `npm ci`, `npm pack` and installs from a folder or git run it as
+// instead of ~60 modules (bench/request-pull.bench.ts). Packages stay in node_modules except yaml and zod.
+// `npm install`, `npm ci`, `npm pack` and installs from a folder or git run it as
 // `prepare` with --if-typescript: where devDependencies are left out (npm ci --omit=dev) there is no tsc, and the
 // install goes on with dist/ as it is (bin/merge-window.js then says to build first) instead of failing.
 import { spawnSync } from "node:child_process";
