@@ -74,6 +74,9 @@ export async function openSession(
   needs: { upstream: boolean } = { upstream: true },
 ): Promise<Session> {
   const { repo, runner } = located ?? (await locateRepo(options.repo, io));
+  // The hint's one git process (when there is no commit-graph) runs alongside the configuration and upstream.
+  const hintP = findCommitGraphHint(runner, repo.gitDir, repo.dir);
+  hintP.catch(() => {});
   const { config, source } = await loadCliConfig(options, repo, runner, io);
   // A command that never reads upstream (request-pull) does not look for its remote: one git process less.
   const resolved = needs.upstream
@@ -90,7 +93,7 @@ export async function openSession(
     upstreamBranch: config.upstream.branch,
     ...buildGitHooks(io),
   });
-  const hint = await findCommitGraphHint(runner, repo.gitDir, repo.dir);
+  const hint = await hintP;
   if (hint) io.stderr(hint);
   const signers = config.signing.allowedSignersFile;
   const signersPath = signers && repo.workTree ? join(repo.workTree, signers) : undefined;
