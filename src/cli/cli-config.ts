@@ -3,8 +3,9 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { GitRunner } from "../adapters/git/runner.ts";
-import { buildDefaultConfig, DEFAULT_CONFIG_PATH } from "../config/defaults.ts";
+import { buildDefaultConfig } from "../config/defaults.ts";
 import type { Config } from "../config/load.ts";
+import { DEFAULT_CONFIG_PATH } from "../config/nesting.ts";
 import { InputError } from "../domain/errors.ts";
 import { isValidSubsystem } from "../domain/names.ts";
 import type { CliIo } from "./io.ts";

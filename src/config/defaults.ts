@@ -2,9 +2,6 @@
 // fast paths start from it; tests/config/light.test.ts keeps it equal to the schema's defaultConfig().
 import type { Config } from "./load.ts";
 
-/** Where a repository keeps its configuration. */
-export const DEFAULT_CONFIG_PATH = ".github/merge-window.yml";
-
 /** Every default of the schema for `subsystem` (a valid subsystem name, checked by the caller). */
 export function buildDefaultConfig(subsystem: string): Config {
   return {

@@ -13,8 +13,7 @@ import {
 } from "./errors.ts";
 import { configSchema } from "./config-schema.ts";
 import { configObjectSchema } from "./schema.ts";
-import { DEFAULT_CONFIG_PATH } from "./defaults.ts";
-import { findDeepNesting, MAX_CONFIG_LENGTH } from "./nesting.ts";
+import { DEFAULT_CONFIG_PATH, findDeepNesting, MAX_CONFIG_LENGTH } from "./nesting.ts";
 
 export { formatConfigErrors, type ConfigError } from "./errors.ts";
 
@@ -23,8 +22,7 @@ export type Config = z.output<typeof configSchema>;
 /** The process variant a repository follows. */
 export type Variant = Config["variant"];
 
-export { DEFAULT_CONFIG_PATH } from "./defaults.ts";
-export { MAX_CONFIG_DEPTH, MAX_CONFIG_LENGTH } from "./nesting.ts";
+export { DEFAULT_CONFIG_PATH, MAX_CONFIG_DEPTH, MAX_CONFIG_LENGTH } from "./nesting.ts";
 
 export type ConfigResult =
   { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: ConfigError[] };

@@ -1,4 +1,8 @@
-// Limits checked before any YAML parser sees a config file (no dependency: the CLI's light reader uses them too).
+// Where a repository keeps its config file, and the limits checked before any YAML parser sees it (no dependency:
+// the CLI's zod-free reader uses them too).
+
+/** Where a repository keeps its configuration. */
+export const DEFAULT_CONFIG_PATH = ".github/merge-window.yml";
 
 /** Larger files are refused unread: a config is a page of YAML, not a payload. */
 export const MAX_CONFIG_LENGTH = 64 * 1024;
