@@ -1,5 +1,8 @@
-// `npm run bench`: `merge-window status` on a 200k-commit repository versus the bare git commands it needs, and
-// the number of git processes it spawns on a small and on the large repository (must be equal: O(1) in history).
+// `npm run bench`: `merge-window status` on a 200k-commit repository versus the bare git commands a maintainer
+// would run for the same facts (status's own reads of tags, ranges, signatures and branches, replayed one after
+// the other, with the fetch of upstream's tags he would run too, without its bookkeeping: locating the clone,
+// finding the upstream remote, the commit-graph hint), and the number of git processes it spawns on a small and
+// on the large repository (must be equal: O(1) in history).
 // The large repository is built once and cached in $TMPDIR/merge-window-bench-v1 (delete it to rebuild).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -122,6 +125,14 @@ function replay(repo: BenchRepo, commands: readonly string[][]): void {
   for (const argv of commands) spawnSync("git", argv, { cwd: repo.dir, env, stdio: "ignore", maxBuffer: 256 << 20 });
 }
 
+/**
+ * status's own bookkeeping, not a fact a maintainer needs git for: where the clone is, which remote is upstream,
+ * whether a commit-graph hint applies. (Fetching upstream's tags is a fact: he would `git fetch upstream` too.)
+ */
+function isBookkeeping(argv: readonly string[]): boolean {
+  return ["rev-parse", "config", "count-objects"].includes(argv[0]!);
+}
+
 /** Processes that exist once per checked tag: its refs/signature/branches and its upstream-merge lookup. */
 function isPerTag(argv: readonly string[]): boolean {
   return (
@@ -139,6 +150,7 @@ async function measure(
   target: string,
 ): Promise<{ processes: number; perTag: number; statusMs: number; bareMs: number }> {
   const commands = await runStatus(repo); // warm-up: fills the upstream mirror, warms the page cache
+  const facts = commands.filter((argv) => !isBookkeeping(argv));
   const statusTimes: number[] = [];
   const bareTimes: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -146,7 +158,7 @@ async function measure(
     await runStatus(repo);
     statusTimes.push(performance.now() - started);
     started = performance.now();
-    replay(repo, commands);
+    replay(repo, facts);
     bareTimes.push(performance.now() - started);
   }
   const result = {
@@ -157,7 +169,7 @@ async function measure(
   };
   console.log(
     `${label}: ${repo.commits} commits; status ${result.statusMs.toFixed(0)} ms, ` +
-      `bare git ${result.bareMs.toFixed(0)} ms ` +
+      `bare git ${result.bareMs.toFixed(0)} ms (${facts.length} of its processes) ` +
       `(ratio ${(result.statusMs / result.bareMs).toFixed(2)}×${target}); ` +
       `${result.processes} git processes, ${result.perTag} of them per tag`,
   );
@@ -171,11 +183,11 @@ try {
   );
   const large = openLargeRepo();
   console.log(
-    `merge-window status --at ${AT}, median of ${RUNS} runs each (in-process; bare = the same git argv ` +
-      `replayed with child_process):`,
+    `merge-window status --at ${AT}, median of ${RUNS} runs each (in-process; bare = its fact-reading git argv ` +
+      `replayed one after the other with child_process):`,
   );
   const a = await measure("small", small, "; fixed per-process overhead dominates");
-  const b = await measure("large", large, ", target ≤ 1.5×");
+  const b = await measure("large", large, ", target ≤ 1.2×");
   console.log(
     `git processes: small ${a.processes}, large ${b.processes}: ` +
       (a.processes === b.processes ? "equal (O(1) in history)" : "NOT EQUAL"),

@@ -7,8 +7,9 @@ import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
-// The compiled CLI entry (src/cli/main.ts → dist/cli/main.js); when the entry moves, change this line only.
-const CLI = new URL("../dist/cli/main.js", import.meta.url);
+// The bundled CLI entry (src/cli/main.ts → dist/cli-bundle/main.js, scripts/build.mjs); when it moves, change this
+// line only.
+const CLI = new URL("../dist/cli-bundle/main.js", import.meta.url);
 
 if (!existsSync(CLI)) {
   const root = dirname(dirname(fileURLToPath(import.meta.url)));

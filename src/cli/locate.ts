@@ -1,8 +1,9 @@
-// Finds the clone the CLI works on (--repo, else the current directory) in one git process; light to import, so
-// that request-pull can start its git processes before the configuration's modules are loaded.
+// Finds the clone the CLI works on (--repo, else the current directory) in one git process; light to import (its
+// runner spawns git directly, no simple-git), so that request-pull starts git before anything else is loaded.
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { createGitRunner, type GitRunner } from "../adapters/git/runner.ts";
+import type { GitRunner } from "../adapters/git/runner.ts";
+import { createSpawnRunner } from "../adapters/git/spawn-runner.ts";
 import { InputError } from "../domain/errors.ts";
 import { buildGitHooks, type CliIo } from "./io.ts";
 
@@ -23,7 +24,7 @@ export async function locateRepo(
   const dir = resolve(io.cwd, repoOption ?? ".");
   if (!existsSync(dir)) throw new InputError("missing-repo", `--repo ${dir}: no such directory`);
   if (!statSync(dir).isDirectory()) throw new InputError("missing-repo", `--repo ${dir}: not a directory`);
-  const runner = createGitRunner(dir, buildGitHooks(io));
+  const runner = createSpawnRunner(dir, buildGitHooks(io));
   const output = await runner.tryRun([
     "rev-parse",
     "--is-bare-repository",

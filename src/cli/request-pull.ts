@@ -1,23 +1,39 @@
 // `merge-window request-pull TAG`: the `git request-pull` body (or the whole mail) for a tag, with the base a
 // maintainer would choose, after checking like git that the URL has the tag (one bounded ls-remote).
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { InputError } from "../domain/errors.ts";
 import { assertSafeRefName } from "../domain/names.ts";
 import { checkPushed } from "../domain/push-check.ts";
+import { checkTag } from "../domain/tag-check.ts";
+import { familyGlob } from "../observe.ts";
 import { renderRequestPull, type RequestPullStyle } from "../domain/request-pull.ts";
-import { createRequestPullSource } from "../adapters/git/request-pull-source.ts";
 import { isObjectId } from "../adapters/git/inputs.ts";
 import { lsRemote } from "../adapters/git/ls-remote.ts";
+import { buildRefView } from "../adapters/git/refs.ts";
+import { readTagFacts } from "../adapters/git/tags.ts";
 import { readPullBase } from "../adapters/git/pull-base.ts";
+import { collectRequestPull } from "../adapters/git/request-pull-facts.ts";
 import type { GitRunner } from "../adapters/git/runner.ts";
+import { createSpawnRunner } from "../adapters/git/spawn-runner.ts";
+import type { Config } from "../config/load.ts";
 import { parseAtOption, type CommandArgs } from "./args.ts";
+import { loadCliConfig } from "./cli-config.ts";
+import { findCommitGraphHint } from "./commit-graph-hint.ts";
 import { buildGitHooks, type CliIo } from "./io.ts";
-import { locateRepo } from "./locate.ts";
-import type { Session } from "./session.ts";
+import { locateRepo, type RepoLocation } from "./locate.ts";
+import { buildCliTagPolicy } from "./trust.ts";
+
+/** What request-pull needs of the configuration: the file's Config and an SSH allowed_signers file in the tree. */
+interface Setup {
+  readonly config: Config;
+  readonly allowedSignersFile: string | undefined;
+}
 
 /**
- * Every git process starts as soon as what it needs is known, and the configuration's modules (schema, YAML) load
- * while the first ones run: with --base and --url the body, the tag and the push check do not wait for the
- * configuration at all (bench/request-pull.bench.ts).
+ * Every git process starts as soon as what it needs is known: with --base and --url the body, the tag and the
+ * push check do not wait for the configuration at all. Start-up loads no zod, no simple-git, and YAML only when
+ * a configuration file exists; git runs through node:child_process (bench/request-pull.bench.ts).
  */
 export async function runRequestPull(args: CommandArgs, io: CliIo): Promise<number> {
   const tag = assertSafeRefName(args.argument!, "tag");
@@ -26,14 +42,16 @@ export async function runRequestPull(args: CommandArgs, io: CliIo): Promise<numb
     values.base === undefined || isObjectId(values.base) ? values.base : assertSafeRefName(values.base, "--base");
   if (values.url !== undefined) assertPrintableUrl(values.url, "--url");
   const now = values.at === undefined ? io.now() : parseAtOption(values.at);
-  // The configuration's modules start loading while git locates the clone.
-  const sessionModule = later(import("./session.ts"));
-  const located = await locateRepo(values.repo, io);
-  const { repo, runner } = located;
+  const { repo, runner } = await locateRepo(values.repo, io);
   const tipP = later(readTagTip(runner, tag, repo.dir));
-  const sessionP = later(
-    sessionModule
-      .then(({ openSession }) => openSession(values, io, located, { upstream: false }))
+  const hintP = later(findCommitGraphHint(runner, repo.gitDir, repo.dir));
+  const setupP = later(
+    openSetup(values, repo, runner, io)
+      .then(async (setup) => {
+        const hint = await hintP;
+        if (hint) io.stderr(hint);
+        return setup;
+      })
       .catch((error: unknown) => {
         // --base alone needs no configuration: git request-pull's defaults apply.
         if (givenBase !== undefined && !values.mail && !values.mbox && isNoConfig(error)) return null;
@@ -43,16 +61,16 @@ export async function runRequestPull(args: CommandArgs, io: CliIo): Promise<numb
   const urlP = later(
     values.url !== undefined
       ? Promise.resolve(values.url)
-      : sessionP.then((session) => session?.config.pullRequest.url ?? readOriginUrl(runner, repo.dir)),
+      : setupP.then((setup) => setup?.config.pullRequest.url ?? readOriginUrl(runner, repo.dir)),
   );
   const baseP = later(
     givenBase !== undefined
       ? Promise.resolve({ name: givenBase, window: /^v\d/.test(givenBase) })
-      : Promise.all([tipP, sessionP]).then(([tip, session]) => chooseBase(runner, tag, tip.commit, session!)),
+      : Promise.all([tipP, setupP]).then(([tip, setup]) => chooseBase(runner, tag, tip.commit, setup!)),
   );
   const dataP = later(
     Promise.all([baseP, urlP]).then(([base, url]) =>
-      createRequestPullSource(repo.dir, buildGitHooks(io)).collect({ base: base.name, tag, url }),
+      collectRequestPull(bodyRunner(repo.dir, io), { base: base.name, tag, url }),
     ),
   );
   const pushP = later(
@@ -61,25 +79,25 @@ export async function runRequestPull(args: CommandArgs, io: CliIo): Promise<numb
       : Promise.all([urlP, tipP]).then(([url, tip]) => verifyPushed(repo.dir, url, tag, tip, io)),
   );
   const verdictP = later(
-    Promise.all([sessionP, tipP]).then(([session]) => (session ? judgeTag(tag, session, now) : null)),
+    Promise.all([setupP, tipP]).then(([setup]) => (setup ? judgeTag(runner, tag, setup, now) : null)),
   );
   // Errors in the order a maintainer fixes them: configuration, tag, base, URL, then the rest.
-  const session = await sessionP;
+  const setup = await setupP;
   await tipP;
   const chosen = await baseP;
   const url = await urlP;
   const [data, verdict, warnings] = await Promise.all([dataP, verdictP, pushP]);
   if (verdict?.warning) io.stderr(`${verdict.warning}\n`);
-  const style = (values.style ?? session?.config.pullRequest.style ?? "git") as RequestPullStyle;
+  const style = (values.style ?? setup?.config.pullRequest.style ?? "git") as RequestPullStyle;
   const body = renderRequestPull(data, style);
   for (const warning of warnings) io.stderr(`${warning}\n`);
   const wantsMail = values.mail || values.mbox || values.json;
   const mail =
-    wantsMail && session
+    wantsMail && setup
       ? await (
           await import("./pull-mail.ts")
         ).renderCliMail(runner, {
-          config: session.config,
+          config: setup.config,
           tag,
           branch: verdict?.branch ?? null,
           window: chosen.window,
@@ -94,6 +112,20 @@ export async function runRequestPull(args: CommandArgs, io: CliIo): Promise<numb
   } else if (values.mbox) io.stdout(`wrote ${values.mbox}: send it with git send-email ${values.mbox}\n`);
   else io.stdout(values.mail ? mail! : body);
   return warnings.length === 0 ? 0 : 1;
+}
+
+/** The configuration, and the allowed_signers file it names when the work tree has it. */
+async function openSetup(values: CommandArgs["values"], repo: RepoLocation, runner: GitRunner, io: CliIo) {
+  const { config } = await loadCliConfig(values, repo, runner, io);
+  const signers = config.signing.allowedSignersFile;
+  const signersPath = signers && repo.workTree ? join(repo.workTree, signers) : undefined;
+  return { config, allowedSignersFile: signersPath && existsSync(signersPath) ? signersPath : undefined };
+}
+
+/** git for the body: LC_ALL=C, so that the diffstat's summary line is git request-pull's English one. */
+function bodyRunner(dir: string, io: CliIo): GitRunner {
+  const hooks = buildGitHooks(io);
+  return createSpawnRunner(dir, { ...hooks, env: { ...hooks.env, LC_ALL: "C" } });
 }
 
 /** A promise awaited later: its rejection is handled there, not reported as unhandled meanwhile. */
@@ -144,15 +176,10 @@ async function verifyPushed(
 }
 
 /** The warning when the tag would not pass check-tag (null when it would), and its stable branch. */
-async function judgeTag(tag: string, session: Session, now: Date) {
-  const [{ checkTag }, { familyGlob }, { buildCliTagPolicy }] = await Promise.all([
-    import("../domain/tag-check.ts"),
-    import("../observe.ts"),
-    import("./trust.ts"),
-  ]);
-  const { config } = session;
-  const signers = session.allowedSignersFile ? { allowedSignersFile: session.allowedSignersFile } : {};
-  const facts = await session.git.readTagFacts(tag, {
+async function judgeTag(runner: GitRunner, tag: string, setup: Setup, now: Date) {
+  const { config } = setup;
+  const signers = setup.allowedSignersFile ? { allowedSignersFile: setup.allowedSignersFile } : {};
+  const facts = await readTagFacts({ git: runner, view: buildRefView("local") }, tag, {
     stableGlob: familyGlob(config.branches.stable, config.subsystem),
     ...signers,
   });
@@ -167,9 +194,8 @@ async function judgeTag(tag: string, session: Session, now: Date) {
 }
 
 /** The previous PR tag on the same line of history, else the upstream release it was built on. */
-async function chooseBase(git: GitRunner, tag: string, commit: string, session: Session) {
-  const { config } = session;
-  const { familyGlob } = await import("../observe.ts");
+async function chooseBase(git: GitRunner, tag: string, commit: string, setup: Setup) {
+  const { config } = setup;
   const { base } = await readPullBase(git, { tag, commit, familyGlob: familyGlob(config.tags.name, config.subsystem) });
   if (base.kind === "none")
     throw new InputError("no-base", `cannot choose a base for ${tag}: it contains no v* upstream tag; give --base`);

@@ -1,5 +1,5 @@
 // Opens what every CLI command works on: the clone (--repo), its configuration, the upstream source and the git layer.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { createGitLayer, type GitLayer, type GitObservation, type UpstreamSource } from "../adapters/git/index.ts";
 import { assertRemoteName } from "../adapters/git/inputs.ts";
@@ -7,12 +7,12 @@ import type { GitRunner } from "../adapters/git/runner.ts";
 import { openCache } from "./cache.ts";
 import { findCommitGraphHint } from "./commit-graph-hint.ts";
 import { buildGitHooks, type CliIo } from "./io.ts";
-import { DEFAULT_CONFIG_PATH, defaultConfig, formatConfigErrors, parseConfig, type Config } from "../config/load.ts";
+import type { Config } from "../config/load.ts";
+import { loadCliConfig } from "./cli-config.ts";
 import { InputError } from "../domain/errors.ts";
 import { locateRepo, type RepoLocation } from "./locate.ts";
 import type { RepoFacts } from "../domain/facts.ts";
 import { deriveSituation, type Situation } from "../domain/machine/situation.ts";
-import { isValidSubsystem } from "../domain/names.ts";
 import { observeFacts } from "../observe.ts";
 
 export interface SessionOptions {
@@ -74,6 +74,9 @@ export async function openSession(
   needs: { upstream: boolean } = { upstream: true },
 ): Promise<Session> {
   const { repo, runner } = located ?? (await locateRepo(options.repo, io));
+  // The hint's one git process (when there is no commit-graph) runs alongside the configuration and upstream.
+  const hintP = findCommitGraphHint(runner, repo.gitDir, repo.dir);
+  hintP.catch(() => {});
   const { config, source } = await loadCliConfig(options, repo, runner, io);
   // A command that never reads upstream (request-pull) does not look for its remote: one git process less.
   const resolved = needs.upstream
@@ -90,7 +93,7 @@ export async function openSession(
     upstreamBranch: config.upstream.branch,
     ...buildGitHooks(io),
   });
-  const hint = await findCommitGraphHint(runner, repo.gitDir, repo.dir);
+  const hint = await hintP;
   if (hint) io.stderr(hint);
   const signers = config.signing.allowedSignersFile;
   const signersPath = signers && repo.workTree ? join(repo.workTree, signers) : undefined;
@@ -104,66 +107,6 @@ export async function openSession(
     upstream,
     allowedSignersFile: signersPath && existsSync(signersPath) ? signersPath : undefined,
   };
-}
-
-/**
- * --config FILE, else `.github/merge-window.yml` in the work tree, else the built-in defaults for the subsystem
- * named by --subsystem or inferred from the newest `*-pr-*` tag. A bad file is an InputError listing every problem.
- */
-export async function loadCliConfig(
-  options: SessionOptions,
-  repo: RepoLocation,
-  runner: GitRunner,
-  io: CliIo,
-): Promise<{ config: Config; source: string }> {
-  if (options.subsystem !== undefined && !isValidSubsystem(options.subsystem)) {
-    throw new InputError(
-      "bad-subsystem",
-      `--subsystem ${JSON.stringify(options.subsystem)}: use lowercase a-z 0-9 words joined by . _ or -, e.g. selinux`,
-    );
-  }
-  const inTree = repo.workTree ? join(repo.workTree, DEFAULT_CONFIG_PATH) : null;
-  const file =
-    options.config !== undefined ? resolve(io.cwd, options.config) : inTree && existsSync(inTree) ? inTree : null;
-  if (file === null) {
-    const subsystem = options.subsystem ?? (await inferSubsystem(runner));
-    if (!subsystem) {
-      throw new InputError(
-        "no-config",
-        `no configuration in ${repo.dir}: give --config FILE or --subsystem NAME, or ` +
-          `add ${DEFAULT_CONFIG_PATH} (no *-pr-* tag to infer the subsystem from)`,
-      );
-    }
-    return { config: defaultConfig(subsystem), source: `built-in defaults for ${subsystem}` };
-  }
-  if (!existsSync(file) || !statSync(file).isFile())
-    throw new InputError("missing-config", `--config ${file}: no such file`);
-  const shown = file === inTree ? DEFAULT_CONFIG_PATH : file;
-  const parsed = parseConfig(readFileSync(file, "utf8"), { file: shown });
-  if (!parsed.ok) throw new InputError("bad-config", formatConfigErrors(parsed.errors));
-  if (options.subsystem !== undefined && options.subsystem !== parsed.config.subsystem) {
-    throw new InputError(
-      "subsystem-conflict",
-      `--subsystem ${options.subsystem} contradicts ${shown}, which says subsystem: ${parsed.config.subsystem}`,
-    );
-  }
-  return { config: parsed.config, source: shown };
-}
-
-/** `selinux-pr-20240312` → `selinux`: the subsystem of the newest tag (by tagger date) named `*-pr-*`. */
-async function inferSubsystem(runner: GitRunner): Promise<string | null> {
-  const newest = (
-    await runner.run([
-      "for-each-ref",
-      "--sort=-creatordate",
-      "--count=1",
-      "--format=%(refname:strip=2)",
-      "--end-of-options",
-      "refs/tags/*-pr-*",
-    ])
-  ).trim();
-  const subsystem = newest.slice(0, Math.max(0, newest.indexOf("-pr-")));
-  return isValidSubsystem(subsystem) ? subsystem : null;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 } from "./errors.ts";
 import { configSchema } from "./config-schema.ts";
 import { configObjectSchema } from "./schema.ts";
+import { DEFAULT_CONFIG_PATH, findDeepNesting, MAX_CONFIG_LENGTH } from "./nesting.ts";
 
 export { formatConfigErrors, type ConfigError } from "./errors.ts";
 
@@ -21,12 +22,7 @@ export type Config = z.output<typeof configSchema>;
 /** The process variant a repository follows. */
 export type Variant = Config["variant"];
 
-/** Where a repository keeps its configuration. */
-export const DEFAULT_CONFIG_PATH = ".github/merge-window.yml";
-/** Larger files are refused unread: a config is a page of YAML, not a payload. */
-export const MAX_CONFIG_LENGTH = 64 * 1024;
-/** Deepest nesting read (flow brackets, or indentation in columns / 2); the real schema needs 3 levels. */
-export const MAX_CONFIG_DEPTH = 16;
+export { DEFAULT_CONFIG_PATH, MAX_CONFIG_DEPTH, MAX_CONFIG_LENGTH } from "./nesting.ts";
 
 export type ConfigResult =
   { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: ConfigError[] };
@@ -103,34 +99,6 @@ export function defaultConfig(subsystem: string): Config {
 export function renderConfigJsonSchema(): string {
   const schema = z.toJSONSchema(configSchema, { target: "draft-2020-12", io: "input" });
   return `${JSON.stringify(schema, null, 2)}\n`;
-}
-
-/**
- * A scan before the YAML parser (which spends seconds on a 64 KB `[[[[…` and would recurse as deep): the first
- * line nesting deeper than MAX_CONFIG_DEPTH, in flow brackets or in indentation. Brackets inside quoted strings
- * count too: a config never needs 16 of them.
- */
-function findDeepNesting(text: string): { line: number; message: string } | null {
-  let depth = 0;
-  let line = 1;
-  let column = 0;
-  let indenting = true;
-  for (const ch of text) {
-    if (ch === "\n") {
-      line++;
-      column = 0;
-      indenting = true;
-      continue;
-    }
-    if (indenting && (ch === " " || ch === "-")) column++;
-    else indenting = false;
-    if (ch === "[" || ch === "{") depth++;
-    else if ((ch === "]" || ch === "}") && depth > 0) depth--;
-    if (depth > MAX_CONFIG_DEPTH || column > 2 * MAX_CONFIG_DEPTH) {
-      return { line, message: `nests deeper than ${MAX_CONFIG_DEPTH} levels; a merge-window config needs 3` };
-    }
-  }
-  return null;
 }
 
 function fail(error: ConfigError): ConfigResult {

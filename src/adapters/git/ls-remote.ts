@@ -2,7 +2,7 @@
 import { execFile } from "node:child_process";
 import { parseLsRemote, type RemoteRef } from "../../domain/push-check.ts";
 import { acquireGitSlot } from "./limits.ts";
-import { buildGitEnv } from "./runner.ts";
+import { buildGitEnv } from "./git-env.ts";
 
 export interface LsRemoteOptions {
   /** Kills git after this long (default 30 s): a dead server never hangs the command. */

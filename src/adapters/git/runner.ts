@@ -2,13 +2,10 @@
 // process (network operations longer than local ones) and one cap on concurrent git processes for the whole app.
 import { spawn } from "node:child_process";
 import { GitError, GitPluginError, simpleGit, type SimpleGit } from "simple-git";
+import { ALLOWED_GIT_ENV, buildGitEnv, GitTimeoutError, NETWORK_COMMANDS, subcommandOf } from "./git-env.ts";
 import { acquireGitSlot, GIT_LIMITS } from "./limits.ts";
 
-/** Environment variables git must never inherit from whoever started us (npm sets EDITOR). */
-const BLOCKED_ENV = /^(GIT_.*|EDITOR|VISUAL|PAGER|LESS|SSH_ASKPASS)$/i;
-
-/** The only GIT_* variables we set ourselves, on purpose. */
-const ALLOWED_GIT_ENV = ["GIT_TERMINAL_PROMPT"];
+export { buildGitEnv, GitTimeoutError } from "./git-env.ts";
 
 export interface GitRunnerOptions {
   /** Extra variables for every git process (e.g. GNUPGHOME for a signing key). No GIT_* except the allowed ones. */
@@ -17,14 +14,6 @@ export interface GitRunnerOptions {
   readonly onSpawn?: (argv: readonly string[]) => void;
   /** Overrides GIT_LIMITS' timeouts for this runner. */
   readonly timeouts?: { readonly networkMs?: number; readonly localMs?: number };
-}
-
-/** Subcommands that talk to another repository (and may wait on a remote that never answers). */
-const NETWORK_COMMANDS = new Set(["fetch", "push", "clone", "ls-remote", "pull", "remote"]);
-
-/** A git process killed because it ran past its timeout. */
-export class GitTimeoutError extends Error {
-  override readonly name = "GitTimeoutError";
 }
 
 /** A git process that exited non-zero; carries its exit status and stdout for runWithExit. */
@@ -37,15 +26,6 @@ export class GitExitError extends GitError {
   ) {
     super(undefined, message);
   }
-}
-
-/** `fetch` from `-c x=y fetch …`: the subcommand, skipping global options. */
-function subcommandOf(args: readonly string[]): string {
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "-c" || args[i] === "-C") i++;
-    else if (!args[i]!.startsWith("-")) return args[i]!;
-  }
-  return "";
 }
 
 export interface GitRunner {
@@ -78,22 +58,6 @@ export interface GitLinePipe {
   request(line: string): Promise<string>;
   /** Ends stdin and waits for git to exit; rejects if it exited non-zero. */
   close(): Promise<void>;
-}
-
-/** The environment a git child gets: ours minus GIT_*, editors and pagers, plus a no-prompt guard. */
-export function buildGitEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !BLOCKED_ENV.test(key)) env[key] = value;
-  }
-  for (const [key, value] of Object.entries(extra)) {
-    if (BLOCKED_ENV.test(key) && !ALLOWED_GIT_ENV.includes(key)) {
-      throw new Error(`git environment variable ${key} is not allowed`);
-    }
-    env[key] = value;
-  }
-  env.GIT_TERMINAL_PROMPT = "0";
-  return env;
 }
 
 /** Receives every git process's subcommand, duration and outcome (the server's metrics); one per process. */

@@ -107,7 +107,7 @@ export interface TagCheckRequest {
  * Reads one tag's facts in three git processes (refs, signature, containing branches). `name` must be a safe ref name.
  */
 export async function readTagFacts(
-  context: GitContext,
+  context: Pick<GitContext, "git" | "view">,
   name: string,
   request: TagCheckRequest = {},
 ): Promise<TagCheckFacts> {
@@ -192,7 +192,7 @@ export function parseGitOffset(zone: string): number | undefined {
  * non-zero after verifying the tag, so simple-git hands back stdout+stderr for either verdict.
  */
 async function readVerifyOutput(
-  context: GitContext,
+  context: Pick<GitContext, "git">,
   tagObject: string,
   commit: string,
   allowedSignersFile: string | undefined,
