@@ -37,5 +37,6 @@ export function buildDefaultConfig(subsystem: string): Config {
     automation: { createStable: "command", rebase: "command", deleteInvalidTags: false },
     permissions: { commands: "write", destructive: "maintain" },
     trackingIssue: { label: "merge-window", titleTemplate: "merge-window: v{version} ({subsystem})" },
+    backups: { deleteAfterDays: 90, cleanup: "dry-run" },
   };
 }

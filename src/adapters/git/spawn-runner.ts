@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import { buildGitEnv, GitTimeoutError, NETWORK_COMMANDS, subcommandOf } from "./git-env.ts";
 import { acquireGitSlot, GIT_LIMITS } from "./limits.ts";
+import { spawnLinePipe } from "./line-pipe.ts";
 import type { GitRunner, GitRunnerOptions } from "./runner.ts";
 
 /** A git process that exited non-zero: its status and stdout; the message is stdout, stderr, `(git exited N)`. */
@@ -46,6 +47,10 @@ export function createSpawnRunner(dir: string, options: GitRunnerOptions = {}): 
     run: (args) => exec(args, null),
     tryRun,
     runWithInput: (args, input) => exec(args, input),
+    openLinePipe(args) {
+      options.onSpawn?.(args);
+      return spawnLinePipe(dir, args, options.env, options.timeouts?.localMs ?? GIT_LIMITS.localTimeoutMs);
+    },
     async runWithExit(args) {
       try {
         return { code: 0, stdout: await exec(args, null) };
