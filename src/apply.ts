@@ -179,14 +179,15 @@ async function applyOne(effect: Effect, issue: number | null, deps: ApplyDeps): 
         problems: effect.problems,
       });
     case "delete-tag": {
-      // Deleted, then said. Saying it first (so that a crash after the deletion still leaves the note) made the
-      // sweep of variant C report the lightweight tag as not-found (tests/sandbox/cycle-c.test.ts); until that is
-      // understood, a crash between the two leaves the tag deleted without its note.
+      // Said, then deleted, in words true before and after: a crash after the note leaves the tag, which the next
+      // run deletes (the same key: still one note); a crash after the deletion leaves the note, which no later run
+      // could write (the tag is gone). A tag gone before its facts are read is not reported "not-found" (observe.ts).
       const note =
         `Deleting the invalid tag ${renderCode(effect.tag)} (object ${effect.object.slice(0, 12)}; ` +
         "automation.deleteInvalidTags): fix it and push it again.";
-      const result = await git.deleteTag(effect.tag, effect.object);
       await github.upsertComment(tracking(), effect.key, note);
+      killPoint("delete-tag:after-note");
+      const result = await git.deleteTag(effect.tag, effect.object);
       if (result.status !== "deleted")
         await github.upsertComment(tracking(), `${effect.key}:kept`, renderText(result.message));
       return;

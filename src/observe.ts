@@ -68,8 +68,8 @@ export async function observeFacts(
   // Tags of trees and blobs are kept: they are reported invalid (not-a-commit), never silently skipped.
   const recent = observation.tags.filter((tag) => isTagInPlay(tag.date, now));
   const policy = buildTagPolicy(config);
-  const tags: TagFacts[] = await Promise.all(
-    recent.map(async (tag): Promise<TagFacts> => {
+  const read = await Promise.all(
+    recent.map(async (tag): Promise<TagFacts | null> => {
       const [verdict, merge] = await Promise.all([
         verifyTag(git, tag.name, {
           policy,
@@ -79,6 +79,9 @@ export async function observeFacts(
         }),
         tag.commit ? git.findUpstreamMerge(tag.commit, observation.upstreamHead) : { reachable: false as const },
       ]);
+      // Listed, then gone when its facts were read: deleted in between. Nothing to check; a "not-found" verdict would
+      // replace the verdict the check run of this tag already shows.
+      if (verdict.problems.some((problem) => problem.code === "not-found")) return null;
       return {
         name: tag.name,
         sha: tag.target.sha,
@@ -91,6 +94,7 @@ export async function observeFacts(
       };
     }),
   );
+  const tags = read.filter((tag): tag is TagFacts => tag !== null);
   const next = observation.next;
   const facts: RepoFacts = {
     upstreamTags,

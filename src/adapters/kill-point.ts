@@ -7,6 +7,7 @@ export type KillStep =
   | "rebase:after-backup"
   | "rebase:after-push"
   | "stable:after-push"
+  | "delete-tag:after-note"
   | "delete-tag:after-delete"
   | `effect:${string}`;
 

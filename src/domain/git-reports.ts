@@ -62,6 +62,9 @@ export function renderRebaseResult(result: RebaseResult, branch: string): string
         `Rebased ${renderCode(result.branch)} onto ${renderCode(result.onto)}: ${result.oldSha.slice(0, 12)} ` +
           `→ ${result.newSha.slice(0, 12)}.`,
         `The old ${renderCode(result.branch)} is kept at ${renderCode(result.backupRef)}.`,
+        ...(result.confirmedAfterError
+          ? ["The push reported an error, but re-reading the remote showed the update had been applied."]
+          : []),
         "",
         "<details><summary>git range-diff</summary>",
         "",
@@ -81,6 +84,11 @@ export function renderRebaseResult(result: RebaseResult, branch: string): string
             ? `\nCommits missing after the rebase:\n` +
               list(result.missing.map((commit) => `${commit.sha.slice(0, 12)} ${commit.subject}`))
             : "";
+      if (result.code === "push-unconfirmed")
+        return (
+          `**Rebase stopped (${result.code})**: ${renderText(result.message)}. ${renderCode(branch)} is in a state ` +
+          `merge-window did not expect; it did not retry. Check ${renderCode(branch)} by hand.`
+        );
       return (
         `Rebase refused (${result.code}): ${renderText(result.message)}. ${renderCode(branch)} was not ` +
         `changed.${extra}`

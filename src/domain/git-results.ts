@@ -34,9 +34,11 @@ export type RebaseRefusalCode =
   | "rebase-failed"
   | "commits-missing"
   | "backup-failed"
-  | "push-rejected";
+  | "push-rejected"
+  /** The push failed without a clear answer and the remote's branch is neither the old nor the new SHA. */
+  | "push-unconfirmed";
 
-/** Why nothing was pushed; `next` on the remote is as it was. */
+/** Why nothing was pushed; `next` on the remote is as it was, except after `push-unconfirmed` (state unknown). */
 export interface RebaseRefusal {
   readonly status: "refused";
   readonly code: RebaseRefusalCode;
@@ -97,6 +99,8 @@ export type RebaseResult =
       readonly backupRef: string;
       /** `git range-diff` pair lines, old → new. */
       readonly rangeDiff: readonly string[];
+      /** The push reported an error, but re-reading the remote found next at the new SHA: it had been applied. */
+      readonly confirmedAfterError?: boolean;
     }
   | { readonly status: "unchanged"; readonly branch: string; readonly sha: string; readonly onto: string }
   | RebaseRefusal;

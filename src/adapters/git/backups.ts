@@ -2,7 +2,8 @@
 import type { BackupFact } from "../../domain/backup-cleanup.ts";
 import { isSafeRefName } from "../../domain/names.ts";
 import { assertObjectId, assertRemoteName } from "./inputs.ts";
-import { BACKUP_PREFIX, NAMESPACE, pushWithLeases, readRefRecords, readRefsContaining } from "./refs.ts";
+import { pushWithLeases } from "./push.ts";
+import { BACKUP_PREFIX, NAMESPACE, readRefRecords, readRefsContaining } from "./refs.ts";
 import { createGitRunner, type GitRunner } from "./runner.ts";
 
 /** Where the cleanup mirrors the remote's branches, tags and backups (a private namespace of this clone). */
@@ -72,8 +73,8 @@ async function deleteBackupRef(git: GitRunner, remote: string, ref: string, sha:
     return { status: "refused", ref, message: `${JSON.stringify(ref)} is not a backup ref merge-window deletes` };
   const expect = assertObjectId(sha, `object of ${ref}`);
   const pushed = await pushWithLeases(git, remote, [{ sha: null, lease: { ref, expect } }]);
-  if (pushed.ok && pushed.updates.some((update) => update.flag === "-" && update.ref === ref))
-    return { status: "deleted", ref };
-  const last = pushed.output.trim().split("\n").at(-1) ?? "";
-  return { status: "refused", ref, message: `it changed since it was read, or the push failed: ${last}` };
+  // ok: the server deleted it (said so, or a re-read after an unclear failure found it gone).
+  if (pushed.ok) return { status: "deleted", ref };
+  const why = pushed.failure ?? pushed.output.trim().split("\n").at(-1) ?? "";
+  return { status: "refused", ref, message: `it changed since it was read, or the push failed: ${why}` };
 }

@@ -2,7 +2,7 @@
 import { assertSafeRefName } from "../../domain/names.ts";
 import type { GitContext } from "./context.ts";
 import { assertObjectId } from "./inputs.ts";
-import { pushWithLeases } from "./refs.ts";
+import { pushWithLeases } from "./push.ts";
 import { killPoint } from "../kill-point.ts";
 
 export type DeleteTagResult =
@@ -19,13 +19,14 @@ export async function deleteTag(context: GitContext, name: string, expectedObjec
   const ref = `refs/tags/${tag}`;
   const pushed = await pushWithLeases(context.git, context.remote, [{ sha: null, lease: { ref, expect: object } }]);
   killPoint("delete-tag:after-delete");
-  if (pushed.ok && pushed.updates.some((update) => update.flag === "-" && update.ref === ref))
-    return { status: "deleted", name: tag };
+  const deleted =
+    pushed.confirmedAfterError || pushed.updates.some((update) => update.flag === "-" && update.ref === ref);
+  if (pushed.ok && deleted) return { status: "deleted", name: tag };
   return {
     status: "refused",
     name: tag,
     message:
       `${tag} was not deleted (it changed since it was checked, or the push ` +
-      `failed): ${pushed.output.trim().split("\n").at(-1) ?? ""}`,
+      `failed): ${pushed.failure ?? pushed.output.trim().split("\n").at(-1) ?? ""}`,
   };
 }

@@ -3,7 +3,8 @@
 import type { GitContext } from "./context.ts";
 import { assertRepoPath } from "./inputs.ts";
 import { countCommits, readChangedPaths } from "./observe.ts";
-import { BACKUP_PREFIX, pushWithLeases } from "./refs.ts";
+import { BACKUP_PREFIX } from "./refs.ts";
+import { pushWithLeases } from "./push.ts";
 import {
   buildRefusal,
   findMissingCommits,
@@ -138,15 +139,21 @@ export async function rebaseNext(context: GitContext, request: RealRebaseRequest
     return buildRefusal(
       "backup-failed",
       `pushing the backup ${backupRef} to ${context.remote} failed, so ${branch} was not ` +
-        `touched: ${backup.output.trim()}`,
+        `touched: ${backup.failure ?? backup.output.trim()}`,
     );
   killPoint("rebase:after-backup");
   const pushed = await pushWithLeases(context.git, context.remote, [
     { sha: newSha, lease: { ref: `refs/heads/${branch}`, expect: old } },
   ]);
   killPoint("rebase:after-push");
+  if (!pushed.ok && !pushed.untouched)
+    return buildRefusal(
+      "push-unconfirmed",
+      `pushing ${branch} failed and re-reading ${context.remote} did not find it where it was or where it was ` +
+        `pushed: ${pushed.failure ?? pushed.output.trim()}. The old ${branch} is kept at ${backupRef}`,
+    );
   if (!pushed.ok) {
-    const reason = pushed.updates.find((update) => update.flag === "!")?.summary ?? pushed.output.trim();
+    const reason = pushed.failure ?? pushed.output.trim();
     return buildRefusal(
       "push-rejected",
       `${context.remote} refused the update of ${branch} from ${old.slice(0, 12)} (it moved since it was ` +
@@ -162,5 +169,6 @@ export async function rebaseNext(context: GitContext, request: RealRebaseRequest
     ontoCommit: plan.onto.commit,
     backupRef,
     rangeDiff,
+    ...(pushed.confirmedAfterError ? { confirmedAfterError: true } : {}),
   };
 }

@@ -145,28 +145,6 @@ export interface PushUpdate {
   readonly summary: string;
 }
 
-export interface PushOutcome {
-  readonly ok: boolean;
-  readonly updates: readonly PushUpdate[];
-  readonly output: string;
-}
-
-/**
- * The only push in merge-window: `--atomic`, one explicit `--force-with-lease=<ref>:<sha-or-empty>` per
- * updated ref, `<sha>:<full ref>` refspecs with no `+` (`:<full ref>` when `sha` is null: a deletion),
- * everything after `--end-of-options`.
- */
-export async function pushWithLeases(
-  git: GitRunner,
-  remote: string,
-  updates: readonly { sha: string | null; lease: Lease }[],
-): Promise<PushOutcome> {
-  const result = await runCapturing(git, buildPushArgs(remote, updates));
-  const parsed = parsePushPorcelain(result.output);
-  const rejected = parsed.some((update) => update.flag === "!");
-  return { ok: result.ok && !rejected && parsed.length > 0, updates: parsed, output: result.output };
-}
-
 /** The argv of pushWithLeases (also shown by the CLI's --dry-run); checks every SHA and ref. */
 export function buildPushArgs(remote: string, updates: readonly { sha: string | null; lease: Lease }[]): string[] {
   const args = ["push", "--atomic", "--porcelain", "--no-verify"];
@@ -192,10 +170,20 @@ export function parsePushPorcelain(output: string): PushUpdate[] {
 
 /** The value of one ref on the remote, or null when it does not exist there (`git ls-remote`, one process). */
 export async function readRemoteRef(git: GitRunner, remote: string, ref: string): Promise<string | null> {
-  const output = await git.run(["ls-remote", "--refs", "--end-of-options", remote, ref]);
+  return (await readRemoteRefs(git, remote, [ref])).get(ref) ?? null;
+}
+
+/** The values of `refs` on the remote in one `git ls-remote`; a ref absent there is absent from the map. */
+export async function readRemoteRefs(
+  git: GitRunner,
+  remote: string,
+  refs: readonly string[],
+): Promise<Map<string, string>> {
+  const output = await git.run(["ls-remote", "--refs", "--end-of-options", remote, ...refs]);
+  const found = new Map<string, string>();
   for (const line of output.split("\n")) {
     const [sha, name] = line.split("\t");
-    if (name === ref && sha) return sha;
+    if (name && sha && refs.includes(name)) found.set(name, sha);
   }
-  return null;
+  return found;
 }

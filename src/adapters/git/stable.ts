@@ -2,7 +2,8 @@
 import { assertSafeRefName } from "../../domain/names.ts";
 import type { GitContext } from "./context.ts";
 import { assertObjectId } from "./inputs.ts";
-import { pushWithLeases, readRemoteRef } from "./refs.ts";
+import { readRemoteRef } from "./refs.ts";
+import { pushWithLeases } from "./push.ts";
 import type { StableBranchResult } from "../../domain/git-results.ts";
 import { killPoint } from "../kill-point.ts";
 
@@ -51,7 +52,7 @@ export async function createStableBranch(
     name,
     sha,
     existing: null,
-    message: `pushing ${name} to ${context.remote} failed: ${pushed.output.trim()}`,
+    message: `pushing ${name} to ${context.remote} failed: ${pushed.failure ?? pushed.output.trim()}`,
   };
 }
 

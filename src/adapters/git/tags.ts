@@ -10,7 +10,8 @@ import {
   assertRefGlob,
   buildIdentityConfig,
 } from "./inputs.ts";
-import { peelObject, pushWithLeases, readRefRecords, readRefsContaining, readRemoteRef, runCapturing } from "./refs.ts";
+import { peelObject, readRefRecords, readRefsContaining, readRemoteRef, runCapturing } from "./refs.ts";
+import { pushWithLeases } from "./push.ts";
 import type { SignedTagResult } from "../../domain/git-results.ts";
 
 export type { SignedTagResult };
@@ -78,7 +79,7 @@ export async function createSignedTag(context: GitContext, request: SignedTagReq
       status: "refused",
       code: "push-failed",
       name,
-      message: `pushing tag ${name} to ${context.remote} failed: ${pushed.output.trim()}`,
+      message: `pushing tag ${name} to ${context.remote} failed: ${pushed.failure ?? pushed.output.trim()}`,
     };
   }
   return { status: "created", name, object: record.object, commit: record.commit ?? sha };
