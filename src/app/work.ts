@@ -117,6 +117,7 @@ export function createMemoryWork(perform: Perform, options: MemoryWorkOptions): 
     },
     idle: () => queue.idle(),
     oldestRunStart: () => queue.oldestRunStart(),
-    async close() {},
+    // One process: what it queued is not held anywhere else, so stopping waits for it (bounded by the caller).
+    close: () => queue.idle(),
   };
 }

@@ -1,0 +1,42 @@
+// Installation tokens shared through Redis (REDIS_URL): GitHub's ETags belong to the token that read them, so
+// instances share conditional reads (304s) only if they share the token; and they create one token, not N.
+import type { Redis } from "ioredis";
+import { ProbotOctokit } from "probot";
+
+/** @octokit/auth-app's cache: its value is `token|createdAt|expiresAt|…`. */
+export interface TokenCache {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}
+
+/** A token is dropped this long before it expires (a run started on it still has time to finish). */
+export const TOKEN_MARGIN_MS = 10 * 60_000;
+
+/**
+ * Keys `<namespace>:<auth-app's key>`, kept until `TOKEN_MARGIN_MS` before the token expires. Redis not answering
+ * is a cache miss (auth-app asks GitHub for a token, as it would with no cache).
+ */
+export function createRedisTokenCache(redis: Redis, namespace: string): TokenCache {
+  return {
+    async get(key) {
+      return (await redis.get(`${namespace}:${key}`).catch(() => null)) ?? undefined;
+    },
+    async set(key, value) {
+      const expiresAt = Date.parse(value.split("|")[2] ?? "");
+      const ttl = (Number.isNaN(expiresAt) ? Date.now() + 3600_000 : expiresAt) - Date.now() - TOKEN_MARGIN_MS;
+      if (ttl > 0) await redis.set(`${namespace}:${key}`, value, "PX", ttl).catch(() => {});
+    },
+  };
+}
+
+/** `createProbot`'s overrides: its Octokit with auth-app's token cache in `cache`. */
+export function sharedTokenOverrides(cache: TokenCache): { Octokit: typeof ProbotOctokit } {
+  return { Octokit: ProbotOctokit.defaults((options: object) => withTokenCache(options, cache)) };
+}
+
+/** Options of Probot's Octokit with auth-app's token cache replaced by `cache` (installation clients inherit it). */
+export function withTokenCache<T extends { auth?: unknown }>(options: T, cache: TokenCache): T {
+  const auth = options.auth;
+  if (!auth || typeof auth !== "object" || !("cache" in auth)) return options;
+  return { ...options, auth: { ...auth, cache } };
+}
