@@ -13,17 +13,30 @@ export interface TokenCache {
 export const TOKEN_MARGIN_MS = 10 * 60_000;
 
 /**
- * Keys `<namespace>:<auth-app's key>`, kept until `TOKEN_MARGIN_MS` before the token expires. Redis not answering
- * is a cache miss (auth-app asks GitHub for a token, as it would with no cache).
+ * Keys `<namespace>:<auth-app's key>`, kept until `TOKEN_MARGIN_MS` before the token expires, and in this process
+ * too: a token this instance just created or read is found again without Redis (auth-app's own installation lookup
+ * must hit the cache: on a miss it asks github.com, not GHE_HOST). Redis not answering is a miss there only.
  */
 export function createRedisTokenCache(redis: Redis, namespace: string): TokenCache {
+  const local = new Map<string, { value: string; until: number }>();
+  const keep = (key: string, value: string) => {
+    const expiresAt = Date.parse(value.split("|")[2] ?? "");
+    const until = (Number.isNaN(expiresAt) ? Date.now() + 3600_000 : expiresAt) - TOKEN_MARGIN_MS;
+    if (until > Date.now()) local.set(key, { value, until });
+    for (const [k, kept] of local) if (kept.until <= Date.now()) local.delete(k);
+    return until - Date.now();
+  };
   return {
     async get(key) {
-      return (await redis.get(`${namespace}:${key}`).catch(() => null)) ?? undefined;
+      const kept = local.get(key);
+      if (kept && kept.until > Date.now()) return kept.value;
+      const value = await redis.get(`${namespace}:${key}`).catch(() => null);
+      if (value === null) return undefined;
+      keep(key, value);
+      return value;
     },
     async set(key, value) {
-      const expiresAt = Date.parse(value.split("|")[2] ?? "");
-      const ttl = (Number.isNaN(expiresAt) ? Date.now() + 3600_000 : expiresAt) - Date.now() - TOKEN_MARGIN_MS;
+      const ttl = keep(key, value);
       if (ttl > 0) await redis.set(`${namespace}:${key}`, value, "PX", ttl).catch(() => {});
     },
   };
