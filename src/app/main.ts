@@ -11,7 +11,7 @@ import { createMergeWindowApp, type SharedRedis } from "./probot-app.ts";
 import type { HealthState } from "./health.ts";
 import { readMaxRuns } from "./queue.ts";
 import { drain, readDrainMs } from "./shutdown.ts";
-import { createRedisTokenCache, sharedTokenOverrides } from "./token-cache.ts";
+import { appOctokitOverrides, createRedisTokenCache } from "./token-cache.ts";
 import { connectQueueRedis, connectSharedRedis, createShared, describeRedisUrl, readRedisSettings } from "./redis.ts";
 import { askWebhookUrl, loadDotEnv, normalizeWebhookUrl, readWebhookUrlArg, writeManifestWebhookUrl } from "./setup.ts";
 
@@ -115,7 +115,7 @@ async function main(): Promise<number> {
   const tokens = redis ? createRedisTokenCache(redis.shared.redis, redis.shared.key("token")) : null;
   const probot = createProbot({
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "info" },
-    overrides: tokens ? sharedTokenOverrides(tokens) : {},
+    overrides: appOctokitOverrides(tokens),
   });
   const server = createWebhookServer(await createNodeMiddleware(appFn, { probot }));
   const port = Number(process.env.PORT ?? 3000);

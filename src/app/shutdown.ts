@@ -45,7 +45,9 @@ export async function drain(steps: DrainSteps, limitMs: number): Promise<number>
   ]);
   clearTimeout(timer);
   if (outcome === "timeout")
-    steps.log(`SIGTERM: runs still going after ${limitMs / 1000} s: their locks expire and another instance takes them over`);
+    steps.log(
+      `SIGTERM: runs still going after ${limitMs / 1000} s: their locks expire and another instance takes them over`,
+    );
   else steps.log("SIGTERM: running runs finished");
   steps.server.closeAllConnections();
   await Promise.race([serverClosed, new Promise((done) => setTimeout(done, 1_000).unref())]);

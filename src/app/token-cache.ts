@@ -42,14 +42,28 @@ export function createRedisTokenCache(redis: Redis, namespace: string): TokenCac
   };
 }
 
-/** `createProbot`'s overrides: its Octokit with auth-app's token cache in `cache`. */
-export function sharedTokenOverrides(cache: TokenCache): { Octokit: typeof ProbotOctokit } {
-  return { Octokit: ProbotOctokit.defaults((options: object) => withTokenCache(options, cache)) };
+/**
+ * `createProbot`'s overrides: its Octokit with auth-app's token cache in `cache` (when given), and auth-app's own
+ * requests sent to the Octokit's `baseUrl`. Probot hands auth-app a request without it, so on GHE_HOST (and the
+ * sandbox forge) an installation token asked for directly (`octokit.auth({ type: "installation" })`, before any
+ * request of that installation cached one) went to api.github.com and the run failed.
+ */
+export function appOctokitOverrides(cache: TokenCache | null): { Octokit: typeof ProbotOctokit } {
+  return { Octokit: ProbotOctokit.defaults((options: object) => withAuthDefaults(options, cache)) };
 }
 
-/** Options of Probot's Octokit with auth-app's token cache replaced by `cache` (installation clients inherit it). */
-export function withTokenCache<T extends { auth?: unknown }>(options: T, cache: TokenCache): T {
-  const auth = options.auth;
+interface AuthRequest {
+  defaults(options: { baseUrl: string }): AuthRequest;
+}
+
+/** Options of Probot's Octokit with auth-app's cache and request set (installation clients inherit both). */
+export function withAuthDefaults<T extends { auth?: unknown; baseUrl?: string }>(
+  options: T,
+  cache: TokenCache | null,
+): T {
+  const auth = options.auth as { cache?: unknown; request?: AuthRequest } | undefined;
   if (!auth || typeof auth !== "object" || !("cache" in auth)) return options;
-  return { ...options, auth: { ...auth, cache } };
+  const request =
+    auth.request && options.baseUrl ? { request: auth.request.defaults({ baseUrl: options.baseUrl }) } : {};
+  return { ...options, auth: { ...auth, ...request, ...(cache ? { cache } : {}) } };
 }

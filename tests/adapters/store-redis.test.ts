@@ -9,7 +9,7 @@ import { Redis } from "ioredis";
 import { createGitHubAdapter } from "../../src/adapters/github/index.ts";
 import { createRedisStore } from "../../src/adapters/store-redis.ts";
 import { createMemoryStore, type KeyValueStore } from "../../src/adapters/store.ts";
-import { createRedisTokenCache, sharedTokenOverrides } from "../../src/app/token-cache.ts";
+import { appOctokitOverrides, createRedisTokenCache } from "../../src/app/token-cache.ts";
 import { createForge, type Forge } from "../../src/sandbox/forge/index.ts";
 import { openRedisSpace, REDIS_URL, redisSkipReason } from "../reliability/redis-world.ts";
 
@@ -59,11 +59,11 @@ describe("a KeyValueStore in Redis shared by two instances", { skip }, () => {
         GHE_PROTOCOL: "http",
         LOG_LEVEL: "error",
       },
-      overrides: shared ? sharedTokenOverrides(createRedisTokenCache(redis, `${space.prefix}:token`)) : {},
+      overrides: shared ? appOctokitOverrides(createRedisTokenCache(redis, `${space.prefix}:token`)) : {},
     });
     const store: KeyValueStore = shared ? createRedisStore(redis, `${space.prefix}:kv`) : createMemoryStore();
     const octokit = await probot.auth(installationId);
-    return createGitHubAdapter({ octokit: octokit as never, owner: OWNER, repo: REPO, appSlug: "merge-window", store });
+    return createGitHubAdapter({ octokit, owner: OWNER, repo: REPO, appSlug: "merge-window", store });
   }
 
   /** The issue read by a first, then by b: the requests each read sent. */
@@ -74,7 +74,9 @@ describe("a KeyValueStore in Redis shared by two instances", { skip }, () => {
     assert.ok(await b.readIssue(issue));
     const sent = forge.requests.slice(start);
     return {
-      reads: sent.filter((r) => r.route === ISSUE_ROUTE).map((r) => `${r.status}${r.conditional ? " conditional" : ""}`),
+      reads: sent
+        .filter((r) => r.route === ISSUE_ROUTE)
+        .map((r) => `${r.status}${r.conditional ? " conditional" : ""}`),
       tokens: sent.filter((r) => r.route === TOKEN_ROUTE).length,
     };
   }

@@ -233,7 +233,9 @@ export async function openFleet(count: number, options: { badConfig?: number } =
             const states = await Promise.all(
               deliveries.map((id) => space.redis.hget(`${space.prefix}:delivery:${id}`, "state")),
             );
-            const notDone: string[] = deliveries.flatMap((id, i) => (states[i] === "done" ? [] : [`${id}: ${states[i]}`]));
+            const notDone: string[] = deliveries.flatMap((id, i) =>
+              states[i] === "done" ? [] : [`${id}: ${states[i]}`],
+            );
             if (busy === 0 && leases.length === 0 && notDone.length === 0) return;
             if (Date.now() > deadline) {
               const failed = (await queue.getFailed()).map((job) => `${job.id} ${job.name}: ${job.failedReason}`);

@@ -31,14 +31,21 @@ async function pushAndWaitForRun(fleet: Fleet, instance: Instance, repo: string)
   const id = randomUUID();
   const answer = await fleet.send(instance, "push", id, pushBody(fleet, repo));
   assert.ok(answer.status < 300, `push answered ${answer.status}`);
-  while (!instance.lines().slice(seen).some((line) => / started: /.test(line.msg)))
+  while (
+    !instance
+      .lines()
+      .slice(seen)
+      .some((line) => / started: /.test(line.msg))
+  )
     await new Promise((done) => setTimeout(done, 5));
   return id;
 }
 
 const exitCode = (instance: Instance) =>
   new Promise<number | null>((done) =>
-    instance.child.exitCode !== null ? done(instance.child.exitCode) : instance.child.once("exit", (code) => done(code)),
+    instance.child.exitCode !== null
+      ? done(instance.child.exitCode)
+      : instance.child.once("exit", (code) => done(code)),
   );
 
 describe("s32: SIGTERM drains an instance", { skip }, () => {
