@@ -90,7 +90,9 @@ describe("s32: SIGTERM drains an instance", { skip }, () => {
     );
     const c = await fleet.start("c");
     await fleet.drained([id]);
-    const takeovers = /^merge_window_lock_takeovers_total (\d+)/m.exec(await c.metrics())?.[1];
+    const metrics = await c.metrics();
+    const takeovers = /^merge_window_lock_takeovers_total (\d+)/m.exec(metrics)?.[1];
     assert.equal(Number(takeovers), 1, "c took the run over");
+    assert.match(metrics, /^merge_window_queue_depth \d+/m, "c reports the shared queue's depth");
   });
 });
