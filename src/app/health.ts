@@ -22,6 +22,8 @@ export interface HealthState {
   oldestRunStart: () => Date | null;
   /** With several instances: why the shared Redis is not usable, or null when it answers. */
   redis?: () => string | null;
+  /** Set on SIGTERM: the instance drains its runs and stops. */
+  draining?: boolean;
 }
 
 export function createHealthState(oldestRunStart: () => Date | null = () => null): HealthState {
@@ -31,6 +33,7 @@ export function createHealthState(oldestRunStart: () => Date | null = () => null
 /** Every reason the server is not ready, in plain words; empty when ready. */
 export function findNotReadyReasons(state: HealthState, now: Date): string[] {
   const reasons: string[] = [];
+  if (state.draining) reasons.push("shutting down (SIGTERM): finishing running runs");
   const { credentials } = state;
   if (credentials.status === "unverified") reasons.push("credentials not verified yet (GET /app pending)");
   if (credentials.status === "refused") reasons.push(`credentials refused: ${credentials.reason}`);

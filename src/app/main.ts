@@ -8,7 +8,10 @@ import { assertFilePath, assertKeyId } from "../adapters/git/inputs.ts";
 import { configureGitLimits, readGitLimits } from "../adapters/git/limits.ts";
 import { createWebhookServer } from "./http-server.ts";
 import { createMergeWindowApp, type SharedRedis } from "./probot-app.ts";
+import type { HealthState } from "./health.ts";
 import { readMaxRuns } from "./queue.ts";
+import { drain, readDrainMs } from "./shutdown.ts";
+import { appOctokitOverrides, createRedisTokenCache } from "./token-cache.ts";
 import { connectQueueRedis, connectSharedRedis, createShared, describeRedisUrl, readRedisSettings } from "./redis.ts";
 import { askWebhookUrl, loadDotEnv, normalizeWebhookUrl, readWebhookUrlArg, writeManifestWebhookUrl } from "./setup.ts";
 
@@ -44,6 +47,7 @@ export function renderMissingCredentials(missing: readonly string[]): string {
     "     MERGE_WINDOW_GIT_NETWORK_TIMEOUT / _LOCAL_TIMEOUT (seconds a git process may run: 180 / 60), GHE_HOST, PORT.",
     "     Several instances: REDIS_URL (redis://host:6379, shared by all of them), MERGE_WINDOW_RUNS (runs at once",
     "     per instance, default one per CPU), MERGE_WINDOW_LEASE_SECONDS (takeover of a dead instance's runs: 30 s).",
+    "     MERGE_WINDOW_DRAIN_SECONDS: how long running runs may finish after SIGTERM (30 s).",
     "",
     "To see what merge-window does without any of this: npm run demo",
   ].join("\n");
@@ -90,6 +94,9 @@ async function main(): Promise<number> {
   configureGitLimits(readGitLimits(process.env));
   const maxRuns = readMaxRuns(process.env);
   const redis = await openSharedRedis(process.env);
+  const drainMs = readDrainMs(process.env);
+  let stopRuns: () => Promise<void> = async () => {};
+  let health: HealthState | null = null;
   const host = process.env.GHE_HOST;
   const protocol = process.env.GHE_PROTOCOL ?? "https";
   const appFn = createMergeWindowApp({
@@ -99,10 +106,17 @@ async function main(): Promise<number> {
     ...(process.env.MERGE_WINDOW_GNUPGHOME ? { gnupgHome: process.env.MERGE_WINDOW_GNUPGHOME } : {}),
     maxRuns,
     ...(redis ? { redis } : {}),
+    onStop: (stop) => (stopRuns = stop),
+    onHealth: (state) => (health = state),
   });
   // Our own server around Probot's middleware (not probot's run()): the body cap and timeouts live there.
   // createProbot() alone logs at "warn" (probot run() says "info"): keep the operator's info lines.
-  const probot = createProbot({ env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "info" } });
+  // With Redis, auth-app's installation tokens are shared too (ETags are per token: see token-cache.ts).
+  const tokens = redis ? createRedisTokenCache(redis.shared.redis, redis.shared.key("token")) : null;
+  const probot = createProbot({
+    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "info" },
+    overrides: appOctokitOverrides(tokens),
+  });
   const server = createWebhookServer(await createNodeMiddleware(appFn, { probot }));
   const port = Number(process.env.PORT ?? 3000);
   await new Promise<void>((resolve) => server.listen(port, process.env.HOST, resolve));
@@ -113,6 +127,23 @@ async function main(): Promise<number> {
           `${maxRuns} runs at once here`
       : `one instance, state in memory (no REDIS_URL), ${maxRuns} runs at once`,
   );
+  let draining = false;
+  process.on("SIGTERM", () => {
+    if (draining) return;
+    draining = true;
+    const steps = {
+      server,
+      stopRuns,
+      log: (line: string) => probot.log.info(line),
+      onDraining: () => void (health && (health.draining = true)),
+      close: async () => {
+        await redis?.queueConnection.quit().catch(() => redis.queueConnection.disconnect());
+        await redis?.shared.close();
+      },
+    };
+    // Probot's throttling keeps its own Redis client open: the process ends here, not when the loop empties.
+    void drain(steps, drainMs).then((code) => process.exit(code));
+  });
   return 0;
 }
 

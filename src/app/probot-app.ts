@@ -5,6 +5,7 @@ import type { SigningKey } from "../adapters/git/index.ts";
 import { observeGit } from "../adapters/git/runner.ts";
 import { createGitHubAdapter } from "../adapters/github/index.ts";
 import type { KeyValueStore } from "../adapters/store.ts";
+import { createRedisStore } from "../adapters/store-redis.ts";
 import { redactSecrets } from "../domain/markdown.ts";
 import { describeCredentials, verifyCredentials } from "./credentials.ts";
 import { createHealthHandler, createHealthState, type HealthState } from "./health.ts";
@@ -14,7 +15,7 @@ import type { Redis } from "ioredis";
 import { DEFAULT_MAX_RUNS } from "./queue.ts";
 import { createRedisWork } from "./redis-work.ts";
 import { createRedisPolls, describeRedisUrl, type Shared } from "./redis.ts";
-import { startScheduler, type JobName } from "./schedule.ts";
+import { startScheduler, type JobName, type Scheduler } from "./schedule.ts";
 import { type HANDLED_EVENTS } from "./webhooks.ts";
 
 /** The events subscribed to; mapWebhook() then keeps only HANDLED_EVENTS' actions. */
@@ -51,6 +52,8 @@ export interface AppOptions {
   readonly store?: KeyValueStore;
   /** Runs at once on this instance (MERGE_WINDOW_RUNS). */
   readonly maxRuns?: number;
+  /** Receives how to stop: the schedule, then the queue (resolves once this instance's running runs finished). */
+  readonly onStop?: (stop: () => Promise<void>) => void;
   /** Several instances on one Redis (REDIS_URL): deliveries, the queue, leases and schedule slots live there. */
   readonly redis?: SharedRedis;
 }
@@ -87,7 +90,12 @@ export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
         metrics.runs.inc({ trigger: trigger.kind, outcome: "failed" });
         metrics.runFailures.inc({ trigger: trigger.kind });
       },
-      ...(options.store ? { store: options.store } : {}),
+      // With Redis the instances share it (ETags, issue numbers, the installation list): one budget, not N.
+      ...(options.store
+        ? { store: options.store }
+        : redis
+          ? { store: createRedisStore(redis.shared.redis, redis.shared.key("kv")) }
+          : {}),
       queueObserver: {
         depth: (pending) => metrics.queueDepth.set(pending),
         started: (waitedMs) => metrics.queueWait.observe(waitedMs / 1000),
@@ -109,6 +117,12 @@ export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
         : {}),
     });
     options.onRuntime?.(runtime);
+    const lifecycle: Lifecycle = { scheduler: null, stopping: false };
+    options.onStop?.(async () => {
+      lifecycle.stopping = true;
+      await lifecycle.scheduler?.stop();
+      await runtime.close();
+    });
     const health = createHealthState(() => runtime.oldestRunStart());
     if (redis) {
       const where = describeRedisUrl(redis.url);
@@ -127,8 +141,14 @@ export function createMergeWindowApp(options: AppOptions): ApplicationFunction {
     app.on([...WEBHOOK_EVENTS], async (context) => {
       await runtime.handleWebhook(context.name, context.payload, context.id);
     });
-    if (options.schedule ?? true) void verifyThenSchedule(app, runtime, health, metrics, redis);
+    if (options.schedule ?? true) void verifyThenSchedule(app, runtime, health, metrics, redis, lifecycle);
   };
+}
+
+/** The schedule once started, and whether the instance is stopping (then no schedule starts). */
+interface Lifecycle {
+  scheduler: Scheduler | null;
+  stopping: boolean;
 }
 
 /** Asks GET /app (one clear line either way); scheduled jobs start only once GitHub accepts the credentials. */
@@ -138,6 +158,7 @@ async function verifyThenSchedule(
   health: HealthState,
   metrics: Metrics,
   redis: SharedRedis | undefined,
+  lifecycle: Lifecycle,
 ) {
   const auth = async () => {
     const octokit = await app.auth();
@@ -149,7 +170,8 @@ async function verifyThenSchedule(
   if (health.credentials.status === "verified") app.log.info(line);
   else app.log.error(line);
   if (health.credentials.status !== "verified") {
-    setTimeout(() => void verifyThenSchedule(app, runtime, health, metrics, redis), CREDENTIALS_RETRY_MS).unref();
+    const retry = () => void verifyThenSchedule(app, runtime, health, metrics, redis, lifecycle);
+    setTimeout(retry, CREDENTIALS_RETRY_MS).unref();
     return;
   }
   const runJob = async (job: JobName) => {
@@ -158,7 +180,8 @@ async function verifyThenSchedule(
     health.lastUpstreamPoll = new Date();
     metrics.lastUpstreamPoll.set(health.lastUpstreamPoll.getTime() / 1000);
   };
-  startScheduler(runJob, {
+  if (lifecycle.stopping) return;
+  lifecycle.scheduler = startScheduler(runJob, {
     onError: (job, error) =>
       app.log.error(
         redactSecrets(`scheduled job ${job} failed: ${error instanceof Error ? error.stack : String(error)}`),

@@ -1,6 +1,7 @@
 // Runs through BullMQ on the shared Redis: any instance takes any run, one run per repository at a time (a lease),
 // reconcile hints coalesce into a waiting run, commands keep their own job, retries back off, a dead instance's
 // run is taken over once its lock expires.
+import { createHash } from "node:crypto";
 import { DelayedError, Queue, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Trigger } from "../ports.ts";
@@ -31,6 +32,18 @@ interface JobData {
 }
 
 const QUEUE = "runs";
+/** A run whose instance died this many times (the lock expired each time) fails for good. */
+const MAX_STALLED = 5;
+/** How long the deliveries a coalescing run took stay under its key (far beyond any run and its retries). */
+const COVERED_RUN_MS = 24 * 3600_000;
+// Moves the deliveries waiting for a coalescing run to the run's own set, at once.
+const TAKE_COVERED = [
+  `redis.call('SUNIONSTORE', KEYS[2], KEYS[2], KEYS[1])`,
+  `redis.call('DEL', KEYS[1])`,
+  `if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[1]) end`,
+  `return 1`,
+].join("\n");
+const digest = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 24);
 
 /**
  * The class a trigger coalesces in, or null when it keeps its identity. Every reconcile is the same work (a run
@@ -74,6 +87,23 @@ export function createRedisWork(
     return until !== null && (Number(until) === 0 || Number(until) > Date.now());
   };
 
+  // The deliveries a coalescing run answers for, kept under the job's own key until it completed: an instance that
+  // dies in the run leaves them to the instance that takes the job over.
+  const takenKey = (jobId: string) => shared.key(`covered-run:${jobId}`);
+  const takeCovered = async (job: Job<JobData>): Promise<string[]> => {
+    if (!job.data.coalesce || !job.id) return [];
+    const taken = takenKey(job.id);
+    await shared.redis.eval(TAKE_COVERED, 2, coveredKey(job.data.coalesce), taken, String(COVERED_RUN_MS));
+    return shared.redis.smembers(taken);
+  };
+  /** Every delivery the job answers for: completed (`ok`), or failed for good (forgotten: a redelivery runs). */
+  const settle = async (job: Job<JobData>, ok: boolean) => {
+    const taken = job.data.coalesce && job.id ? await shared.redis.smembers(takenKey(job.id)) : [];
+    const deliveries = [...job.data.deliveries, ...taken];
+    for (const delivery of deliveries) await shared.settleDelivery(delivery, ok);
+    if (job.data.coalesce && job.id) await shared.redis.del(takenKey(job.id));
+  };
+
   const processor = async (job: Job<JobData>, token?: string) => {
     const { request } = job.data;
     const name = `${request.ref.owner}/${request.ref.repo}`;
@@ -93,30 +123,14 @@ export function createRedisWork(
     options.onStarted?.(startedAt.getTime() - job.timestamp);
     const run = `${job.id}.${job.attemptsMade}`;
     log(`run ${run} started: ${name} (${request.trigger.kind})`);
-    let deliveries = job.data.deliveries;
     try {
-      if (job.data.coalesce) {
-        // The deliveries that coalesced into this run so far; later ones get the next run (keepLastIfActive).
-        const [[, members]] = (await shared.redis
-          .multi()
-          .smembers(coveredKey(job.data.coalesce))
-          .del(coveredKey(job.data.coalesce))
-          .exec()) as [[Error | null, string[]]];
-        if (members.length > 0) {
-          deliveries = [...deliveries, ...members];
-          await job.updateData({ ...job.data, deliveries });
-        }
-      }
+      // The deliveries that coalesced into this run so far; later ones get the next run (keepLastIfActive).
+      await takeCovered(job);
       const result = await perform(request, job.attemptsMade);
       if (result.status === "rate-limited") throw new RetryLater(result.waitMs);
-      for (const delivery of deliveries) await shared.settleDelivery(delivery, true);
-    } catch (error) {
-      const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (last) {
-        log(`${name}: giving up on this ${request.trigger.kind} run after ${job.attemptsMade + 1} attempts`);
-        for (const delivery of deliveries) await shared.settleDelivery(delivery, false).catch(() => {});
-      }
-      throw error;
+      // Marked done only now, the run completed (and still held: a lost lease means another instance may
+      // run it again, which settles it then).
+      await settle(job, true);
     } finally {
       log(`run ${run} ended: ${name}`);
       running.delete(startedAt);
@@ -130,8 +144,9 @@ export function createRedisWork(
     concurrency: options.maxRuns,
     lockDuration: options.leaseMs,
     stalledInterval: options.leaseMs,
-    maxStalledCount: 5,
-    removeOnComplete: { count: 0 },
+    maxStalledCount: MAX_STALLED,
+    // Kept an hour: a copy of a delivery whose runs are being queued re-adds the same job ids, a no-op then.
+    removeOnComplete: { age: 3600, count: 10_000 },
     removeOnFail: { count: 1000 },
     settings: { backoffStrategy: (attemptsMade, _type, error) => retryDelay(attemptsMade, error) },
   });
@@ -140,6 +155,19 @@ export function createRedisWork(
     options.onTakeover?.();
   });
   worker.on("error", (error) => log(`queue worker: ${error.message}`));
+  // A failure is logged; failed for good (attempts spent, or stalled more than MAX_STALLED times: an instance dying
+  // in it each time), its deliveries are forgotten, so GitHub's redelivery runs them again.
+  worker.on("failed", (job, error) => {
+    if (!job) return log(`queue worker: a run failed: ${error.message}`);
+    const { request } = job.data;
+    const name = `${request.ref.owner}/${request.ref.repo}`;
+    log(`run ${job.id}: ${name} (${request.trigger.kind}) failed: ${error.stack ?? error.message}`);
+    void (async () => {
+      if ((await job.getState()) !== "failed") return; // retried later
+      log(`${name}: giving up on this ${request.trigger.kind} run after ${job.attemptsMade} attempts`);
+      await settle(job, false);
+    })().catch((failure: unknown) => log(`queue worker: ${String(failure)}`));
+  });
 
   const depth = async () => {
     const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
@@ -155,9 +183,10 @@ export function createRedisWork(
 
   return {
     async submit(delivery, runs) {
-      if (delivery !== null && !(await shared.beginDelivery(delivery, runs.length))) return false;
+      const token = delivery === null ? null : await shared.beginDelivery(delivery, runs.length);
+      if (delivery !== null && token === null) return false;
       try {
-        for (const request of runs) {
+        for (const [i, request] of runs.entries()) {
           const name = `${request.ref.owner}/${request.ref.repo}`;
           const kind = coalescingClass(request.trigger);
           const common = { attempts: MAX_RATE_LIMIT_ATTEMPTS, backoff: { type: "custom" } };
@@ -167,11 +196,13 @@ export function createRedisWork(
             const data: JobData = { request, deliveries: [], coalesce };
             await queue.add(kind, data, { ...common, deduplication: { id: coalesce, keepLastIfActive: true } });
           } else {
-            // Its own job (the delivery record already keeps a redelivery from adding it twice).
+            // Its own job; a copy of the delivery queuing it too gives the same id (BullMQ adds it once).
             const data: JobData = { request, deliveries: delivery === null ? [] : [delivery] };
-            await queue.add(request.trigger.kind, data, common);
+            const jobId = delivery === null ? {} : { jobId: `d-${digest(delivery)}-${token}-${i}` };
+            await queue.add(request.trigger.kind, data, { ...common, ...jobId });
           }
         }
+        if (delivery !== null) await shared.deliveryQueued(delivery);
       } catch (error) {
         if (delivery !== null) await shared.settleDelivery(delivery, false).catch(() => {});
         throw error;

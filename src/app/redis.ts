@@ -65,11 +65,22 @@ const RENEW = [
   `if redis.call('GET', KEYS[1]) == ARGV[1] then`,
   `return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`,
 ].join(" ");
-// A delivery: `open` runs still to complete; `state` done once they all did. Absent: never seen (or failed).
+// A delivery: `receiving` while its runs are being queued (a short TTL: if the instance dies there, the record
+// goes and a redelivery runs it), `pending` once queued, `done` once they all completed (`open` counts down).
+// Absent: never seen, or failed for good. A copy finding `receiving` queues the runs too, under the same token
+// (its runs' job ids: BullMQ adds a job id once), so a copy racing an instance that died there still runs.
 const BEGIN = [
-  `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end`,
-  `redis.call('HSET', KEYS[1], 'state', 'pending', 'open', ARGV[1])`,
+  `local state = redis.call('HGET', KEYS[1], 'state')`,
+  `if state == 'receiving' then return redis.call('HGET', KEYS[1], 'token') end`,
+  `if state then return false end`,
+  `redis.call('HSET', KEYS[1], 'state', 'receiving', 'open', ARGV[1], 'token', ARGV[3])`,
   `redis.call('PEXPIRE', KEYS[1], ARGV[2])`,
+  `return ARGV[3]`,
+].join("\n");
+const QUEUED = [
+  `if redis.call('HGET', KEYS[1], 'state') ~= 'receiving' then return 0 end`,
+  `redis.call('HSET', KEYS[1], 'state', 'pending')`,
+  `redis.call('PEXPIRE', KEYS[1], ARGV[1])`,
   `return 1`,
 ].join("\n");
 const SETTLE = [
@@ -80,6 +91,8 @@ const SETTLE = [
   `return open`,
 ].join("\n");
 
+/** Queuing a delivery's runs takes milliseconds; a record still `receiving` after this lost its instance. */
+export const DELIVERY_RECEIVING_MS = 60_000;
 /** A pending delivery is forgotten after a day (its runs long over or lost); a done one is kept a week. */
 export const DELIVERY_PENDING_MS = 24 * 3600_000;
 export const DELIVERY_DONE_MS = 7 * 24 * 3600_000;
@@ -89,11 +102,16 @@ export interface Shared {
   readonly prefix: string;
   /** `<prefix>:<name>` */
   key(name: string): string;
-  /** Records a delivery before its 2xx: false when any instance saw it (in flight or done). */
-  beginDelivery(id: string, runs: number): Promise<boolean>;
+  /**
+   * Records a delivery before its runs are queued: null when any instance queued it already (pending or done);
+   * else the token naming its runs, to queue here (new, or a copy of one whose runs are being queued right now).
+   */
+  beginDelivery(id: string, runs: number): Promise<string | null>;
+  /** The delivery's runs are all queued (then its 2xx): pending until they complete. */
+  deliveryQueued(id: string): Promise<void>;
   /** One of the delivery's runs completed (ok) or failed for good (a redelivery then runs again). */
   settleDelivery(id: string, ok: boolean): Promise<void>;
-  /** The delivery's state, for tests and operators: pending, done, or null. */
+  /** The delivery's state, for tests and operators: receiving, pending, done, or null. */
   deliveryState(id: string): Promise<string | null>;
   /** SET NX PX: the lease, renewed every third of `ttlMs` while held; null when another holder has it. */
   lease(name: string, ttlMs: number): Promise<Lease | null>;
@@ -109,8 +127,13 @@ export function createShared(redis: Redis, prefix: string): Shared {
     prefix,
     key,
     async beginDelivery(id, runs) {
-      const begun = await redis.eval(BEGIN, 1, key(`delivery:${id}`), String(runs), String(DELIVERY_PENDING_MS));
-      return begun === 1;
+      const token = randomUUID().slice(0, 8);
+      const args = [String(runs), String(DELIVERY_RECEIVING_MS), token];
+      const begun = await redis.eval(BEGIN, 1, key(`delivery:${id}`), ...args);
+      return typeof begun === "string" ? begun : null;
+    },
+    async deliveryQueued(id) {
+      await redis.eval(QUEUED, 1, key(`delivery:${id}`), String(DELIVERY_PENDING_MS));
     },
     async settleDelivery(id, ok) {
       await redis.eval(SETTLE, 1, key(`delivery:${id}`), ok ? "1" : "0", String(DELIVERY_DONE_MS));

@@ -162,6 +162,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const { access, log } = options;
   const configs = new ConfigMemory();
   const store = options.store ?? createMemoryStore();
+  // What this instance's own git cache holds (its mirrors are in sync with these refs): never shared.
+  const local = createMemoryStore();
   const installations = createInstallationLister(() => access.listRepositories(), store);
   const defer = options.defer ?? ((ms: number, job: () => void) => void setTimeout(job, ms).unref());
   const polls = options.polls ?? createMemoryPolls();
@@ -236,10 +238,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         remote: (remote ?? (await readRemoteRefState(workspace.dir))).digest,
         upstream: await readLocalRefDigest(upstream.dir, ["refs/tags/", "refs/heads/"]),
       };
-      const synced = await store.get<typeof state>(`synced:${key}`);
+      const synced = await local.get<typeof state>(`synced:${key}`);
       const unchanged = synced?.remote === state.remote && synced.upstream === state.upstream;
       if (!unchanged) await workspace.sync();
-      const observed = () => store.set(`synced:${key}`, state);
+      const observed = () => local.set(`synced:${key}`, state);
       const env: Record<string, string> = options.gnupgHome ? { GNUPGHOME: options.gnupgHome } : {};
       const git = createGitLayer({
         repoDir: workspace.dir,

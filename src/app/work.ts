@@ -139,7 +139,8 @@ export function createMemoryWork(perform: Perform, options: MemoryWorkOptions): 
     dropInstallation: async (installationId, until) => dropped.drop(installationId, until),
     restoreInstallation: async (installationId) => dropped.restore(installationId),
     isDropped: async (installationId) => dropped.has(installationId),
-    async close() {},
+    // One process: what it queued is not held anywhere else, so stopping waits for it (bounded by the caller).
+    close: () => queue.idle(),
   };
 }
 

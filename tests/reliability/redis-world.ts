@@ -103,8 +103,11 @@ export interface Fleet {
   readonly instances: Instance[];
   /** POSTs a signed delivery to `instance`; resolves to the HTTP status and the time to the answer. */
   send(instance: Instance, event: string, id: string, body: string): Promise<{ status: number; ms: number }>;
-  /** Waits until the shared queue is empty and no repository lease is held. */
-  drained(limitMs?: number): Promise<void>;
+  /**
+   * Waits until the shared queue is empty, no repository lease is held and every delivery of `deliveries` is
+   * recorded done; fails after `limitMs` naming what is still open (and the failed runs' reasons).
+   */
+  drained(deliveries?: readonly string[], limitMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -219,7 +222,7 @@ export async function openFleet(count: number, options: { badConfig?: number } =
         await res.text();
         return { status: res.status, ms: performance.now() - started };
       },
-      async drained(limitMs = 900_000) {
+      async drained(deliveries = [], limitMs = 900_000) {
         const queue = new Queue("runs", { connection: space.redis, prefix: space.prefix });
         const deadline = Date.now() + limitMs;
         try {
@@ -227,9 +230,21 @@ export async function openFleet(count: number, options: { badConfig?: number } =
             const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
             const busy = Object.values(counts).reduce((a, b) => a + b, 0);
             const leases = await space.redis.keys(`${space.prefix}:lease:repo:*`);
-            if (busy === 0 && leases.length === 0) return;
-            if (Date.now() > deadline)
-              assert.fail(`queue not drained: ${JSON.stringify(counts)}, ${leases.length} leases`);
+            const states = await Promise.all(
+              deliveries.map((id) => space.redis.hget(`${space.prefix}:delivery:${id}`, "state")),
+            );
+            const notDone: string[] = deliveries.flatMap((id, i) =>
+              states[i] === "done" ? [] : [`${id}: ${states[i]}`],
+            );
+            if (busy === 0 && leases.length === 0 && notDone.length === 0) return;
+            if (Date.now() > deadline) {
+              const failed = (await queue.getFailed()).map((job) => `${job.id} ${job.name}: ${job.failedReason}`);
+              assert.fail(
+                `not drained after ${limitMs / 1000} s: ${JSON.stringify(counts)}, ${leases.length} leases, ` +
+                  `${notDone.length} deliveries not done (${notDone.slice(0, 5).join(", ")})` +
+                  `; failed runs: ${failed.join("; ") || "none"}`,
+              );
+            }
             await new Promise((done) => setTimeout(done, 250));
           }
         } finally {

@@ -78,6 +78,7 @@ describe("s35: Redis down at fire time", { skip }, () => {
     });
     await until("a slot runs while Redis answers", () => ran.length >= 1);
     assert.ok(await shared.beginDelivery("before-the-cut", 1), "a delivery is recorded while Redis answers");
+    await shared.deliveryQueued("before-the-cut");
 
     await relay.cut();
     const ranAtCut = ran.length;
