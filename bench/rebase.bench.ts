@@ -1,4 +1,5 @@
-// On a kernel-shaped tree (≥ 1M commits, ~80k files; built once, cached in /work/bench-cache/linux-<commits>.git):
+// On a kernel-shaped tree (≥ 1M commits, ~80k files; built once, cached in
+// ~/.cache/merge-window-bench/linux-<commits>.git):
 // `merge-window status`, the trial rebase (`advise-rebase`) and `rebase` of 100 patches, each beside the raw-git
 // way (a full worktree + `git rebase` of the same 100 patches), in the same run, with the ratio.
 // MW_BENCH_COMMITS: tree size; MW_BENCH_CACHE: cache dir; MW_BENCH_UPSTREAM=<bare repo>: another kernel-shaped
@@ -7,7 +8,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { availableParallelism, loadavg } from "node:os";
+import { availableParallelism, homedir, loadavg } from "node:os";
 import { replayOnto } from "../src/adapters/git/replay.ts";
 import { buildGitEnv, createGitRunner, observeGit } from "../src/adapters/git/runner.ts";
 import { main } from "../src/cli/main.ts";
@@ -15,7 +16,7 @@ import { buildSubsystem } from "../tests/fixtures/kernel-repo.ts";
 import { KERNEL_SHAPE, openKernelTree } from "./kernel-tree.ts";
 
 // Outside any worktree, so every checkout of the project (and every helper) reuses one build.
-const ROOT = process.env.MW_BENCH_CACHE ?? "/work/bench-cache";
+const ROOT = process.env.MW_BENCH_CACHE ?? join(homedir(), ".cache", "merge-window-bench");
 const PATCHES = 100;
 const RUNS = Number(process.env.MW_BENCH_RUNS ?? 3);
 const IDENTITY = ["-c", "user.name=Paul Moore", "-c", "user.email=paul@paul-moore.com"];
