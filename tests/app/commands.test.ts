@@ -104,12 +104,12 @@ test("a reader's command gets one denial; nothing is created, only the issue's h
   assert.equal(
     writes[1]!.body.body,
     "@curious `/merge-window create-stable` needs maintain permission on this repository; yours is read. " +
-      "Nothing was done.\n\n<!-- merge-window:reply:9100 -->",
+      "Nothing was done.\n\n<!-- merge-window:reply:9100:denied:curious -->",
   );
   assert.equal(visible(writes[0]!.body.body), visible(before), "the checklist is unchanged");
   assert.deepEqual(
     parseMeta(writes[0]!.body.body)?.done.filter((key) => !parseMeta(before)?.done.includes(key)),
-    ["command:9100", "reply:9100"],
+    ["command:9100", "reply:9100:denied:curious"],
   );
   assert.equal(refsOf(world), refs, "no ref moved or appeared in the origin");
   assert.equal(world.api.state.comments.get(1)?.filter((c) => c.body.includes("curious")).length, 1);

@@ -58,11 +58,13 @@ export function handleCommand(event: CommandEvent, situation: Situation, ledger:
     ? situation.settings.permissions.destructive
     : situation.settings.permissions.commands;
   if (!permits(event.permission, needs)) {
-    if (overBudget("denial")) return;
+    // A permission GitHub could not tell (a 5xx) is no one's fault: answered like any command, not as a denial.
+    const kind: ReplyKind = event.permission === null ? "answer" : "denial";
+    if (overBudget(kind)) return;
     const has = event.permission === null ? "could not be verified" : `is ${event.permission}`;
     reply(
       `\`/merge-window ${command.name}\` needs ${needs} permission on this repository; yours ${has}. Nothing was done.`,
-      "denial",
+      kind,
     );
     return;
   }
