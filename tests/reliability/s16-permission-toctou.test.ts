@@ -106,7 +106,9 @@ test("s16: a 401 for the installation stops the run with no retry; its next runs
   const { replay } = world;
   const installation = installationOf(replay);
   const ISSUE = "/repos/{owner}/{repo}/issues/{issue_number}";
-  replay.forge.failNext("GET", ISSUE, { status: 401, afterApplying: false, message: "Bad credentials" });
+  // Every read of the issue answers 401 for a while: @octokit/auth-app itself retries a 401 during the first 5 s
+  // of a fresh token (GitHub's replication lag), which is not the app's retry; more than a few would be a storm.
+  replay.forge.failNext("GET", ISSUE, { status: 401, afterApplying: false, message: "Bad credentials", times: 10 });
   const requests = () => replay.appRequests().length;
   await replay.contributor.rest.issues.createComment({
     owner: OWNER,
@@ -115,7 +117,9 @@ test("s16: a 401 for the installation stops the run with no retry; its next runs
     body: "/merge-window version 6.9",
   });
   await replay.settle();
-  assert.equal(replay.forge.requests.filter((entry) => entry.status === 401 && entry.route === ISSUE).length, 1);
+  const refused = replay.forge.requests.filter((entry) => entry.status === 401 && entry.route === ISSUE).length;
+  assert.ok(refused >= 1 && refused <= 4, `one 401, or auth-app's few retries of a fresh token: ${refused}`);
+  replay.forge.clearFailures();
   assert.equal(world.deferred.length, 0, "no retry waits");
   const before = requests();
   await replay.contributor.rest.issues.createComment({

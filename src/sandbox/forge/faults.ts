@@ -28,6 +28,8 @@ interface Planned<T> {
 export interface FaultPlan {
   failNext(method: string, route: string, options?: FailOptions): void;
   rateLimitNext(method?: string, route?: string, options?: RateLimitOptions): void;
+  /** Forgets every planned failure not yet consumed. */
+  clearFailures(): void;
   /** The failure planned for this request, consumed. */
   takeFailure(method: string, route: string): Required<Omit<FailOptions, "times">> | undefined;
   takeRateLimit(method: string, route: string): RateLimitOptions | undefined;
@@ -50,6 +52,9 @@ export function createFaultPlan(): FaultPlan {
   return {
     failNext(method, route, options = {}) {
       failures.push({ method: method.toUpperCase(), route, options, remaining: options.times ?? 1 });
+    },
+    clearFailures() {
+      failures.length = 0;
     },
     rateLimitNext(method, route, options = {}) {
       limits.push({ method: method?.toUpperCase(), route, options, remaining: options.times ?? 1 });

@@ -66,6 +66,8 @@ export interface ForgeHarness {
   gitUrl(owner: string, repo: string, login?: string): string;
   /** The next matching request fails with `status` (502), by default after taking effect. */
   failNext(method: string, routeTemplate: string, options?: FailOptions): void;
+  /** Forgets the planned failures not consumed yet. */
+  clearFailures(): void;
   /** The next matching request (any, when unspecified) gets a 403 rate-limit answer. */
   rateLimitNext(method?: string, routeTemplate?: string, options?: RateLimitOptions): void;
   /** How many non-GET REST requests matched `routeTemplate` (or any route). */
@@ -184,6 +186,7 @@ export function createHarness(
       return url.toString();
     },
     failNext: (method, route, options) => faults.failNext(method, route, options),
+    clearFailures: () => faults.clearFailures(),
     rateLimitNext: (method, route, options) => faults.rateLimitNext(method, route, options),
     countWrites(route) {
       return requests.filter(
