@@ -73,8 +73,8 @@ describe("variant B: a whole cycle with duplicated and reordered deliveries", ()
       "remind:window-soon",
       "remind:window-open",
       "propose-tag:stable-6.9@sha",
-      "reply:#",
-      "reply:#",
+      "reply:#:denied:omosnace", // the contributor's create-stable
+      "reply:#:denied:lurker", // the reader's status
       `request-pull:${CYCLE_TAGS.window}`,
       `merged:${CYCLE_TAGS.window}`,
     ]);

@@ -83,8 +83,8 @@ describe("variant C: a whole cycle of the dev model, with the tag sweep", () => 
       "remind:window-soon",
       "remind:window-open",
       "propose-tag:stable-6.9@sha",
-      "reply:#",
-      "reply:#",
+      "reply:#:denied:omosnace", // the contributor's create-stable
+      "reply:#:denied:lurker", // the reader's status
       ...BAD.map((tag) => `delete-tag:${tag}@sha`),
       `request-pull:${CYCLE_TAGS.window}`,
       `merged:${CYCLE_TAGS.window}`,
