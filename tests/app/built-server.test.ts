@@ -52,7 +52,9 @@ async function startBuilt(t: { after(fn: () => unknown): void }, env: Record<str
   });
   writeFileSync(join(dir, ".env"), lines.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n") + "\n");
   const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !/^(APP_ID|PRIVATE_KEY|WEBHOOK_SECRET|GHE_|PORT$|LOG_)/.test(key)),
+    Object.entries(process.env).filter(
+      ([key]) => !/^(APP_ID|PRIVATE_KEY|WEBHOOK_SECRET|GHE_|PORT$|LOG_|REDIS_URL$|MERGE_WINDOW_)/.test(key),
+    ),
   );
   const child: ChildProcess = spawn(process.execPath, [MAIN], {
     cwd: dir,

@@ -11,7 +11,8 @@ import type { Replay } from "../../src/sandbox/replay.ts";
 import type { CrashAppSpec } from "./crash-app.ts";
 
 const CRASH_APP = fileURLToPath(new URL("./crash-app.ts", import.meta.url));
-const DROPPED = /^(EDITOR|VISUAL|PAGER|GIT_.*|MERGE_WINDOW_TEST_KILL_AFTER)$/;
+// The app runs as one process on its embedded default: no Redis shared with other tests or earlier runs.
+const DROPPED = /^(EDITOR|VISUAL|PAGER|GIT_.*|MERGE_WINDOW_TEST_KILL_AFTER|REDIS_URL|MERGE_WINDOW_REDIS_PREFIX)$/;
 
 export interface ChildRun {
   /** `SIGKILL` when the kill point fired. */
