@@ -3,20 +3,10 @@
 // Run alone: `node --import tsx bench/ack.bench.ts` (needs Redis at REDIS_URL or 127.0.0.1:6379 for the second).
 import { randomUUID } from "node:crypto";
 import { openFleet, redisSkipReason, type Fleet, type Instance } from "../tests/reliability/redis-world.ts";
+import { pushBody } from "./push-body.ts";
 
 const DELIVERIES = 200;
 const SPREAD_MS = 10_000;
-
-function pushBody(fleet: Fleet, repo: string): string {
-  return JSON.stringify({
-    ref: "refs/heads/next",
-    before: "0".repeat(40),
-    after: fleet.nextSha,
-    repository: { name: repo, full_name: `subsys/${repo}`, owner: { login: "subsys" } },
-    installation: { id: fleet.installationId },
-    sender: { login: "paul", type: "User" },
-  });
-}
 
 async function burst(fleet: Fleet, instance: Instance): Promise<number[]> {
   const acks: Promise<{ status: number; ms: number }>[] = [];

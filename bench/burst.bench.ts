@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { openFleet, type Fleet, type Instance } from "../tests/reliability/redis-world.ts";
+import { pushBody } from "./push-body.ts";
 
 const REPOS = Number(process.env.MERGE_WINDOW_BURST_REPOS ?? 201);
 const PUSHES = Math.min(200, REPOS);
@@ -81,15 +82,7 @@ try {
   const acks: Promise<{ status: number; ms: number }>[] = [];
   for (let i = 0; i < PUSHES; i++) {
     const repo = fleet.repos[i]!;
-    const body = JSON.stringify({
-      ref: "refs/heads/next",
-      before: "0".repeat(40),
-      after: fleet.nextSha,
-      repository: { name: repo, full_name: `subsys/${repo}`, owner: { login: "subsys" } },
-      installation: { id: fleet.installationId },
-      sender: { login: "paul", type: "User" },
-    });
-    acks.push(fleet.send(instance, "push", randomUUID(), body));
+    acks.push(fleet.send(instance, "push", randomUUID(), pushBody(fleet, repo)));
     await new Promise((done) => setTimeout(done, SPREAD_MS / PUSHES));
   }
   const answers = await Promise.all(acks);
