@@ -1,6 +1,6 @@
 // Commands outside the tracking issue (pull requests, other issues) that no run completed: found in GitHub, the
 // durable log, by one repository-wide listing when a process first meets the repository and after a failed run.
-import { findCommand } from "./domain/commands.ts";
+import { findCommand, type ParsedCommand } from "./domain/commands.ts";
 import type { MachineEvent } from "./domain/machine/events.ts";
 import { quietKey } from "./domain/machine/commands.ts";
 import { parseMeta, type TrackingIssue } from "./domain/tracking-issue.ts";
@@ -17,6 +17,25 @@ export interface ElsewhereDeps {
   readonly repo: string;
   readonly log: (line: string) => void;
   readonly store?: KeyValueStore;
+}
+
+/** A found comment's command as the machine's event: permission and the thread's app replies read now. */
+export async function toCommandEvent(
+  comment: { readonly id: number; readonly issue: number; readonly actor: string; readonly answered: boolean },
+  command: ParsedCommand,
+  github: GitHubPort,
+): Promise<MachineEvent> {
+  return {
+    type: "command",
+    id: String(comment.id),
+    issue: comment.issue,
+    actor: comment.actor,
+    actorIsBot: false,
+    permission: await github.getPermission(comment.actor),
+    command,
+    answered: comment.answered,
+    threadReplies: await github.listAppReplies(comment.issue),
+  };
 }
 
 /** True in the store once a scan found the commands outside the tracking issue, until a run fails. */
@@ -48,17 +67,7 @@ export async function findCommandsElsewhere(
     deps.log(
       `${deps.owner}/${deps.repo}: taking up the unanswered command in comment ${comment.id} on #${comment.issue}`,
     );
-    events.push({
-      type: "command",
-      id: String(comment.id),
-      issue: comment.issue,
-      actor: comment.actor,
-      actorIsBot: false,
-      permission: await deps.github.getPermission(comment.actor),
-      command,
-      answered: false,
-      threadReplies: await deps.github.listAppReplies(comment.issue),
-    });
+    events.push(await toCommandEvent({ ...comment, answered: false }, command, deps.github));
   }
   // Marked now; a run that does not complete takes the mark back (settleCommandsElsewhere).
   await deps.store.set(settledKey(deps), true);

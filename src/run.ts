@@ -20,7 +20,7 @@ import { quietKey } from "./domain/machine/commands.ts";
 import { transition, type Transition } from "./domain/machine/transition.ts";
 import { parseMeta, type TrackingIssue } from "./domain/tracking-issue.ts";
 import { observeFacts } from "./observe.ts";
-import { findCommandsElsewhere, settleCommandsElsewhere } from "./commands-elsewhere.ts";
+import { findCommandsElsewhere, settleCommandsElsewhere, toCommandEvent } from "./commands-elsewhere.ts";
 import type { RepoFacts } from "./domain/facts.ts";
 import type { GitHubPort, GitPort, RequestPullSource, Trigger } from "./ports.ts";
 import type { KeyValueStore } from "./adapters/store.ts";
@@ -237,17 +237,7 @@ async function findPendingCommands(
     deps.log(
       `${deps.owner}/${deps.repo}: taking up the unhandled command in comment ${comment.id} on #${issue.number}`,
     );
-    events.push({
-      type: "command",
-      id: String(comment.id),
-      issue: issue.number,
-      actor: comment.actor,
-      actorIsBot: false,
-      permission: await deps.github.getPermission(comment.actor),
-      command,
-      answered: comment.answered,
-      threadReplies: await deps.github.listAppReplies(issue.number),
-    });
+    events.push(await toCommandEvent({ ...comment, issue: issue.number }, command, deps.github));
   }
   // A comment trigger's own command is settled later in this run (its reply may fail): not clean until rescanned.
   await deps.store?.set(clean, events.length === 0 && own === null);

@@ -103,6 +103,8 @@ export interface Fleet {
   readonly instances: Instance[];
   /** POSTs a signed delivery to `instance`; resolves to the HTTP status and the time to the answer. */
   send(instance: Instance, event: string, id: string, body: string): Promise<{ status: number; ms: number }>;
+  /** The body of a push of `next` (to `nextSha`) by the maintainer to `repo`, as GitHub delivers it. */
+  pushBody(repo: string): string;
   /**
    * Waits until the shared queue is empty, no repository lease is held and every delivery of `deliveries` is
    * recorded done; fails after `limitMs` naming what is still open (and the failed runs' reasons).
@@ -206,6 +208,27 @@ export async function openFleet(count: number, options: { badConfig?: number } =
         });
         instances.push(instance);
         return instance;
+      },
+      pushBody(repo) {
+        return JSON.stringify({
+          ref: "refs/heads/next",
+          before: "0".repeat(40),
+          after: nextSha,
+          created: false,
+          deleted: false,
+          forced: false,
+          commits: [],
+          head_commit: null,
+          pusher: { name: MAINTAINER },
+          repository: {
+            id: 1000 + repos.indexOf(repo),
+            name: repo,
+            full_name: `${OWNER}/${repo}`,
+            owner: { login: OWNER },
+          },
+          installation: { id: installationId },
+          sender: { login: MAINTAINER, type: "User" },
+        });
       },
       async send(instance, event, id, body) {
         const started = performance.now();

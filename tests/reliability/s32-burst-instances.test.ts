@@ -8,7 +8,6 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import {
   assertNoOverlap,
-  MAINTAINER,
   openFleet,
   OWNER,
   redisSkipReason,
@@ -68,23 +67,6 @@ async function rest(fleet: Fleet, method: string, path: string, body: unknown): 
   return JSON.parse(text);
 }
 
-function pushBody(fleet: Fleet, repo: string, n: number): string {
-  return JSON.stringify({
-    ref: "refs/heads/next",
-    before: "0".repeat(40),
-    after: fleet.nextSha,
-    created: false,
-    deleted: false,
-    forced: false,
-    commits: [],
-    head_commit: null,
-    pusher: { name: MAINTAINER },
-    repository: { id: 1000 + n, name: repo, full_name: `${OWNER}/${repo}`, owner: { login: OWNER } },
-    installation: { id: fleet.installationId },
-    sender: { login: MAINTAINER, type: "User" },
-  });
-}
-
 describe("s32: a burst over three instances on one Redis, one killed mid-run", { skip }, () => {
   let fleet: Fleet;
   before(async () => {
@@ -111,7 +93,7 @@ describe("s32: a burst over three instances on one Redis, one killed mid-run", {
     const pushes: Delivery[] = Array.from({ length: 180 }, (_, n) => ({
       event: "push",
       id: randomUUID(),
-      body: pushBody(fleet, fleet.repos[n % fleet.repos.length]!, n),
+      body: fleet.pushBody(fleet.repos[n % fleet.repos.length]!),
     }));
     // Every ninth delivery is a command.
     const burst: Delivery[] = [];

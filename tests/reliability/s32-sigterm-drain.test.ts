@@ -4,32 +4,15 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { MAINTAINER, openFleet, OWNER, redisSkipReason, type Fleet, type Instance } from "./redis-world.ts";
+import { openFleet, redisSkipReason, type Fleet, type Instance } from "./redis-world.ts";
 
 const skip = (await redisSkipReason()) ?? false;
-
-function pushBody(fleet: Fleet, repo: string): string {
-  return JSON.stringify({
-    ref: "refs/heads/next",
-    before: "0".repeat(40),
-    after: fleet.nextSha,
-    created: false,
-    deleted: false,
-    forced: false,
-    commits: [],
-    head_commit: null,
-    pusher: { name: MAINTAINER },
-    repository: { id: 1000, name: repo, full_name: `${OWNER}/${repo}`, owner: { login: OWNER } },
-    installation: { id: fleet.installationId },
-    sender: { login: MAINTAINER, type: "User" },
-  });
-}
 
 /** Sends a push and resolves once `instance` logged that a run started (its first since `seen` lines). */
 async function pushAndWaitForRun(fleet: Fleet, instance: Instance, repo: string): Promise<string> {
   const seen = instance.lines().length;
   const id = randomUUID();
-  const answer = await fleet.send(instance, "push", id, pushBody(fleet, repo));
+  const answer = await fleet.send(instance, "push", id, fleet.pushBody(repo));
   assert.ok(answer.status < 300, `push answered ${answer.status}`);
   while (
     !instance
@@ -64,7 +47,7 @@ describe("s32: SIGTERM drains an instance", { skip }, () => {
     a.child.kill("SIGTERM");
     // A webhook after SIGTERM is not taken (the server closed its listener).
     await new Promise((done) => setTimeout(done, 500));
-    const late = await fleet.send(a, "push", randomUUID(), pushBody(fleet, fleet.repos[1]!)).catch(() => null);
+    const late = await fleet.send(a, "push", randomUUID(), fleet.pushBody(fleet.repos[1]!)).catch(() => null);
     assert.equal(late, null, "a webhook after SIGTERM is refused");
     assert.equal(await exited, 0);
     const msgs = a.lines().map((line) => line.msg);
