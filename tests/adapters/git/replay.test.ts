@@ -117,6 +117,60 @@ describe("merge-tree replay", () => {
     assert.deepEqual(checkouts(w.spawns), []);
   });
 
+  it("finds a patch already upstream among the upstream commits that touch next's files only", async () => {
+    world = createWorld({ filler: 6, subsystemTouchEvery: 7 });
+    const w = world;
+    const avc = editLine(renderSourceFile(AVC), 6, "int counter;");
+    w.commit("selinux: add avc counter", { [AVC]: avc });
+    w.commit("selinux: hooks", { [HOOKS]: editLine(renderSourceFile(HOOKS), 3, "int hooks;") });
+    w.push("next");
+    w.upstreamCommit("net: unrelated", { "net/core/dev.c": "int dev;\n" });
+    w.upstreamCommit("selinux: add avc counter", { [AVC]: avc }, "v6.8-rc3");
+    const old = w.sha("refs/heads/next");
+    const layer = w.layer();
+    await layer.observe();
+    w.spawns.length = 0;
+    const trial = (await layer.adviseRebase({ onto: "v6.8-rc3" })).trial!;
+    assert.equal(trial.clean, true, JSON.stringify(trial));
+    const onto = w.sha("refs/tags/v6.8-rc3^{commit}", w.upstream.dir);
+    const byHand = rebaseByHand(w, old, onto);
+    assert.deepEqual(rawCommits(w.app, onto, trial.newHead!), rawCommits(w.app, onto, byHand));
+    assert.deepEqual(committers(w.app, onto, trial.newHead!), committers(w.app, onto, byHand));
+    assert.equal(git(w.app, ["rev-list", "--count", `${onto}..${trial.newHead}`]), "1");
+    // One walk limited to the directory holding next's files; no patch-id of every upstream commit.
+    const marks = w.spawns.filter((argv) => argv.includes("--cherry-mark"));
+    assert.equal(marks.length, 1);
+    assert.equal(marks[0]!.at(-1), ":(literal)security/selinux");
+    assert.deepEqual(
+      w.spawns.filter((argv) => argv.includes("--cherry-pick")),
+      [],
+    );
+  });
+
+  it("keeps a patch upstream made only within a larger commit, reverted since, as git rebase does", async () => {
+    world = createWorld({ filler: 6, subsystemTouchEvery: 7 });
+    const w = world;
+    const avc = editLine(renderSourceFile(AVC), 6, "int counter;");
+    w.commit("selinux: add avc counter", { [AVC]: avc });
+    w.push("next");
+    // Within security/selinux this commit's patch is next's; its whole patch also changes a file elsewhere.
+    w.upstreamCommit("treewide: counters", { [AVC]: avc, "include/linux/counters.h": "int counters;\n" });
+    w.upstreamCommit("Revert the avc part of treewide: counters", { [AVC]: renderSourceFile(AVC) }, "v6.8-rc3");
+    const old = w.sha("refs/heads/next");
+    const layer = w.layer();
+    await layer.observe();
+    w.spawns.length = 0;
+    const trial = (await layer.adviseRebase({ onto: "v6.8-rc3" })).trial!;
+    assert.equal(trial.clean, true, JSON.stringify(trial));
+    const onto = w.sha("refs/tags/v6.8-rc3^{commit}", w.upstream.dir);
+    const byHand = rebaseByHand(w, old, onto);
+    assert.equal(git(w.app, ["rev-list", "--count", `${onto}..${byHand}`]), "1");
+    assert.deepEqual(rawCommits(w.app, onto, trial.newHead!), rawCommits(w.app, onto, byHand));
+    assert.equal(git(w.app, ["rev-parse", `${trial.newHead}^{tree}`]), git(w.app, ["rev-parse", `${byHand}^{tree}`]));
+    // The limited walk matched on part of a patch: git compared every upstream commit instead.
+    assert.equal(w.spawns.filter((argv) => argv.includes("--cherry-pick")).length, 1);
+  });
+
   it("lists every conflicting file of every commit, not only the first commit's", async () => {
     world = createWorld({ filler: 6, subsystemTouchEvery: 7 });
     const w = world;
