@@ -3,7 +3,6 @@
 // Run alone: `node --import tsx bench/ack.bench.ts` (needs Redis at REDIS_URL or 127.0.0.1:6379 for the second).
 import { randomUUID } from "node:crypto";
 import { openFleet, redisSkipReason, type Fleet, type Instance } from "../tests/reliability/redis-world.ts";
-import { pushBody } from "./push-body.ts";
 
 const DELIVERIES = 200;
 const SPREAD_MS = 10_000;
@@ -12,7 +11,7 @@ async function burst(fleet: Fleet, instance: Instance): Promise<number[]> {
   const acks: Promise<{ status: number; ms: number }>[] = [];
   for (let i = 0; i < DELIVERIES; i++) {
     const repo = fleet.repos[i % fleet.repos.length]!;
-    acks.push(fleet.send(instance, "push", randomUUID(), pushBody(fleet, repo)));
+    acks.push(fleet.send(instance, "push", randomUUID(), fleet.pushBody(repo)));
     await new Promise((done) => setTimeout(done, SPREAD_MS / DELIVERIES));
   }
   const answers = await Promise.all(acks);

@@ -6,7 +6,6 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { openFleet, type Fleet, type Instance } from "../tests/reliability/redis-world.ts";
-import { pushBody } from "./push-body.ts";
 
 const REPOS = Number(process.env.MERGE_WINDOW_BURST_REPOS ?? 201);
 const PUSHES = Math.min(200, REPOS);
@@ -82,7 +81,7 @@ try {
   const acks: Promise<{ status: number; ms: number }>[] = [];
   for (let i = 0; i < PUSHES; i++) {
     const repo = fleet.repos[i]!;
-    acks.push(fleet.send(instance, "push", randomUUID(), pushBody(fleet, repo)));
+    acks.push(fleet.send(instance, "push", randomUUID(), fleet.pushBody(repo)));
     await new Promise((done) => setTimeout(done, SPREAD_MS / PUSHES));
   }
   const answers = await Promise.all(acks);
