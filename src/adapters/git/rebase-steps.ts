@@ -15,6 +15,7 @@ import {
   type OwnCommit,
   type UpstreamVersionTag,
 } from "./observe.ts";
+import { findPatchEquivalents, readTouchedFiles } from "./patch-equivalents.ts";
 import { readRefRecords, UPSTREAM_TAGS } from "./refs.ts";
 import type { GitRunner } from "./runner.ts";
 import type { RebaseRefusal, RebaseRefusalCode, TrialRebase } from "../../domain/git-results.ts";
@@ -149,21 +150,24 @@ export async function runRebase(
 /**
  * Commits of the old range (`old` minus upstream, merges aside) with no patch-id-equal commit in `new...old`'s
  * other side — that side holds both the rebased commits and the upstream commits since the old base, so a
- * commit is "present" when rebased or already upstream. One process (`git log --cherry`).
+ * commit is "present" when rebased or already upstream (as `git log --cherry new...old` says, at the cost of the
+ * commits that touch next's files: findPatchEquivalents).
  */
 export async function findMissingCommits(git: GitRunner, oldSha: string, newSha: string): Promise<OwnCommit[]> {
-  const range = `${assertObjectId(newSha, "new head")}...${assertObjectId(oldSha, "old head")}`;
-  const output = await git.run(["log", "--cherry", "--format=%m%x1f%H%x1f%s", "--end-of-options", range]);
-  return (
-    output
-      .split("\n")
-      // `%m` is "=" for a commit with a patch-id-equal partner, else the side mark ">".
-      .filter((line) => line !== "" && !line.startsWith("="))
-      .map((line) => {
-        const [, sha = "", subject = ""] = line.split("\x1f");
-        return { sha, parents: [], subject };
-      })
-  );
+  const newHead = assertObjectId(newSha, "new head");
+  const oldHead = assertObjectId(oldSha, "old head");
+  const touched = await readTouchedFiles(git, [`${newHead}..${oldHead}`]);
+  const present = await findPatchEquivalents(git, newHead, oldHead, touched);
+  const missing = [...touched.keys()].filter((sha) => !present.has(sha));
+  if (missing.length === 0) return [];
+  const output = await git.run(["log", "--no-walk=unsorted", "--format=%H%x1f%s", "--end-of-options", ...missing]);
+  return output
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => {
+      const [sha = "", subject = ""] = line.split("\x1f");
+      return { sha, parents: [], subject };
+    });
 }
 
 /** `git range-diff` pair lines (`1: abc = 1: def subject`) between `onto..old` and `onto..new`. */

@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assertObjectId, buildIdentityConfig, type GitIdentity } from "./inputs.ts";
+import { findPatchEquivalents, readTouchedFiles } from "./patch-equivalents.ts";
 import type { GitLinePipe, GitRunner } from "./runner.ts";
 import type { ConflictingCommit, TrialRebase } from "../../domain/git-results.ts";
 
@@ -50,7 +51,7 @@ export async function listReplayCommits(
       "--end-of-options",
       range,
     ]),
-    git.run([...TOUCHED_FILES, "--end-of-options", range]),
+    readTouchedFiles(git, [range]),
   ]);
   const fields = output.split("\0");
   const commits: ReplayCommit[] = [];
@@ -72,77 +73,9 @@ export async function listReplayCommits(
     }
     commits.push({ ...commit, subject: commit.message.split("\n", 1)[0]! });
   }
-  const upstream = await findAlreadyUpstream(git, onto, old, parseTouchedFiles(names));
+  // A commit whose patch is already upstream: git rebase skips it (as its --cherry-pick does).
+  const upstream = await findPatchEquivalents(git, onto, old, names);
   return commits.filter((commit) => !upstream.has(commit.sha));
-}
-
-/** `git log` arguments that print each commit as NUL, its id, NUL, then the files it changes (no renames). */
-const TOUCHED_FILES = ["log", "-z", "--no-merges", "--no-renames", "--format=%x00%H", "--name-only"];
-
-/** Commit id → the files it changes, from TOUCHED_FILES output: `\0<id>\0\n<file>\0<file>\0` per commit. */
-export function parseTouchedFiles(output: string): Map<string, string[]> {
-  const touched = new Map<string, string[]>();
-  let files: string[] = [];
-  let expectId = true;
-  for (const token of output.split("\0")) {
-    if (token === "") expectId = true;
-    else if (expectId) {
-      files = [];
-      touched.set(token, files);
-      expectId = false;
-    } else files.push(files.length === 0 ? token.replace(/^\n/, "") : token);
-  }
-  return touched;
-}
-
-/**
- * Next's commits whose patch is already in onto, as git's `--cherry-pick` decides, without computing the patch-id
- * of every upstream commit since the base. A patch-id covers the file names, so only upstream commits that change
- * one of next's files can match: git marks equivalents among those (one walk, limited to next's files or to the one
- * directory holding them all, which the commit-graph's changed-path filters answer). A marked upstream commit that
- * also changes other files matched on a part of its patch only; then, and when next has an empty commit (an empty
- * patch matches any empty upstream commit), git compares every upstream commit, as a rebase does.
- */
-async function findAlreadyUpstream(
-  git: GitRunner,
-  onto: string,
-  old: string,
-  touched: ReadonlyMap<string, readonly string[]>,
-): Promise<Set<string>> {
-  const files = new Set([...touched.values()].flat());
-  const everyUpstreamCommit = async () => {
-    const kept = new Set(await listCherryMarked(git, ["--cherry-pick", "--right-only", `${onto}...${old}`], []));
-    return new Set([...touched.keys()].filter((sha) => !kept.has(sha)));
-  };
-  if (touched.size === 0) return new Set();
-  if ([...touched.values()].some((changed) => changed.length === 0)) return everyUpstreamCommit();
-  const marked = await listCherryMarked(git, ["--cherry-mark", `${onto}...${old}`], limitTo([...files]));
-  const upstream = marked.filter((sha) => !touched.has(sha));
-  if (upstream.length === 0) return new Set();
-  const theirs = parseTouchedFiles(
-    await git.run([...TOUCHED_FILES, "--no-walk=unsorted", "--end-of-options", ...upstream]),
-  );
-  const whole = [...theirs.values()].every((changed) => changed.every((file) => files.has(file)));
-  return whole ? new Set(marked.filter((sha) => touched.has(sha))) : everyUpstreamCommit();
-}
-
-/** The commits `git log --no-merges <args> -- <paths>` prints, where `=` marks equivalents or every line counts. */
-async function listCherryMarked(git: GitRunner, args: readonly string[], paths: readonly string[]): Promise<string[]> {
-  const output = await git.run(["log", "--no-merges", "--full-history", "--format=%m%H", ...args, "--", ...paths]);
-  const lines = output.split("\n").filter(Boolean);
-  const cherryMark = args.includes("--cherry-mark");
-  return lines.filter((line) => !cherryMark || line.startsWith("=")).map((line) => line.slice(1));
-}
-
-/** Literal pathspecs: the one directory holding every file when there is one (a changed-path filter answers it). */
-function limitTo(files: readonly string[]): string[] {
-  const directories = files.map((file) => file.split("/").slice(0, -1));
-  const common: string[] = [];
-  for (const [depth, part] of (directories[0] ?? []).entries()) {
-    if (!directories.every((directory) => directory[depth] === part)) break;
-    common.push(part);
-  }
-  return (common.length > 0 ? [common.join("/")] : files).map((path) => `:(literal)${path}`);
 }
 
 function renderCommit(tree: string, parent: string, author: string, committer: string, message: string): string {
