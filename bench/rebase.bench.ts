@@ -19,6 +19,7 @@ import { KERNEL_SHAPE, openKernelTree } from "./kernel-tree.ts";
 const ROOT = process.env.MW_BENCH_CACHE ?? join(homedir(), ".cache", "merge-window-bench");
 const PATCHES = 100;
 const RUNS = Number(process.env.MW_BENCH_RUNS ?? 3);
+const STATUS_RUNS = Math.max(RUNS, 11);
 const IDENTITY = ["-c", "user.name=Paul Moore", "-c", "user.email=paul@paul-moore.com"];
 
 const git = (dir: string, args: readonly string[]): string =>
@@ -200,7 +201,10 @@ function result(name: string, ours: number, rawName: string, raw: number, target
 const upstream = await openUpstream();
 const sub = openSubsystem(upstream);
 reset(sub);
-console.log(`next: ${PATCHES} patches at ${sub.old.slice(0, 12)}, onto ${sub.onto}, --at ${sub.at}; median of ${RUNS}`);
+console.log(
+  `next: ${PATCHES} patches at ${sub.old.slice(0, 12)}, onto ${sub.onto}, --at ${sub.at}; ` +
+    `median of ${RUNS} (status: ${STATUS_RUNS})`,
+);
 console.log(
   `load average at start: ${loadavg()
     .map((n) => n.toFixed(2))
@@ -209,7 +213,8 @@ console.log(
 
 await cli(sub, ["status", "--json"]); // warm-up: page cache, upstream fetch
 const status = { cli: [] as number[], raw: [] as number[], processes: 0 };
-for (let i = 0; i < RUNS; i++) {
+// A status takes a few hundred ms, where the noise of a shared machine is tens: more runs for its median.
+for (let i = 0; i < STATUS_RUNS; i++) {
   const run = await cli(sub, ["status", "--json"]);
   status.cli.push(run.ms);
   status.raw.push(replay(sub.dir, run.spawns));
