@@ -36,6 +36,17 @@ interface Setup {
  * a configuration file exists; git runs through node:child_process (bench/request-pull.bench.ts).
  */
 export async function runRequestPull(args: CommandArgs, io: CliIo): Promise<number> {
+  // The URL check starts early; when the command fails for another reason it is killed, not waited for.
+  const abandon = new AbortController();
+  try {
+    return await requestPull(args, io, abandon.signal);
+  } catch (error) {
+    abandon.abort();
+    throw error;
+  }
+}
+
+async function requestPull(args: CommandArgs, io: CliIo, signal: AbortSignal): Promise<number> {
   const tag = assertSafeRefName(args.argument!, "tag");
   const { values } = args;
   const givenBase =
@@ -76,7 +87,7 @@ export async function runRequestPull(args: CommandArgs, io: CliIo): Promise<numb
   const pushP = later(
     values["no-verify-url"]
       ? Promise.resolve([])
-      : Promise.all([urlP, tipP]).then(([url, tip]) => verifyPushed(repo.dir, url, tag, tip, io)),
+      : urlP.then((url) => verifyPushed({ dir: repo.dir, url, tag, tipP, signal }, io)),
   );
   const verdictP = later(
     Promise.all([setupP, tipP]).then(([setup]) => (setup ? judgeTag(runner, tag, setup, now) : null)),
@@ -162,17 +173,22 @@ async function readTagTip(git: GitRunner, tag: string, dir: string): Promise<{ o
 
 /** git request-pull's check: one ls-remote of the URL; its `warn:` lines when the tag is not there as it is here. */
 async function verifyPushed(
-  dir: string,
-  url: string,
-  tag: string,
-  tip: { object: string; commit: string },
+  check: {
+    readonly dir: string;
+    readonly url: string;
+    readonly tag: string;
+    readonly tipP: Promise<{ object: string; commit: string }>;
+    readonly signal: AbortSignal;
+  },
   io: CliIo,
 ): Promise<string[]> {
-  const listed = await lsRemote(dir, url, buildGitHooks(io));
+  const { dir, url, tag, tipP, signal } = check;
+  // The ls-remote starts at once (with --url, before the configuration is read); the local tag is compared after.
+  const [listed, tip] = await Promise.all([lsRemote(dir, url, { ...buildGitHooks(io), signal }), tipP]);
   const refs = listed.ok ? listed.refs : [];
-  const check = checkPushed(refs, { url, head: `refs/tags/${tag}`, remote: `tags/${tag}`, ...tip });
+  const pushed = checkPushed(refs, { url, head: `refs/tags/${tag}`, remote: `tags/${tag}`, ...tip });
   const offline = listed.ok ? [] : [`warn: ${listed.error} (--no-verify-url skips this check)`];
-  return check.pushed ? [] : [...offline, ...check.warnings];
+  return pushed.pushed ? [] : [...offline, ...pushed.warnings];
 }
 
 /** The warning when the tag would not pass check-tag (null when it would), and its stable branch. */

@@ -132,6 +132,32 @@ describe("request-pull checks the URL like git request-pull", () => {
     assert.equal(offline.stdout, theirs.stdout);
   });
 
+  it("a missing tag fails at once: the URL check already under way is killed, not waited for", async () => {
+    // A server that accepts and never answers: git ls-remote would wait for it until its own 30 s bound.
+    const server = createServer();
+    // Read (resume) so that the client's FIN is seen and the socket closes.
+    const closed = new Promise<void>((resolve) =>
+      server.on("connection", (socket) => socket.resume().on("close", () => resolve())),
+    );
+    const connected = new Promise<void>((resolve) => server.on("connection", () => resolve()));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const url = `git://127.0.0.1:${port}/selinux.git`;
+      const ours = await runCli(["request-pull", "selinux-pr-20991231", "--repo", repo, "--url", url], { env });
+      assert.equal(ours.code, 2, ours.stderr);
+      assert.match(ours.stderr, /tag selinux-pr-20991231 does not exist/);
+      // The check had connected; the command's failure closed that connection (bounded wait, below git's 30 s).
+      await connected;
+      let bound: NodeJS.Timeout | undefined;
+      const limit = new Promise<string>((resolve) => (bound = setTimeout(() => resolve("still open"), 10_000)));
+      assert.equal(await Promise.race([closed.then(() => "closed"), limit]), "closed");
+      clearTimeout(bound);
+    } finally {
+      server.close();
+    }
+  });
+
   it("a tag pushed but moved since: git's 'points to a different object' warning, exit 1", async () => {
     git(repo, ["tag", "-f", "-a", "-m", "selinux/stable-6.9 PR 20240327", "moved-pr", `${FIXES_TAG}^{commit}`]);
     git(repo, ["push", "-q", "origin", "refs/tags/moved-pr"]);

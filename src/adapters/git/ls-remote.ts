@@ -9,6 +9,8 @@ export interface LsRemoteOptions {
   readonly timeoutMs?: number;
   readonly env?: Readonly<Record<string, string>>;
   readonly onSpawn?: (argv: readonly string[]) => void;
+  /** Kills git when aborted (the caller failed for another reason and will not read the answer). */
+  readonly signal?: AbortSignal;
 }
 
 export type LsRemoteResult =
@@ -29,7 +31,14 @@ export function lsRemote(dir: string, where: string, options: LsRemoteOptions = 
       execFile(
         "git",
         args,
-        { cwd: dir, env: buildGitEnv(options.env), timeout, killSignal: "SIGKILL", maxBuffer: 256 * 1024 * 1024 },
+        {
+          cwd: dir,
+          env: buildGitEnv(options.env),
+          timeout,
+          killSignal: "SIGKILL",
+          maxBuffer: 256 * 1024 * 1024,
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
         (error, stdout, stderr) => {
           release();
           if (error === null) return resolve({ ok: true, refs: parseLsRemote(stdout) });
