@@ -1,26 +1,47 @@
-// GitHub sends two webhooks for one push that creates or deletes a ref (`push` and `create`, `push` and
-// `delete`); both ask for the same reconcile. A push-kind trigger that finds another of the same repository still
-// waiting in the queue joins that run instead of queueing a second one.
+// Runs that would do the same work join one waiting run of their repository: GitHub's `push` and `create` for one
+// push, the pushes of a burst, and the scheduled jobs' ticks (four at once when an instance catches up at start).
 import type { Trigger } from "../ports.ts";
+import { BACKUP_CLEANUP_JOB } from "../run.ts";
 
 type Settle = (ok: boolean) => void;
 
-export interface PushCoalescer {
-  /** True when `trigger` joined a waiting push run of `key` (its `settled` is called when that run settles). */
+/**
+ * The class a trigger coalesces in, or null when it keeps its identity. Every reconcile is the same work (a run
+ * observes everything), so ten pushes need one run; a scheduled tick stays apart from a hint (it may dispatch
+ * tests or remind), and the backup cleanup from both (it is not the cycle's run); commands, pull requests and
+ * workflow runs each carry what only they know.
+ */
+export function coalescingClass(trigger: Trigger): string | null {
+  if (trigger.kind === "push") return "hint";
+  if (trigger.kind !== "tick") return null;
+  if (trigger.job === BACKUP_CLEANUP_JOB) return BACKUP_CLEANUP_JOB;
+  return trigger.upstreamTag === undefined ? "scheduled" : "hint";
+}
+
+export interface RunCoalescer {
+  /**
+   * The key `trigger` coalesces under in repository `repo` (null: it never does); `join` and `wait` take it.
+   */
+  keyOf(repo: string, trigger: Trigger): string | null;
+  /** True when `trigger` joined the run waiting under `key` (its `settled` is called when that run settles). */
   join(key: string, trigger: Trigger, settled: Settle): boolean;
-  /** Marks a push run of `key` as waiting, with its first trigger. */
+  /** Marks a run waiting under `key`, with its first trigger. */
   wait(key: string, trigger: Trigger, settled: Settle): void;
-  /** At the run's start: the trigger to run (one naming a commit wins) and one settle for every joined delivery. */
+  /** At the run's start: the trigger to run (one naming a commit wins) and one settle for every joined one. */
   take(key: string): { trigger: Trigger; settled: Settle };
 }
 
-export function createPushCoalescer(): PushCoalescer {
+export function createRunCoalescer(): RunCoalescer {
   const waiting = new Map<string, { trigger: Trigger; settles: Settle[] }>();
   const namesCommit = (trigger: Trigger) => trigger.kind === "push" && /^[0-9a-f]{40,64}$/.test(trigger.sha);
   return {
+    keyOf(repo, trigger) {
+      const kind = coalescingClass(trigger);
+      return kind === null ? null : `${repo} ${kind}`;
+    },
     join(key, trigger, settled) {
       const run = waiting.get(key);
-      if (trigger.kind !== "push" || !run) return false;
+      if (!run) return false;
       // `create` carries no commit; `push` does (the config check run needs it).
       if (!namesCommit(run.trigger) && namesCommit(trigger)) run.trigger = trigger;
       run.settles.push(settled);

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { DelayedError, Queue, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Trigger } from "../ports.ts";
+import { coalescingClass } from "./coalesce.ts";
 import { MAX_RATE_LIMIT_ATTEMPTS } from "./rate-limit.ts";
 import type { Shared } from "./redis.ts";
 import type { Perform, RunRequest, WorkBackend } from "./work.ts";
@@ -44,17 +44,6 @@ const TAKE_COVERED = [
   `return 1`,
 ].join("\n");
 const digest = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 24);
-
-/**
- * The class a trigger coalesces in, or null when it keeps its identity. Every reconcile is the same work (a run
- * observes everything), so ten pushes need one run; a scheduled tick stays apart from a hint (it may dispatch
- * tests or remind); commands, pull requests and workflow runs each carry what only they know.
- */
-export function coalescingClass(trigger: Trigger): string | null {
-  if (trigger.kind === "push") return "hint";
-  if (trigger.kind === "tick") return trigger.upstreamTag === undefined ? "scheduled" : "hint";
-  return null;
-}
 
 /** Thrown by a run that GitHub's rate limit stopped: BullMQ retries it after `waitMs`. */
 class RetryLater extends Error {

@@ -1,7 +1,7 @@
 // Where runs wait and who runs them: the in-process queue (one instance, the default) behind the interface that
 // the Redis queue (redis-work.ts, several instances) implements too.
 import type { Trigger } from "../ports.ts";
-import { createPushCoalescer } from "./coalesce.ts";
+import { createRunCoalescer } from "./coalesce.ts";
 import { createJobQueue, type QueueObserver } from "./queue.ts";
 import { MAX_RATE_LIMIT_ATTEMPTS } from "./rate-limit.ts";
 
@@ -74,21 +74,21 @@ export function createMemoryWork(perform: Perform, options: MemoryWorkOptions): 
   // A delivery is remembered as processed only once its runs completed; one in flight is not run twice.
   const deliveries = new Set<string>();
   const inFlight = new Set<string>();
-  const pushes = createPushCoalescer();
+  const waiting = createRunCoalescer();
   const dropped = createDroppedInstallations();
 
   /** Queues one run; a rate-limited one is queued again after the wait, at most MAX_RATE_LIMIT_ATTEMPTS times. */
   const enqueue = (queued: RunRequest, queuedSettled: (ok: boolean) => void, attempt = 0): void => {
     const key = `${queued.ref.owner}/${queued.ref.repo}`;
-    // The `push` and `create` of one push: the second joins the first's run while that one still waits.
-    const coalesced = attempt === 0 && queued.trigger.kind === "push";
-    if (coalesced && pushes.join(key, queued.trigger, queuedSettled)) return;
-    if (coalesced) pushes.wait(key, queued.trigger, queuedSettled);
+    // A run that would do the same work as one still waiting joins it (a retry keeps its own place).
+    const coalesced = attempt === 0 ? waiting.keyOf(key, queued.trigger) : null;
+    if (coalesced !== null && waiting.join(coalesced, queued.trigger, queuedSettled)) return;
+    if (coalesced !== null) waiting.wait(coalesced, queued.trigger, queuedSettled);
     let request = queued;
     let settled = queuedSettled;
     queue.enqueue(key, async () => {
-      if (coalesced) {
-        const taken = pushes.take(key);
+      if (coalesced !== null) {
+        const taken = waiting.take(coalesced);
         request = { ref: queued.ref, trigger: taken.trigger };
         settled = taken.settled;
       }
