@@ -86,5 +86,14 @@ console.log(
   `  request-pull: git request-pull ${ms(gitMs)}   merge-window request-pull ${ms(oursMs)}   ` +
     `ratio ${(oursMs / gitMs).toFixed(2)}× (target ≤ 0.50×)`,
 );
+console.log(
+  `  floor:        node -e 0 alone is ${(node / gitMs).toFixed(2)}× git request-pull: no node process can reach ` +
+    `${(0.5 * gitMs).toFixed(0)} ms here; above node's start-up, merge-window takes ${ms(oursMs - node)} ` +
+    `(${((oursMs - node) / gitMs).toFixed(2)}× git request-pull)`,
+);
 console.log(`  stdout bytes: ${identical ? "identical" : "DIFFERENT"} (${warm[1]!.stdout.length} bytes)`);
+console.log(
+  `result: request-pull: ours ${ms(oursMs)} vs git request-pull ${ms(gitMs)}: ${(oursMs / gitMs).toFixed(3)}× ` +
+    `(target ≤ 0.5×): ${oursMs / gitMs <= 0.5 ? "met" : "not met"}`,
+);
 if (!identical) process.exitCode = 1;
