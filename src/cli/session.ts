@@ -91,6 +91,7 @@ export async function openSession(
     ...(options.remote ? { remote: options.remote } : {}),
     upstream,
     upstreamBranch: config.upstream.branch,
+    runner: "child-process",
     ...buildGitHooks(io),
   });
   const hint = await hintP;

@@ -16,6 +16,7 @@ import {
 } from "./rebase.ts";
 import { buildRefView, type RefSource } from "./refs.ts";
 import { createGitRunner } from "./runner.ts";
+import { createSpawnRunner } from "./spawn-runner.ts";
 import { createStableBranch, type StableBranchRequest, type StableBranchResult } from "./stable.ts";
 import { deleteTag, type DeleteTagResult } from "./delete-tag.ts";
 import {
@@ -61,6 +62,11 @@ export interface GitLayerOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Sees the argv of every git process (tests, audit logs). */
   readonly onSpawn?: (argv: readonly string[]) => void;
+  /**
+   * How git is spawned: "simple-git" (default, the app) or "child-process" (the CLI: node:child_process alone,
+   * the same rules; a `fetch` is done when git exits, where simple-git waits up to 50 ms more for its pipes).
+   */
+  readonly runner?: "simple-git" | "child-process";
 }
 
 /** What the rest of merge-window may ask of git. Reports facts; the domain decides. */
@@ -98,8 +104,9 @@ export function createGitLayer(options: GitLayerOptions): GitLayer {
       : options.upstream.kind === "url"
         ? assertUpstreamUrl(options.upstream.url)
         : null;
+  const create = options.runner === "child-process" ? createSpawnRunner : createGitRunner;
   const createRunner = (dir: string, env: Readonly<Record<string, string>> = {}) =>
-    createGitRunner(dir, { env: { ...options.env, ...env }, ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}) });
+    create(dir, { env: { ...options.env, ...env }, ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}) });
   const context: GitContext = {
     git: createRunner(options.repoDir),
     remote,

@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { buildGitEnv, GitTimeoutError, NETWORK_COMMANDS, subcommandOf } from "./git-env.ts";
 import { acquireGitSlot, GIT_LIMITS } from "./limits.ts";
 import { spawnLinePipe } from "./line-pipe.ts";
+import { reportGit } from "./observer.ts";
 import type { GitRunner, GitRunnerOptions } from "./runner.ts";
 
 /** A git process that exited non-zero: its status and stdout; the message is stdout, stderr, `(git exited N)`. */
@@ -29,7 +30,15 @@ export function createSpawnRunner(dir: string, options: GitRunnerOptions = {}): 
       const timeoutMs = network
         ? (options.timeouts?.networkMs ?? GIT_LIMITS.networkTimeoutMs)
         : (options.timeouts?.localMs ?? GIT_LIMITS.localTimeoutMs);
-      return await spawnGit(dir, args, { env, input, timeoutMs, network });
+      const started = performance.now();
+      try {
+        const out = await spawnGit(dir, args, { env, input, timeoutMs, network });
+        reportGit(subcommandOf(args), performance.now() - started, true);
+        return out;
+      } catch (error) {
+        reportGit(subcommandOf(args), performance.now() - started, false);
+        throw error;
+      }
     } finally {
       release();
     }
