@@ -55,13 +55,19 @@ export async function findPatchEquivalents(
   const everyCommit = async () => new Set(await listMarked(git, ["--right-only", symmetric], []));
   if ([...touched.values()].some((changed) => changed.length === 0)) return everyCommit();
   const files = new Set([...touched.values()].flat());
-  const marked = await listMarked(git, [symmetric], limitTo([...files]));
+  const pathspecs = limitTo([...files]);
+  // A treewide series: its file list would not fit on a command line; git compares everything instead.
+  if (pathspecs.length > MAX_PATHSPECS) return everyCommit();
+  const marked = await listMarked(git, [symmetric], pathspecs);
   const theirs = marked.filter((sha) => !touched.has(sha));
   if (theirs.length === 0) return new Set();
   const changed = await readTouchedFiles(git, theirs, false);
   const whole = [...changed.values()].every((paths) => paths.every((file) => files.has(file)));
   return whole ? new Set(marked.filter((sha) => touched.has(sha))) : everyCommit();
 }
+
+/** Files named on one command line at most (about 100 bytes each, far below the kernel's argument limit). */
+const MAX_PATHSPECS = 5_000;
 
 /** The commits `git log --cherry-mark` marks `=` (patch-id-equal to one on the other side), merges aside. */
 async function listMarked(git: GitRunner, args: readonly string[], paths: readonly string[]): Promise<string[]> {
