@@ -66,6 +66,21 @@ function rebaseByHand(w: World, old: string, onto: string): string {
   return head;
 }
 
+/**
+ * The trial rebase of next onto v6.8-rc3 (clean; the spawns recorded are the advice's alone), and `git rebase` of
+ * the same next by hand.
+ */
+async function trialBesideGitRebase(w: World) {
+  const old = w.sha("refs/heads/next");
+  const layer = w.layer();
+  await layer.observe();
+  w.spawns.length = 0;
+  const trial = (await layer.adviseRebase({ onto: "v6.8-rc3" })).trial!;
+  assert.equal(trial.clean, true, JSON.stringify(trial));
+  const onto = w.sha("refs/tags/v6.8-rc3^{commit}", w.upstream.dir);
+  return { trial, onto, byHand: rebaseByHand(w, old, onto) };
+}
+
 function worktreeCount(dir: string): number {
   return git(dir, ["worktree", "list", "--porcelain"])
     .split("\n")
@@ -126,14 +141,7 @@ describe("merge-tree replay", () => {
     w.push("next");
     w.upstreamCommit("net: unrelated", { "net/core/dev.c": "int dev;\n" });
     w.upstreamCommit("selinux: add avc counter", { [AVC]: avc }, "v6.8-rc3");
-    const old = w.sha("refs/heads/next");
-    const layer = w.layer();
-    await layer.observe();
-    w.spawns.length = 0;
-    const trial = (await layer.adviseRebase({ onto: "v6.8-rc3" })).trial!;
-    assert.equal(trial.clean, true, JSON.stringify(trial));
-    const onto = w.sha("refs/tags/v6.8-rc3^{commit}", w.upstream.dir);
-    const byHand = rebaseByHand(w, old, onto);
+    const { trial, onto, byHand } = await trialBesideGitRebase(w);
     assert.deepEqual(rawCommits(w.app, onto, trial.newHead!), rawCommits(w.app, onto, byHand));
     assert.deepEqual(committers(w.app, onto, trial.newHead!), committers(w.app, onto, byHand));
     assert.equal(git(w.app, ["rev-list", "--count", `${onto}..${trial.newHead}`]), "1");
@@ -152,14 +160,7 @@ describe("merge-tree replay", () => {
     // Within security/selinux this commit's patch is next's; its whole patch also changes a file elsewhere.
     w.upstreamCommit("treewide: counters", { [AVC]: avc, "include/linux/counters.h": "int counters;\n" });
     w.upstreamCommit("Revert the avc part of treewide: counters", { [AVC]: renderSourceFile(AVC) }, "v6.8-rc3");
-    const old = w.sha("refs/heads/next");
-    const layer = w.layer();
-    await layer.observe();
-    w.spawns.length = 0;
-    const trial = (await layer.adviseRebase({ onto: "v6.8-rc3" })).trial!;
-    assert.equal(trial.clean, true, JSON.stringify(trial));
-    const onto = w.sha("refs/tags/v6.8-rc3^{commit}", w.upstream.dir);
-    const byHand = rebaseByHand(w, old, onto);
+    const { trial, onto, byHand } = await trialBesideGitRebase(w);
     assert.equal(git(w.app, ["rev-list", "--count", `${onto}..${byHand}`]), "1");
     assert.deepEqual(rawCommits(w.app, onto, trial.newHead!), rawCommits(w.app, onto, byHand));
     assert.equal(git(w.app, ["rev-parse", `${trial.newHead}^{tree}`]), git(w.app, ["rev-parse", `${byHand}^{tree}`]));
